@@ -1,0 +1,3 @@
+from oci_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Can the sandbox start here? Answered once per process, with the reason and the fix when not.
+
+There is no silent fallback: when this says no, code is not run.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .launcher import BubblewrapLauncher
+from .limits import SandboxLimits
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot start on this machine; `reason` says why and `fix` how to fix it."""
+
+    def __init__(self, reason: str, fix: str) -> None:
+        super().__init__(f"{reason}\nHow to fix it: {fix}")
+        self.reason = reason
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class SandboxSupport:
+    isolation: str  # "isolated" on Linux with bubblewrap
+    detail: str
+
+
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return None
+
+
+def _explain_bwrap_failure(stderr: str) -> SandboxUnavailable:
+    text = stderr.strip() or "bubblewrap exited without a message"
+    if _read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1":
+        return SandboxUnavailable(
+            f"AppArmor blocks the user namespaces the sandbox needs ({text}).",
+            "install an AppArmor profile that allows bwrap to use user namespaces "
+            "(Ubuntu 24.04: `sudo apt install apparmor-profiles` and load "
+            "/usr/share/apparmor/extra-profiles/bwrap-userns-restrict), or, less safely, "
+            "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`.")
+    if _read("/proc/sys/kernel/unprivileged_userns_clone") == "0":
+        return SandboxUnavailable(
+            f"Unprivileged user namespaces are turned off on this system ({text}).",
+            "`sudo sysctl -w kernel.unprivileged_userns_clone=1` (and add it to /etc/sysctl.d/ to keep it).")
+    if _read("/proc/sys/user/max_user_namespaces") == "0":
+        return SandboxUnavailable(
+            f"User namespaces are limited to zero on this system ({text}).",
+            "`sudo sysctl -w user.max_user_namespaces=15000`.")
+    return SandboxUnavailable(f"bubblewrap could not create the sandbox: {text}",
+                              "check that bubblewrap works: `bwrap --ro-bind / / true`.")
+
+
+def check_sandbox(limits: SandboxLimits | None = None) -> SandboxSupport:
+    """Raise SandboxUnavailable unless a trial sandbox runs this Python as expected."""
+    return _check_cached(limits or SandboxLimits())
+
+
+@functools.lru_cache(maxsize=4)
+def _check_cached(limits: SandboxLimits) -> SandboxSupport:
+    if not sys.platform.startswith("linux"):
+        raise SandboxUnavailable(
+            f"No sandbox is available for {sys.platform} in this version; code is not run unsandboxed.",
+            "run OCI Desktop on Linux, or connect it to a Linux machine.")
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed; it isolates the code the model writes.",
+                                 "`sudo apt install bubblewrap` (Fedora: `sudo dnf install bubblewrap`).")
+    for tool in ("prlimit", "setpriv") if os.geteuid() == 0 else ("prlimit",):
+        if shutil.which(tool) is None:
+            raise SandboxUnavailable(f"`{tool}` is missing; it applies the sandbox's limits.",
+                                     "`sudo apt install util-linux`.")
+    launcher = BubblewrapLauncher(limits)
+    with tempfile.TemporaryDirectory(prefix="oci-probe-") as tmp:
+        workspace, runtime = Path(tmp, "w"), Path(tmp, "r")
+        workspace.mkdir()
+        runtime.mkdir()
+        launcher.prepare(workspace, runtime)
+        check = ("import os; open('/workspace/probe', 'w').write(str(os.getuid())); "
+                 "print(open('/proc/self/status').read().split('CapEff:')[1].split()[0])")
+        argv = launcher.command(workspace, runtime, [launcher.python, "-I", "-c", check])
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SandboxUnavailable(f"bubblewrap could not be run: {exc}", "reinstall bubblewrap.") from exc
+        if done.returncode != 0:
+            raise _explain_bwrap_failure(done.stderr)
+        if done.stdout.strip() != "0000000000000000":
+            raise SandboxUnavailable("Code in the sandbox kept Linux capabilities.",
+                                     "report this with the output of `bwrap --version`.")
+        if os.geteuid() == 0 and (workspace / "probe").read_text() == "0":
+            raise SandboxUnavailable("Code in the sandbox ran as root.", "check that `setpriv` works.")
+    mode = "as uid 65534 inside namespaces" if os.geteuid() == 0 else "in a user namespace"
+    return SandboxSupport("isolated", f"bubblewrap, {mode}, network {'on' if limits.network else 'off'}")

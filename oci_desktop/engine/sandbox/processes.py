@@ -1,0 +1,71 @@
+"""Reading a process tree from /proc: which processes live in a sandbox, and how they ended."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            found += [int(c) for c in text.split()]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """All processes below pid. Orphans in a pid namespace are re-parented to its init, so this
+    finds every process of a sandbox when started from the sandbox's outer bwrap."""
+    out, todo = [], [pid]
+    while todo:
+        kids = children(todo.pop())
+        out += kids
+        todo += kids
+    return out
+
+
+def is_zombie(pid: int) -> bool:
+    """A process that has ended but whose parent has not collected it yet (or gone: also True)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def thread_count(pid: int) -> int:
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return 0
+
+
+def kill_all(pids: list[int], sig: int = signal.SIGKILL) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def describe_exit(returncode: int | None) -> str:
+    """Plain words for how a kernel process ended (bwrap reports a signal as 128 + n)."""
+    if returncode is None:
+        return "still running"
+    sig = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
+    if sig:
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
+        meaning = {
+            "SIGKILL": "killed (often: out of memory)",
+            "SIGSEGV": "crashed with a segmentation fault",
+            "SIGABRT": "aborted",
+            "SIGBUS": "crashed with a bus error",
+            "SIGFPE": "crashed with an arithmetic fault",
+        }.get(name, f"stopped by {name}")
+        return f"{meaning} ({name})"
+    return f"exited with code {returncode}"

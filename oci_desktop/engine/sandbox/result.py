@@ -1,0 +1,97 @@
+"""What running one cell produced, as plain data."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Status = Literal["ok", "error", "timeout", "interrupted", "crashed", "restarted", "refused"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+@dataclass
+class ErrorInfo:
+    ename: str
+    evalue: str
+    traceback: str
+
+
+@dataclass
+class RichOutput:
+    mime: str
+    path: str | None = None
+    """For images: the file under the workspace's outputs/ folder."""
+    text: str | None = None
+
+
+@dataclass
+class ExecutionResult:
+    status: Status
+    stdout: str = ""
+    stderr: str = ""
+    error: ErrorInfo | None = None
+    outputs: list[RichOutput] = field(default_factory=list)
+    stdout_truncated: int = 0
+    """Characters dropped from the middle of stdout (0 when nothing was dropped)."""
+    stderr_truncated: int = 0
+    images_dropped: int = 0
+    duration_s: float = 0.0
+    kernel_restarted: bool = False
+    state_kept: bool = True
+    """False when the kernel's variables were lost (crash, kill, restart)."""
+    notes: list[str] = field(default_factory=list)
+    """Plain-language remarks on what happened besides the code's own output."""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["duration_s"] = round(self.duration_s, 4)
+        return data
+
+
+class CappedText:
+    """Accumulates a stream, keeping its head and tail within a character budget."""
+
+    def __init__(self, limit: int) -> None:
+        self._head_limit = limit // 2
+        self._tail_limit = limit - self._head_limit
+        self._head: list[str] = []
+        self._head_len = 0
+        self._tail: deque[str] = deque()
+        self._tail_len = 0
+        self.dropped = 0
+
+    def add(self, text: str) -> None:
+        if self._head_len < self._head_limit:
+            take = text[: self._head_limit - self._head_len]
+            self._head.append(take)
+            self._head_len += len(take)
+            text = text[len(take):]
+        if not text:
+            return
+        self._tail.append(text)
+        self._tail_len += len(text)
+        while self._tail_len > self._tail_limit:
+            excess = self._tail_len - self._tail_limit
+            first = self._tail[0]
+            if len(first) <= excess:
+                self._tail.popleft()
+                self._tail_len -= len(first)
+                self.dropped += len(first)
+            else:
+                self._tail[0] = first[excess:]
+                self._tail_len -= excess
+                self.dropped += excess
+
+    def text(self) -> str:
+        head = "".join(self._head)
+        tail = "".join(self._tail)
+        if self.dropped:
+            return f"{head}\n... [{self.dropped} characters dropped] ...\n{tail}"
+        return head + tail
