@@ -48,6 +48,7 @@ class _Cell:
         self.error: ErrorInfo | None = None
         self.images = 0
         self.images_dropped = 0
+        self.notes: list[str] = []
         self.idle = False
 
 
@@ -78,7 +79,7 @@ class Executor:
         result = ExecutionResult(status="ok", stdout=cell.stdout.text(), stderr=cell.stderr.text(),
                                  error=cell.error, outputs=cell.outputs,
                                  stdout_truncated=cell.stdout.dropped, stderr_truncated=cell.stderr.dropped,
-                                 images_dropped=cell.images_dropped, notes=notes)
+                                 images_dropped=cell.images_dropped, notes=notes + cell.notes)
         if cell.images_dropped:
             notes.append(f"{cell.images_dropped} more images were not kept (limit {self.limits.max_images} per cell).")
         if not self.session.is_alive() and not killed:
@@ -152,9 +153,13 @@ class Executor:
             cell.images += 1
             raw = data[image_mime]
             payload = raw.encode() if image_mime == "image/svg+xml" else base64.b64decode(raw)
-            owner = getattr(self.session.launcher, "sandbox_uid", None) if self.session.isolation == "isolated" else None
-            path = workspace.save_output(self.session.workspace, f"cell{self._cell_number}",
-                                         _IMAGE_SUFFIX[image_mime], payload, owner)
+            try:
+                path = workspace.save_output(self.session.workspace, f"cell{self._cell_number}",
+                                             _IMAGE_SUFFIX[image_mime], payload, self.session.launcher.file_owner)
+            except OSError as exc:
+                # e.g. the code replaced outputs/ with a symlink: the write is refused, not redirected.
+                cell.notes.append(f"An image could not be saved in outputs/ ({exc.strerror or exc}).")
+                return
             cell.outputs.append(RichOutput(image_mime, path=path))
             return
         limit = self.limits.max_output_chars

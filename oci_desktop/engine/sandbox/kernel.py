@@ -110,24 +110,33 @@ class KernelSession:
         return host_file
 
     def _wait_until_ready(self, started: float) -> None:
+        """Ask for kernel_info until the shell answers and iopub delivers too.
+
+        A ZeroMQ subscriber misses whatever is published before its subscription is in place,
+        so a cell run right after a shell-only check could lose its "idle" and hang forever.
+        """
         assert self.client is not None
         deadline = started + self.start_timeout_s
-        sent: set[str] = set()
-        while True:
+        shell_ok = iopub_ok = False
+        while not (shell_ok and iopub_ok):
             if not self.is_alive():
                 raise KernelDied(f"The sandboxed kernel failed to start: {self.death_report()}")
             if time.monotonic() > deadline:
                 self.kill()
                 raise KernelDied(f"The sandboxed kernel did not answer within {self.start_timeout_s:.0f} s."
                                  f"{self._log_excerpt()}")
-            sent.add(self.client.kernel_info())
+            self.client.kernel_info()
             try:
-                reply = self.client.get_shell_msg(timeout=0.2)
-            except queue.Empty:  # not up yet; ask again
+                self.client.get_shell_msg(timeout=0.2)
+                shell_ok = True
+            except queue.Empty:
                 continue
-            if reply["parent_header"].get("msg_id") in sent:
-                break
-        # Drain the start-up status messages so they are never mistaken for a cell's output.
+            try:
+                self.client.get_iopub_msg(timeout=0.2)
+                iopub_ok = True
+            except queue.Empty:
+                pass
+        # Drain what the start-up requests published so it is never taken for a cell's output.
         while True:
             try:
                 self.client.get_iopub_msg(timeout=0.05)

@@ -60,6 +60,11 @@ class BubblewrapLauncher:
     def sandbox_uid(self) -> int:
         return SANDBOX_UID if self.as_root else os.geteuid()
 
+    @property
+    def file_owner(self) -> int | None:
+        """Who must own files the app puts in the workspace (None: the app's own uid will do)."""
+        return SANDBOX_UID if self.as_root else None
+
     def workspace_inside(self, workspace: Path) -> str:
         return WORKSPACE_INSIDE
 
@@ -105,6 +110,8 @@ class BubblewrapLauncher:
                  "--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", "/tmp",
                  "--bind", str(workspace), WORKSPACE_INSIDE,
                  "--bind", str(runtime_dir), RUNTIME_INSIDE,
+                 # The root of the sandbox is a tmpfs without a size limit: make it read-only.
+                 "--remount-ro", "/",
                  "--chdir", WORKSPACE_INSIDE, "--hostname", "sandbox", "--clearenv"]
         for key, value in sandbox_environment(WORKSPACE_INSIDE).items():
             argv += ["--setenv", key, value]
@@ -121,6 +128,7 @@ class UnsandboxedLauncher:
     """A plain kernel process: only for the benchmark's baseline, never for the agent's code."""
 
     isolation = "none"
+    file_owner = None
 
     def __init__(self, limits: SandboxLimits, python: str | None = None) -> None:
         self.limits = limits
