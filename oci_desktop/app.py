@@ -1,0 +1,31 @@
+"""Qt bootstrap: `oci-desktop` with no subcommand opens the window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _has_display() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    if not _has_display():
+        print("oci-desktop: no display found (DISPLAY is not set). On a machine without a screen, "
+              "run it under a virtual one: xvfb-run -a oci-desktop", file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication
+
+    from oci_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    app.setApplicationName("OCI Desktop")
+    window = MainWindow()
+    window.show()
+    code = app.exec()
+    window.close()
+    return code

@@ -1,0 +1,1 @@
+"""The Qt layer: it renders engine events and sends commands, nothing more."""

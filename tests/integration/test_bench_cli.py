@@ -1,0 +1,26 @@
+"""`oci-desktop bench sandbox` prints its figures (their floors are checked by reading them, not here)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_bench_sandbox_json_has_the_figures():
+    done = subprocess.run([sys.executable, "-m", "oci_desktop", "bench", "sandbox", "--json", "--cells", "20"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    for key in ("kernel_start_s", "cell_ms_median", "unsandboxed_cell_ms_median", "sandbox_overhead_pct"):
+        assert isinstance(figures[key], float)
+    assert 0 < figures["kernel_start_s"] < 60 and figures["cell_ms_median"] > 0
+
+
+def test_bench_sandbox_table():
+    done = subprocess.run([sys.executable, "-m", "oci_desktop", "bench", "sandbox", "--cells", "10"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "kernel start (s)" in done.stdout and "sandbox overhead (%)" in done.stdout
