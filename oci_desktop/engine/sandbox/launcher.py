@@ -99,6 +99,8 @@ class BubblewrapLauncher:
         argv += ["--perms", "0755", "--dir", "/etc"]
         for path in _ETC_FILES + (_ETC_NETWORK if lim.network else ()):
             argv += ["--ro-bind-try", path, path]
+        # /tmp first: a Python that lives under /tmp is bound on top of it, not hidden by it.
+        argv += ["--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
         prefixes = python_prefixes()
         # bwrap makes missing parents of a mount point mode 0700, which the unprivileged uid
         # inside could not traverse: create them world-readable first.
@@ -107,7 +109,6 @@ class BubblewrapLauncher:
         for prefix in prefixes:
             argv += ["--ro-bind", prefix, prefix]
         argv += ["--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", "/tmp",
                  "--bind", str(workspace), WORKSPACE_INSIDE,
                  "--bind", str(runtime_dir), RUNTIME_INSIDE,
                  # The root of the sandbox is a tmpfs without a size limit: make it read-only.
@@ -152,7 +153,7 @@ def _parents(paths: list[str]) -> list[str]:
     for path in paths:
         for parent in reversed(Path(path).parents):
             text = str(parent)
-            if text != "/" and text not in found and not text.startswith(("/usr", "/etc")):
+            if text not in ("/", "/tmp") and text not in found and not text.startswith(("/usr", "/etc")):
                 found.append(text)
     return found
 
