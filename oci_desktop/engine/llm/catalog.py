@@ -1,0 +1,144 @@
+"""The OpenCodeInterpreter GGUF files we know of, and which one suits this machine.
+
+Sizes are those the model cards list; the download re-checks them with the hub.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+
+GB = 1e9
+CONTEXT = 4096
+_OVERHEAD = 0.3 * GB
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    model: str
+    repo: str
+    file: str
+    quantization: str
+    size_gb: float
+    kv_gb_per_4k: float
+    """The f16 KV cache of a 4096-token context (from the architecture)."""
+    notes: str = ""
+
+    @property
+    def ram_gb(self) -> float:
+        return round(self.size_gb + self.kv_gb_per_4k + _OVERHEAD / GB, 2)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ram_gb": self.ram_gb}
+
+
+def _ds13(quant: str, size: float, notes: str = "") -> CatalogEntry:
+    return CatalogEntry("OpenCodeInterpreter-DS-1.3B", "tensorblock/OpenCodeInterpreter-DS-1.3B-GGUF",
+                        f"OpenCodeInterpreter-DS-1.3B-{quant}.gguf", quant, size, 0.81, notes)
+
+
+def _ds67(repo: str, file: str, quant: str, size: float, notes: str) -> CatalogEntry:
+    return CatalogEntry("OpenCodeInterpreter-DS-6.7B", repo, file, quant, size, 2.15, notes)
+
+
+def _ds33(quant: str, size: float, notes: str = "") -> CatalogEntry:
+    return CatalogEntry("OpenCodeInterpreter-DS-33B", "mradermacher/OpenCodeInterpreter-DS-33B-i1-GGUF",
+                        f"OpenCodeInterpreter-DS-33B.i1-{quant}.gguf", quant, size, 1.04, notes)
+
+
+_SOTA = "CISCai/OpenCodeInterpreter-DS-6.7B-SOTA-GGUF"
+_LONE = "LoneStriker/OpenCodeInterpreter-DS-6.7B-GGUF"
+_OLD_TOKENIZER = "older tokenizer (converted Feb 2024): some text tokenizes wrongly"
+
+CATALOG: list[CatalogEntry] = [
+    _ds13("Q2_K", 0.56, "smallest; noticeable quality loss"),
+    _ds13("Q3_K_M", 0.70),
+    _ds13("Q4_K_M", 0.87, "good balance for small machines"),
+    _ds13("Q5_K_M", 1.00),
+    _ds13("Q8_0", 1.43, "near-lossless"),
+    _ds67(_SOTA, "OpenCodeInterpreter-DS-6.7B.IQ1_S.gguf", "IQ1_S", 1.53, "fixed pre-tokenizer; very lossy"),
+    _ds67(_SOTA, "OpenCodeInterpreter-DS-6.7B.IQ4_XS.gguf", "IQ4_XS", 3.62, "fixed pre-tokenizer; recommended"),
+    _ds67(_LONE, "OpenCodeInterpreter-DS-6.7B-Q4_K_M.gguf", "Q4_K_M", 4.08, _OLD_TOKENIZER),
+    _ds67(_LONE, "OpenCodeInterpreter-DS-6.7B-Q5_K_M.gguf", "Q5_K_M", 4.79, _OLD_TOKENIZER),
+    _ds67(_LONE, "OpenCodeInterpreter-DS-6.7B-Q8_0.gguf", "Q8_0", 7.16, _OLD_TOKENIZER),
+    _ds33("IQ3_XXS", 13.0, "needs a big machine"),
+    _ds33("Q4_K_M", 19.9, "best quality; needs 24 GB or a GPU"),
+]
+# Preference among files that fit: bigger model first, then the file the notes recommend.
+_PREFERRED = ["IQ4_XS", "Q4_K_M", "Q5_K_M", "IQ3_XXS", "Q8_0", "Q3_K_M", "Q2_K", "IQ1_S"]
+
+
+@dataclass(frozen=True)
+class Machine:
+    ram_bytes: int
+    vram_bytes: int = 0
+    gpu_build: bool = False
+    cores: int = 4
+
+
+def gpu_vram_bytes() -> int:
+    """Total memory of the first NVIDIA GPU, 0 when there is none (or no nvidia-smi)."""
+    if shutil.which("nvidia-smi") is None:
+        return 0
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=memory.total", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=10).stdout
+        return int(out.split()[0]) * 2**20
+    except (OSError, ValueError, IndexError, subprocess.TimeoutExpired):
+        return 0
+
+
+def llama_gpu_build() -> bool:
+    try:
+        import llama_cpp
+        return bool(llama_cpp.llama_supports_gpu_offload())
+    except Exception:  # not installed, or a build that cannot even load: no GPU either way
+        return False
+
+
+def this_machine() -> Machine:
+    from .memory import available_ram_bytes
+    from ..sandbox.limits import total_ram_bytes
+    vram = gpu_vram_bytes()
+    import os
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return Machine(min(total_ram_bytes(), available_ram_bytes() + 2 * 2**30), vram,
+                   vram > 0 and llama_gpu_build(), cores)
+
+
+@dataclass(frozen=True)
+class Fit:
+    entry: CatalogEntry
+    label: str  # "fits", "fits on the GPU", "tight", "too big"
+    gpu_layers: int
+
+
+def fit(entry: CatalogEntry, machine: Machine) -> Fit:
+    need = entry.ram_gb * GB
+    if machine.gpu_build and machine.vram_bytes and need <= machine.vram_bytes * 0.9:
+        return Fit(entry, "fits on the GPU", -1)
+    if need <= machine.ram_bytes * 0.75:
+        return Fit(entry, "fits", 0)
+    if need <= machine.ram_bytes * 0.95:
+        return Fit(entry, "tight", 0)
+    return Fit(entry, "too big", 0)
+
+
+_SIZES = {"OpenCodeInterpreter-DS-33B": 3, "OpenCodeInterpreter-DS-6.7B": 2, "OpenCodeInterpreter-DS-1.3B": 1}
+
+
+def _cpu_speed_cap(cores: int) -> int:
+    """On the CPU alone, decoding speed limits the model more than memory does: a 6.7B model
+    gives a few tokens per second on 2 cores, a 33B one needs many cores to be usable."""
+    return 1 if cores < 4 else 2 if cores < 16 else 3
+
+
+def recommend(machine: Machine) -> Fit | None:
+    usable = [fit(e, machine) for e in CATALOG]
+    usable = [f for f in usable if f.label == "fits on the GPU"
+              or (f.label == "fits" and _SIZES[f.entry.model] <= _cpu_speed_cap(machine.cores))]
+    if not usable:
+        return None
+    return min(usable, key=lambda f: (-_SIZES[f.entry.model], _PREFERRED.index(f.entry.quantization)
+                                      if f.entry.quantization in _PREFERRED else 99))

