@@ -24,3 +24,14 @@ def test_bench_sandbox_table():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "kernel start (s)" in done.stdout and "sandbox overhead (%)" in done.stdout
+
+
+def test_bench_llm_figures():
+    from oci_desktop.engine.llm.benchmark import format_table, run_benchmark
+    from oci_desktop.engine.llm.bundled import bundled_model_path
+
+    figures = run_benchmark(bundled_model_path(), n_ctx=2048, repeats=1)
+    for key in ("app_tokens_per_s", "inprocess_tokens_per_s", "ttft_round1_s", "ttft_round4_s", "ready_s"):
+        assert figures[key] > 0
+    assert len(figures["ttft_rounds_s"]) == 4
+    assert "round 4 / round 1" in format_table(figures)

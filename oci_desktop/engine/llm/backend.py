@@ -55,6 +55,14 @@ class LocalBackend:
         self.client = OpenAIClient(self.server.base_url, self.server.api_key)
         return seconds
 
+    def restart(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> float:
+        """After the model process died: a fresh process (new port, new key) and a client for it."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        self.server.stop()
+        return self.start(progress, cancel)
+
     def prompt(self, messages: list[dict]) -> str:
         return self.format.render(messages)
 

@@ -100,9 +100,9 @@ def _metadata(repo: str, filename: str, endpoint: str | None, token: str | None)
                             "file names.") from exc
     except HfHubHTTPError as exc:
         raise DownloadError(f"Hugging Face refused {repo}/{filename}: {exc}") from exc
-    except (httpx.HTTPError, OSError) as exc:
-        raise DownloadError(f"No connection to Hugging Face ({exc}). Check the network, or import a "
-                            ".gguf file you already have.") from exc
+    except Exception as exc:  # huggingface_hub's own HTTP stack (httpx2) has its own error classes
+        raise DownloadError(f"No connection to Hugging Face ({type(exc).__name__}: {exc}). Check the "
+                            "network, or import a .gguf file you already have.") from exc
     if not meta.size:
         raise DownloadError(f"Hugging Face did not say how large {filename} is; cannot download it safely.")
     etag = (meta.etag or "").strip('"')

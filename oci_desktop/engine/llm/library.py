@@ -11,7 +11,7 @@ from typing import Callable
 import platformdirs
 
 from ..cancel import CancelToken
-from .bundled import BUNDLED_NAME, bundled_model_path
+from .bundled import BUNDLED_NAME, bundled_model_path  # noqa: F401 (BUNDLED_NAME is public here)
 from .gguf_info import GGUFInfo, inspect_gguf
 
 

@@ -1,0 +1,121 @@
+"""GGUF inspection, prompt formats, memory fit, catalog and library, on small files."""
+
+import pytest
+
+from oci_desktop.engine.llm import library
+from oci_desktop.engine.llm.bundled import bundled_model_path
+from oci_desktop.engine.llm.catalog import CATALOG, Machine, fit, recommend
+from oci_desktop.engine.llm.gguf_info import GGUFError, inspect_gguf
+from oci_desktop.engine.llm.memory import ModelTooLarge, check_fits
+from oci_desktop.engine.llm.prompt_format import DEEPSEEK_EOT, format_for, render_deepseek
+from tests.support.gguf_files import write_gguf
+
+GIB = 2**30
+
+
+def test_bundled_model_is_found_and_described():
+    info = inspect_gguf(bundled_model_path())
+    assert info.architecture == "llama" and info.quantization == "Q4_1"
+    assert info.has_chat_template and info.eos_token == "<|im_end|>"
+    assert 100e6 < info.parameters < 200e6 and info.context_length == 8192
+
+
+@pytest.mark.parametrize("content, words", [(b"not a model at all", "is not a GGUF model file"),
+                                             (b"", "is not a GGUF model file")])
+def test_non_gguf_files_are_refused(tmp_path, content, words):
+    path = tmp_path / "x.gguf"
+    path.write_bytes(content)
+    with pytest.raises(GGUFError, match=words):
+        inspect_gguf(path)
+
+
+def test_truncated_gguf_is_refused(tmp_path):
+    whole = write_gguf(tmp_path / "whole.gguf", tensor_bytes=2**20)
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(whole.read_bytes()[: 600_000])
+    with pytest.raises(GGUFError, match="incomplete"):
+        inspect_gguf(cut)
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(GGUFError, match="Cannot read"):
+        inspect_gguf(tmp_path / "nothing.gguf")
+
+
+def test_deepseek_without_template_gets_deepseek_format_and_a_tokenizer_warning(tmp_path):
+    info = inspect_gguf(write_gguf(tmp_path / "ds.gguf"))
+    assert not info.has_chat_template and any("pre-tokenizer" in w for w in info.warnings)
+    fmt = format_for(info)
+    assert fmt.name == "deepseek-coder" and DEEPSEEK_EOT in fmt.stop
+    prompt = fmt.render([{"role": "system", "content": "SYS"}, {"role": "user", "content": "hi"},
+                         {"role": "assistant", "content": "yo"}, {"role": "user", "content": "again"}])
+    assert prompt == ("SYS\n### Instruction:\nhi\n### Response:\nyo\n<|EOT|>\n"
+                      "### Instruction:\nagain\n### Response:\n")
+
+
+def test_fixed_deepseek_pre_tokenizer_gives_no_warning(tmp_path):
+    assert inspect_gguf(write_gguf(tmp_path / "ds.gguf", pre="deepseek-coder")).warnings == []
+
+
+def test_deepseek_default_system_prompt():
+    assert render_deepseek([{"role": "user", "content": "x"}]).startswith("You are an AI programming assistant")
+
+
+def test_template_from_metadata_is_used(tmp_path):
+    template = "{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}{% if add_generation_prompt %}[assistant]{% endif %}"
+    info = inspect_gguf(write_gguf(tmp_path / "t.gguf", name="Other", template=template))
+    assert format_for(info).render([{"role": "user", "content": "hi"}]) == "[user]hi[assistant]"
+
+
+def test_unknown_model_without_template_is_refused(tmp_path):
+    info = inspect_gguf(write_gguf(tmp_path / "x.gguf", name="Mystery"))
+    with pytest.raises(ValueError, match="no chat template"):
+        format_for(info)
+
+
+def test_a_model_too_big_for_memory_is_refused_before_loading():
+    info = inspect_gguf(bundled_model_path())
+    check_fits(info, 4096, available=GIB)
+    with pytest.raises(ModelTooLarge, match="smaller quantization"):
+        check_fits(info, 4096, available=200 * 2**20)
+
+
+def test_catalog_fit_and_recommendation():
+    small = Machine(ram_bytes=4 * GIB, cores=2)
+    assert recommend(small).entry.model == "OpenCodeInterpreter-DS-1.3B"
+    workstation = Machine(ram_bytes=32 * GIB, cores=8)
+    assert recommend(workstation).entry.quantization == "IQ4_XS"
+    gpu = Machine(ram_bytes=32 * GIB, vram_bytes=24 * GIB, gpu_build=True, cores=8)
+    best = recommend(gpu)
+    assert best.entry.model == "OpenCodeInterpreter-DS-33B" and best.gpu_layers == -1
+    assert recommend(Machine(ram_bytes=GIB // 2, cores=2)) is None
+    assert fit(CATALOG[-1], small).label == "too big"
+
+
+def test_library_import_list_resolve_remove(tmp_path, monkeypatch):
+    monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path / "data"))
+    (tmp_path / "usb").mkdir()
+    source = write_gguf(tmp_path / "usb" / "my-model.gguf")
+    entry, info = library.import_model(source)
+    assert entry.path.parent == tmp_path / "data" / "models" and entry.path.read_bytes() == source.read_bytes()
+    names = [m.name for m in library.list_models()]
+    assert "my-model" in names and any("bundled" in n for n in names)
+    assert library.default_model().name == "my-model"
+    assert library.resolve_model("my-model") == entry.path
+    with pytest.raises(FileExistsError):
+        library.import_model(source)
+    with pytest.raises(PermissionError):
+        library.remove_model(library.BUNDLED_NAME)
+    library.remove_model("my-model")
+    assert library.default_model().bundled
+    with pytest.raises(library.ModelNotFound):
+        library.resolve_model("my-model")
+
+
+def test_importing_a_damaged_file_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path / "data"))
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + b"\x00" * 50)
+    with pytest.raises(GGUFError):
+        library.import_model(bad)
+    assert not (tmp_path / "data" / "models").exists() or not any((tmp_path / "data" / "models").iterdir())
