@@ -1,0 +1,49 @@
+"""An execution result, told to the model in OpenCodeInterpreter's own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..sandbox.result import ExecutionResult
+
+EMPTY = "Code is executed, but result is empty. Please make sure that you include test case in your code."
+PREFIX = "Execution result: \n"
+
+
+def truncate(text: str, limit: int = 1000, keep: int = 200) -> str:
+    """The paper's rule (over 1000 characters: the first and last 200), saying how much went."""
+    if len(text) <= limit:
+        return text
+    dropped = len(text) - 2 * keep
+    return f"{text[:keep]}\n...(truncated due to length: {dropped} characters)...\n{text[-keep:]}"
+
+
+def image_stand_in(path: str, workspace: Path | None) -> str:
+    size = ""
+    if workspace is not None:
+        try:
+            from PIL import Image  # matplotlib brings Pillow
+            with Image.open(workspace / path) as image:
+                size = f"{image.width}x{image.height} "
+        except Exception:  # a stand-in without the size is still a good stand-in
+            size = ""
+    return f"[{size}image saved as {path}]"
+
+
+def describe(result: ExecutionResult, workspace: Path | None = None, limit: int = 1000) -> str:
+    parts = []
+    if result.stdout:
+        parts.append(result.stdout.rstrip("\n"))
+    if result.stderr:
+        parts.append(result.stderr.rstrip("\n"))
+    for output in result.outputs:
+        if output.path:
+            parts.append(image_stand_in(output.path, workspace))
+        elif output.mime == "text/plain" and output.text:
+            parts.append(output.text)
+    if result.error is not None:
+        parts.append(result.error.traceback or f"{result.error.ename}: {result.error.evalue}")
+    if result.status in ("timeout", "crashed", "restarted", "interrupted"):
+        parts += result.notes
+    text = truncate("\n".join(p for p in parts if p), limit)
+    return PREFIX + (text if text.strip() else EMPTY)

@@ -1,0 +1,99 @@
+"""Find the Python a model meant to run in its reply, while the reply streams in.
+
+Recognised: ```python / ```py / ```python3 blocks; a bare ``` block whose text parses as Python;
+a reply that is Python from start to end; a fence still open when the reply ends. Blocks in
+other languages (bash, text, output...) are left alone. Indentation common to a block and
+interactive-prompt markers (>>> and ...) are removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+
+_OPEN = re.compile(r"^[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[^\n]*$")
+_CLOSE = re.compile(r"^[ \t]*```[ \t]*$")
+_PYTHON = {"python", "py", "python3", "ipython", "py3"}
+
+
+def clean_code(code: str) -> str:
+    lines = code.splitlines()
+    prompt_lines = [ln for ln in lines if ln.strip()]
+    if prompt_lines and all(ln.lstrip().startswith((">>>", "...")) for ln in prompt_lines):
+        lines = [re.sub(r"^\s*(>>>|\.\.\.) ?", "", ln) for ln in lines]
+    return textwrap.dedent("\n".join(lines)).strip("\n")
+
+
+def looks_like_python(text: str) -> bool:
+    """Parses as Python and does something: a lone word or number is prose, not code."""
+    try:
+        tree = ast.parse(clean_code(text))
+    except (SyntaxError, ValueError):
+        return False
+    return any(not (isinstance(node, ast.Expr) and isinstance(node.value, (ast.Name, ast.Constant)))
+               for node in tree.body)
+
+
+class FenceExtractor:
+    """Feed reply text as it streams; completed code blocks come back as they close."""
+
+    def __init__(self) -> None:
+        self._pending = ""  # an unfinished last line
+        self._lang: str | None = None  # inside a fence: its language ("" for a bare fence)
+        self._body: list[str] = []
+        self._saw_fence = False
+        self._all: list[str] = []
+        self.blocks: list[str] = []
+
+    def feed(self, text: str) -> list[str]:
+        self._pending += text
+        done = []
+        while "\n" in self._pending:
+            line, self._pending = self._pending.split("\n", 1)
+            block = self._line(line)
+            if block:
+                done.append(block)
+        return done
+
+    def finish(self) -> list[str]:
+        """The reply ended: close an open fence, or take a reply that is all Python."""
+        done = []
+        if self._pending:
+            block = self._line(self._pending)
+            self._pending = ""
+            if block:
+                done.append(block)
+        if self._lang is not None:
+            block = self._close()
+            if block:
+                done.append(block)
+        elif not self._saw_fence and looks_like_python("\n".join(self._all)):
+            done.append(clean_code("\n".join(self._all)))
+            self.blocks.append(done[-1])
+        return done
+
+    def _line(self, line: str) -> str | None:
+        self._all.append(line)
+        if self._lang is None:
+            match = _OPEN.match(line)
+            if match:
+                self._saw_fence = True
+                self._lang = match.group(1).lower()
+                self._body = []
+            return None
+        if _CLOSE.match(line):
+            return self._close()
+        self._body.append(line)
+        return None
+
+    def _close(self) -> str | None:
+        lang, body = self._lang, "\n".join(self._body)
+        self._lang, self._body = None, []
+        code = clean_code(body)
+        if not code.strip():
+            return None
+        if lang in _PYTHON or (lang == "" and looks_like_python(code)):
+            self.blocks.append(code)
+            return code
+        return None

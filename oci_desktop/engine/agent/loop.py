@@ -1,0 +1,221 @@
+"""The refine loop: ask the model, run its code in the sandbox, tell it the result, repeat.
+
+A generator of events (events.py) that the CLI and the UI both consume. It never stores
+anything itself; a TurnRecorder (store/) writes the events down as they pass.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..cancel import CancelToken
+from ..events import (CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput, ExecutionStarted,
+                      RoundFinished, TokenDelta, TurnFinished, UserMessageAdded)
+from ..llm.backend import ChatBackend, Sampling
+from ..llm.client import LLMError
+from ..llm.server import ModelProcessError
+from ..sandbox.result import ExecutionResult
+from . import feedback, testspec
+from .context import fit_context
+from .fences import FenceExtractor
+from .prompts import SYSTEM_PROMPT, initial_messages
+
+Approver = Callable[[str], "str | None"]
+"""Shown the code; returns the code to run (maybe edited) or None to skip it."""
+
+
+@dataclass
+class LoopSettings:
+    max_rounds: int = 3
+    time_budget_s: float = 600.0
+    system_prompt: str | None = SYSTEM_PROMPT
+    sampling: Sampling = field(default_factory=Sampling)
+    feedback_chars: int = 1000
+    run_request_tests: bool = True
+
+
+class CodeRunner:
+    """What the loop needs of the sandbox: Executor fits."""
+
+    def run(self, code: str, cancel: CancelToken | None = None,
+            on_output: Callable[[str, str], None] | None = None) -> ExecutionResult: ...
+
+
+class RefineLoop:
+    def __init__(self, backend: ChatBackend, runner: CodeRunner, settings: LoopSettings | None = None,
+                 approver: Approver | None = None, workspace: Path | None = None) -> None:
+        self.backend, self.runner = backend, runner
+        self.settings = settings or LoopSettings()
+        self.approver = approver
+        self.workspace = workspace
+        self.cancel = CancelToken()
+        self._inbox: queue.Queue[str] = queue.Queue()
+        self.messages: list[dict] = []
+
+    def add_user_message(self, text: str) -> None:
+        """Human feedback while the loop runs ("use a bar chart instead"): sent before the next round."""
+        self._inbox.put(text)
+
+    def stop(self) -> None:
+        self.cancel.cancel()
+
+    # -- the turn ----------------------------------------------------------------------------
+
+    def run(self, user_text: str, history: list[dict] | None = None) -> Iterator[Event]:
+        s = self.settings
+        self.messages = initial_messages(s.system_prompt, history or [], user_text)
+        tests = testspec.extract_tests(user_text) if s.run_request_tests else []
+        began, round_no = time.monotonic(), 0
+        last_code = last_error = None
+        ran_clean = False
+        while True:
+            if self.cancel.cancelled:
+                yield self._finish("cancelled", round_no, "Stopped by the user.")
+                return
+            if round_no >= s.max_rounds:
+                tail = " The last code ran without errors." if ran_clean else ""
+                yield self._finish("max_rounds", round_no, f"Stopped after {round_no} rounds (the limit).{tail}")
+                return
+            if time.monotonic() - began > s.time_budget_s:
+                yield self._finish("time_budget", round_no, f"Stopped: the turn used its {s.time_budget_s:g} s budget.")
+                return
+            round_no += 1
+            reply, blocks = yield from self._ask(round_no)
+            if reply is None:
+                yield self._finish("error", round_no, "The model could not answer (see the error above).")
+                return
+            if self.cancel.cancelled:
+                yield self._finish("cancelled", round_no, "Stopped by the user.")
+                return
+            if not blocks:
+                if (yield from self._take_inbox(round_no)):
+                    continue
+                if ran_clean:
+                    yield self._finish("done", round_no, "The code ran without errors and the model answered.")
+                else:
+                    yield self._finish("no_code", round_no, "The model answered without code to run.")
+                return
+            code = "\n\n".join(blocks)
+            if code == last_code:
+                yield self._finish("repeated_code", round_no, "The model proposed the same code again; "
+                                   "stopping so you can give it a hint.")
+                return
+            last_code = code
+            outcome = yield from self._execute(blocks, round_no)
+            if outcome is None:
+                yield self._finish("declined" if not self.cancel.cancelled else "cancelled", round_no,
+                                   "The code was not run." if not self.cancel.cancelled else "Stopped by the user.")
+                return
+            text, error = outcome
+            ran_clean = error is None
+            if ran_clean and tests:
+                result = yield from self._run_one(testspec.test_cell(tests), round_no)
+                text += "\n" + feedback.describe(result, self.workspace, s.feedback_chars).replace(
+                    feedback.PREFIX, "Tests from the request:\n", 1)
+                if testspec.passed(result.stdout, tests):
+                    self.messages.append({"role": "user", "content": text})
+                    yield self._finish("tests_passed", round_no, f"All {len(tests)} tests from the request pass.")
+                    return
+                ran_clean, error = False, ("tests", result.stdout.strip())
+            if error is not None and error == last_error:
+                self.messages.append({"role": "user", "content": text})
+                yield self._finish("repeated_error", round_no, f"The same error happened twice in a row "
+                                   f"({error[0]}); stopping so you can step in.")
+                return
+            last_error = error
+            self.messages.append({"role": "user", "content": text})
+            yield from self._take_inbox(round_no)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def _ask(self, round_no: int):
+        """Stream one reply. Returns (reply text or None on failure, code blocks)."""
+        s = self.settings
+        budget = self.backend.n_ctx - s.sampling.max_tokens
+        try:
+            messages, trimmed = fit_context(self.messages, self.backend.count_tokens, budget)
+        except (LLMError, ModelProcessError) as exc:
+            yield EngineError(str(exc))
+            return None, []
+        if trimmed:
+            self.messages = messages
+        extractor, reply = FenceExtractor(), []
+        try:
+            for chunk in self.backend.stream(messages, s.sampling, self.cancel):
+                if chunk.text:
+                    reply.append(chunk.text)
+                    yield TokenDelta(chunk.text, round_no)
+                    for block in extractor.feed(chunk.text):
+                        yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
+        except (LLMError, ModelProcessError) as exc:
+            yield EngineError(str(exc))
+            return None, []
+        for block in extractor.finish():
+            yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
+        text = "".join(reply)
+        self.messages.append({"role": "assistant", "content": text})
+        yield RoundFinished(round_no, text, len(extractor.blocks))
+        return text, list(extractor.blocks)
+
+    def _execute(self, blocks: list[str], round_no: int):
+        """Run the reply's blocks in order in the one kernel, as the reply reads: a later block
+        may use what an earlier one defined (the demo ran only the last block, losing those).
+        Stops at the first failure. Returns (feedback text, error signature or None), or None
+        when the user skipped the code."""
+        texts, error = [], None
+        for code in blocks:
+            if self.approver is not None:
+                code = self.approver(code)
+                if code is None or self.cancel.cancelled:
+                    return None
+            result = yield from self._run_one(code, round_no)
+            texts.append(feedback.describe(result, self.workspace, self.settings.feedback_chars))
+            if result.status != "ok" or result.error is not None:
+                tb = result.error.traceback.strip().splitlines()[-1:] if result.error else []
+                error = (result.error.ename if result.error else result.status, "\n".join(tb))
+                break
+        if len(texts) > 1:
+            texts = [texts[0]] + [t.replace(feedback.PREFIX, "", 1) for t in texts[1:]]
+        return "\n".join(texts), error
+
+    def _run_one(self, code: str, round_no: int):
+        """Run a cell on a helper thread so that its output can be yielded while it runs."""
+        yield ExecutionStarted(code, round_no)
+        outputs: queue.Queue = queue.Queue()
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                box["result"] = self.runner.run(code, self.cancel, lambda name, text: outputs.put((name, text)))
+            except Exception as exc:  # the sandbox itself failed: reported as a refused run
+                box["result"] = ExecutionResult(status="refused", notes=[f"The code could not be run: {exc}"])
+            finally:
+                outputs.put(None)
+
+        thread = threading.Thread(target=work, name="oci-cell", daemon=True)
+        thread.start()
+        while (item := outputs.get()) is not None:
+            yield ExecutionOutput(*item)
+        thread.join()
+        result = box["result"]
+        yield ExecutionFinished(result, round_no, feedback.describe(result, self.workspace, self.settings.feedback_chars))
+        return result
+
+    def _take_inbox(self, round_no: int):
+        taken = False
+        while True:
+            try:
+                text = self._inbox.get_nowait()
+            except queue.Empty:
+                return taken
+            self.messages.append({"role": "user", "content": text})
+            yield UserMessageAdded(text, round_no)
+            taken = True
+
+    def _finish(self, reason: str, rounds: int, message: str) -> TurnFinished:
+        return TurnFinished(reason, rounds, message)

@@ -1,0 +1,28 @@
+"""The system prompt and how a conversation becomes the model's messages."""
+
+from __future__ import annotations
+
+# The OpenCodeInterpreter demo's system prompt (its demo builds it but never sends it; we do).
+SYSTEM_PROMPT = (
+    "You are an AI code interpreter.\n"
+    "Your goal is to help users do a variety of jobs by executing Python code.\n\n"
+    "You should:\n"
+    "1. Comprehend the user's requirements carefully & to the letter.\n"
+    "2. Give a brief description for what you plan to do & call the provided function to run code.\n"
+    "3. Provide results analysis based on the execution output.\n"
+    "4. If error occurred, try to fix it.\n"
+    "5. Response in the same language as the user."
+)
+
+
+def announce_files(text: str, files: list[str]) -> str:
+    """Tell the model about files the user put in the workspace (the code's working directory)."""
+    if not files:
+        return text
+    listing = "\n".join(f"- {name}" for name in files)
+    return f"{text}\n\n[Files uploaded to the working directory:\n{listing}]"
+
+
+def initial_messages(system_prompt: str | None, history: list[dict], user_text: str) -> list[dict]:
+    messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
+    return messages + [dict(m) for m in history] + [{"role": "user", "content": user_text}]

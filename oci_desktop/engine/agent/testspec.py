@@ -1,0 +1,53 @@
+"""Tests a request carries (asserts, >>> examples), turned into a cell that reports
+"expected ... got ..." for each failure: refinement driven by the user's own examples."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_DOCTEST = re.compile(r"^\s*>>> (.+)\n\s*(?!>>>)(\S.*)$", re.MULTILINE)
+_ASSERT = re.compile(r"^\s*(assert .+)$", re.MULTILINE)
+PASSED = "All {n} tests passed."
+
+
+def extract_tests(text: str) -> list[str]:
+    """Assertions found in the text, each a line of Python that parses."""
+    tests = []
+    for line in _ASSERT.findall(text):
+        if _parses(line):
+            tests.append(line.strip())
+    for call, expected in _DOCTEST.findall(text):
+        line = f"assert {call.strip()} == {expected.strip()}"
+        if _parses(line) and line not in tests:
+            tests.append(line)
+    return tests
+
+
+def _parses(line: str) -> bool:
+    try:
+        return isinstance(ast.parse(line).body[0], ast.Assert)
+    except (SyntaxError, IndexError):
+        return False
+
+
+def test_cell(tests: list[str]) -> str:
+    """One cell that runs every test and prints what failed, or that all passed."""
+    lines = ["__oci_failures = []"]
+    for source in tests:
+        node = ast.parse(source).body[0].test
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
+            got, expected = ast.unparse(node.left), ast.unparse(node.comparators[0])
+            check = (f"    __oci_got = {got}\n    __oci_want = {expected}\n"
+                     f"    if not (__oci_got == __oci_want):\n"
+                     f"        __oci_failures.append({source!r} + ': expected ' + repr(__oci_want) + ', got ' + repr(__oci_got))")
+        else:
+            check = f"    if not ({ast.unparse(node)}):\n        __oci_failures.append({source!r} + ': failed')"
+        lines.append(f"try:\n{check}\nexcept Exception as __oci_exc:\n"
+                     f"    __oci_failures.append({source!r} + ': raised ' + type(__oci_exc).__name__ + ': ' + str(__oci_exc))")
+    lines.append(f"print('\\n'.join(__oci_failures) if __oci_failures else {PASSED.format(n=len(tests))!r})")
+    return "\n".join(lines)
+
+
+def passed(stdout: str, tests: list[str]) -> bool:
+    return stdout.strip() == PASSED.format(n=len(tests))

@@ -1,0 +1,42 @@
+"""A backend that replies from a script: for fast, deterministic tests of the loop and the UI."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..cancel import CancelToken
+from .backend import Sampling
+from .client import Chunk, LLMError, Usage
+
+
+class ScriptedBackend:
+    description = "scripted replies"
+
+    def __init__(self, replies: list[str | Exception], n_ctx: int = 4096, chunk_chars: int = 7) -> None:
+        self.replies = list(replies)
+        self.n_ctx = n_ctx
+        self.chunk_chars = chunk_chars
+        self.requests: list[list[dict]] = []
+        """The messages of each request, as the model would have seen them."""
+
+    def stream(self, messages: list[dict], sampling: Sampling, cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        self.requests.append([dict(m) for m in messages])
+        if not self.replies:
+            raise LLMError("The script has no more replies.")
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        sent = 0
+        for start in range(0, len(reply), self.chunk_chars):
+            if cancel is not None and cancel.cancelled:
+                yield Chunk("", finish_reason="cancelled", usage=Usage(completion_tokens=sent))
+                return
+            sent += 1
+            yield Chunk(reply[start:start + self.chunk_chars])
+        yield Chunk("", finish_reason="stop", usage=Usage(completion_tokens=sent))
+
+    def count_tokens(self, messages: list[dict]) -> int:
+        return sum(len(m["content"]) // 4 + 4 for m in messages)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,210 @@
+"""The refine loop with a scripted model and a scripted runner: every stop condition."""
+
+import pytest
+
+from oci_desktop.engine.agent.context import OMITTED
+from oci_desktop.engine.agent.fences import FenceExtractor
+from oci_desktop.engine.agent.feedback import EMPTY, describe, truncate
+from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ExecutionOutput,
+                                       TokenDelta, TurnFinished, UserMessageAdded)
+from oci_desktop.engine.llm.backend import Sampling
+from oci_desktop.engine.llm.client import LLMError
+from oci_desktop.engine.llm.scripted import ScriptedBackend
+from oci_desktop.engine.sandbox.result import ErrorInfo, ExecutionResult, RichOutput
+
+
+class ScriptedRunner:
+    """Runs nothing: returns results chosen by a function of the code."""
+
+    def __init__(self, decide):
+        self.decide, self.codes = decide, []
+
+    def run(self, code, cancel=None, on_output=None):
+        self.codes.append(code)
+        result = self.decide(code)
+        if on_output and result.stdout:
+            on_output("stdout", result.stdout)
+        return result
+
+
+def ok(stdout=""):
+    return ExecutionResult("ok", stdout=stdout)
+
+
+def error(ename="NameError", evalue="name 'x' is not defined"):
+    return ExecutionResult("error", error=ErrorInfo(ename, evalue, f"Traceback...\n{ename}: {evalue}"))
+
+
+def fence(code):
+    return f"Let me run it.\n```python\n{code}\n```\n"
+
+
+def run_loop(replies, decide, user="Compute it", **settings):
+    backend = ScriptedBackend(replies)
+    runner = ScriptedRunner(decide)
+    loop = RefineLoop(backend, runner, LoopSettings(**settings))
+    events = list(loop.run(user))
+    return events, backend, runner, loop
+
+
+def finished(events) -> TurnFinished:
+    assert isinstance(events[-1], TurnFinished)
+    return events[-1]
+
+
+def test_error_then_fix_then_answer():
+    replies = [fence("print(x)"), fence("x = 3\nprint(x)"), "The result is 3."]
+    events, backend, runner, _ = run_loop(replies, lambda c: error() if c == "print(x)" else ok("3\n"))
+    done = finished(events)
+    assert done.reason == "done" and done.rounds == 3
+    assert runner.codes == ["print(x)", "x = 3\nprint(x)"]
+    feedback_sent = backend.requests[1][-1]["content"]
+    assert feedback_sent.startswith("Execution result: \n") and "NameError" in feedback_sent
+    assert backend.requests[0][0]["role"] == "system" and "code interpreter" in backend.requests[0][0]["content"]
+    assert any(isinstance(e, TokenDelta) for e in events)
+    assert any(isinstance(e, ExecutionOutput) and e.text == "3\n" for e in events)
+
+
+def test_repeated_error_stops():
+    replies = [fence("print(x)"), fence("print(x + 1)"), "never asked"]
+    events, *_ = run_loop(replies, lambda c: error())
+    assert finished(events).reason == "repeated_error"
+
+
+def test_repeated_code_stops():
+    replies = [fence("import os\nprint(y)"), fence("import os\nprint(y)")]
+    events, _, runner, _ = run_loop(replies, lambda c: error("E", str(len(c))))
+    assert finished(events).reason == "repeated_code"
+
+
+def test_no_code_reply():
+    events, _, runner, _ = run_loop(["Paris is the capital of France."], lambda c: ok())
+    assert finished(events).reason == "no_code" and runner.codes == []
+
+
+def test_max_rounds():
+    replies = [fence(f"print({i})\nraise ValueError({i})") for i in range(5)]
+    events, _, runner, _ = run_loop(replies, lambda c: error("ValueError", c), max_rounds=2)
+    done = finished(events)
+    assert done.reason == "max_rounds" and done.rounds == 2 and len(runner.codes) == 2
+
+
+def test_timeout_in_the_cell_is_fed_back():
+    timeout = ExecutionResult("timeout", notes=["Stopped after 60 s, the time limit per cell."])
+    replies = [fence("while True: pass"), fence("print('quick')"), "Done."]
+    events, backend, *_ = run_loop(replies, lambda c: timeout if "while" in c else ok("quick\n"))
+    assert "time limit" in backend.requests[1][-1]["content"]
+    assert finished(events).reason == "done"
+
+
+def test_image_output_is_a_stand_in():
+    plot = ExecutionResult("ok", outputs=[RichOutput("image/png", path="outputs/cell1-abc.png")])
+    text = describe(plot)
+    assert "image saved as outputs/cell1-abc.png" in text
+
+
+def test_empty_output_gets_the_papers_message():
+    assert describe(ok()) == "Execution result: \n" + EMPTY
+
+
+def test_long_output_keeps_head_and_tail_with_a_count():
+    text = truncate("a" * 300 + "b" * 1000 + "c" * 300)
+    assert text.startswith("a" * 200) and text.endswith("c" * 200) and "1200 characters" in text
+
+
+def test_human_feedback_reaches_the_model_before_the_next_round():
+    backend = ScriptedBackend([fence("print(1)"), fence("print('bar chart')"), "Here it is."])
+    loop = RefineLoop(backend, ScriptedRunner(lambda c: ok("1\n")), LoopSettings())
+    events = []
+    for event in loop.run("Plot it"):
+        events.append(event)
+        if isinstance(event, CodeProposed) and event.round == 1:
+            loop.add_user_message("use a bar chart instead")
+    assert any(isinstance(e, UserMessageAdded) for e in events)
+    assert backend.requests[1][-1] == {"role": "user", "content": "use a bar chart instead"}
+
+
+def test_context_overflow_drops_old_outputs_first():
+    huge = "x" * 4000
+    backend = ScriptedBackend([fence("print(1)"), fence("print(2)"), "ok"], n_ctx=1900)
+    loop = RefineLoop(backend, ScriptedRunner(lambda c: ok(huge)),
+                      LoopSettings(feedback_chars=5000, sampling=Sampling(max_tokens=200)))
+    list(loop.run("go"))
+    third = backend.requests[2]
+    assert third[0]["role"] == "system" and third[1]["content"] == "go"
+    assert third[3]["content"] == OMITTED  # the older output went first
+    assert third[-1]["content"].endswith("x" * 100)  # the latest one is kept whole
+    assert backend.count_tokens(third) <= 1900 - 200
+
+
+def test_approval_declined_runs_nothing():
+    backend = ScriptedBackend([fence("import shutil; shutil.rmtree('/')")])
+    runner = ScriptedRunner(lambda c: ok())
+    loop = RefineLoop(backend, runner, LoopSettings(), approver=lambda code: None)
+    events = list(loop.run("clean up"))
+    assert finished(events).reason == "declined" and runner.codes == []
+
+
+def test_approval_with_an_edit_runs_the_edit():
+    runner = ScriptedRunner(lambda c: ok("edited\n"))
+    loop = RefineLoop(ScriptedBackend([fence("print('model')"), "fine"]), runner, LoopSettings(),
+                      approver=lambda code: "print('edited')")
+    list(loop.run("go"))
+    assert runner.codes == ["print('edited')"]
+
+
+def test_request_tests_drive_refinement():
+    user = "Write add(a, b).\nassert add(1, 2) == 3\nassert add(2, 2) == 4"
+    replies = [fence("def add(a, b):\n    return a * b"), fence("def add(a, b):\n    return a + b")]
+
+    def decide(code):
+        if code.startswith("def add"):
+            return ok()
+        wrong = "a * b" in runner.codes[-2]
+        return ok("assert add(1, 2) == 3: expected 3, got 2\n" if wrong else "All 2 tests passed.\n")
+
+    backend = ScriptedBackend(replies)
+    runner = ScriptedRunner(decide)
+    events = list(RefineLoop(backend, runner, LoopSettings()).run(user))
+    assert finished(events).reason == "tests_passed"
+    assert "expected 3, got 2" in backend.requests[1][-1]["content"]
+
+
+def test_model_failure_is_an_error_event():
+    events, *_ = run_loop([LLMError("The model process crashed")], lambda c: ok())
+    assert isinstance(events[-2], EngineError) and finished(events).reason == "error"
+
+
+def test_stop_mid_reply():
+    backend = ScriptedBackend(["word " * 200])
+    loop = RefineLoop(backend, ScriptedRunner(lambda c: ok()), LoopSettings())
+    seen = 0
+    for event in loop.run("talk"):
+        if isinstance(event, TokenDelta):
+            seen += 1
+            if seen == 3:
+                loop.stop()
+    assert event.reason == "cancelled" and seen < 10
+
+
+@pytest.mark.parametrize("reply, blocks", [
+    ("```py\nprint(1)\n```", ["print(1)"]),
+    ("```\nfor i in range(3):\n    print(i)\n```", ["for i in range(3):\n    print(i)"]),
+    ("```text\nhello\n```", []),
+    ("```python\nprint(1)\n```\n```python\nprint(2)", ["print(1)", "print(2)"]),
+    ("x = [1, 2]\nprint(sum(x))", ["x = [1, 2]\nprint(sum(x))"]),
+    ("Sure thing", []),
+])
+def test_fence_extraction(reply, blocks):
+    extractor = FenceExtractor()
+    for i in range(0, len(reply), 4):
+        extractor.feed(reply[i:i + 4])
+    extractor.finish()
+    assert extractor.blocks == blocks
+
+
+def test_execution_finished_carries_the_feedback():
+    events, *_ = run_loop([fence("print(5)"), "five"], lambda c: ok("5\n"))
+    finished_runs = [e for e in events if isinstance(e, ExecutionFinished)]
+    assert finished_runs[0].feedback == "Execution result: \n5"
