@@ -35,14 +35,29 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="one streamed reply from the model (no code is run)")
     chat.add_argument("prompt")
-    chat.add_argument("--model", help="a .gguf path or an installed model's name (default: the default model)")
-    chat.add_argument("--endpoint", help="an OpenAI-compatible base URL instead of a local model")
-    chat.add_argument("--api-key", help="API key for --endpoint")
-    chat.add_argument("--model-name", help="model name to ask --endpoint for")
-    chat.add_argument("--n-ctx", type=int, default=4096)
-    chat.add_argument("--gpu-layers", type=int, default=0)
+    _model_options(chat)
     chat.add_argument("--temperature", type=float, default=0.0)
     chat.add_argument("--max-tokens", type=int, default=512)
+
+    ask = sub.add_parser("ask", help="a whole turn: the model writes code, the sandbox runs it, the model refines")
+    ask.add_argument("prompt")
+    _model_options(ask)
+    ask.add_argument("--max-rounds", type=int, default=3)
+    ask.add_argument("--max-tokens", type=int, default=1024, help="per reply (default 1024)")
+    ask.add_argument("--yes", action="store_true", help="run the model's code without asking each time")
+    ask.add_argument("--json", action="store_true", help="one JSON event per line")
+    ask.add_argument("--conversation", type=int, help="continue this conversation (see history list)")
+    ask.add_argument("--workspace", type=Path, help="the folder the code works in (default: the conversation's)")
+
+    history = sub.add_parser("history", help="past conversations")
+    hist = history.add_subparsers(dest="action", required=True)
+    hist_list = hist.add_parser("list")
+    hist_list.add_argument("--search")
+    hist.add_parser("show").add_argument("id", type=int)
+    hist_export = hist.add_parser("export")
+    hist_export.add_argument("id", type=int)
+    hist_export.add_argument("--format", choices=["ipynb", "md", "py", "jsonl"], default="ipynb")
+    hist_export.add_argument("--output", "-o", help="a file (default: standard output)")
 
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
     bench.add_argument("target", choices=["sandbox", "llm"])
@@ -52,13 +67,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="a .gguf path or an installed model's name (default: the default model)")
+    parser.add_argument("--endpoint", help="an OpenAI-compatible base URL instead of a local model")
+    parser.add_argument("--api-key", help="API key for --endpoint")
+    parser.add_argument("--model-name", help="model name to ask --endpoint for")
+    parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--gpu-layers", type=int, default=0)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         from oci_desktop.app import run_app
         return run_app()
-    from oci_desktop.commands import models, sandbox
+    from oci_desktop.commands import ask, models, sandbox
 
     if args.command == "bench":
         return (sandbox.bench_sandbox if args.target == "sandbox" else models.bench_llm)(args)
-    return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat}[args.command](args)
+    return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat, "ask": ask.ask,
+            "history": ask.history}[args.command](args)

@@ -113,9 +113,10 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def chat(args: argparse.Namespace) -> int:
-    from oci_desktop.engine.llm.backend import LocalBackend, RemoteBackend, Sampling
-    from oci_desktop.engine.llm.client import LLMError
+def open_backend(args: argparse.Namespace):
+    """The backend the options name (an endpoint, or a local model, loaded with progress on
+    stderr). Returns None after printing why it could not be opened."""
+    from oci_desktop.engine.llm.backend import LocalBackend, RemoteBackend
     from oci_desktop.engine.llm.gguf_info import GGUFError
     from oci_desktop.engine.llm.library import ModelNotFound, resolve_model
     from oci_desktop.engine.llm.memory import ModelTooLarge
@@ -123,14 +124,25 @@ def chat(args: argparse.Namespace) -> int:
 
     try:
         if args.endpoint:
-            backend = RemoteBackend(args.endpoint, args.api_key, args.model_name)
-        else:
-            backend = LocalBackend(ServerConfig(resolve_model(args.model), n_ctx=args.n_ctx,
-                                                n_gpu_layers=args.gpu_layers))
-            backend.start(lambda text, fraction: print(f"\r{text}...", end="", file=sys.stderr, flush=True))
-            print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
+            return RemoteBackend(args.endpoint, args.api_key, args.model_name)
+        backend = LocalBackend(ServerConfig(resolve_model(args.model), n_ctx=args.n_ctx,
+                                            n_gpu_layers=args.gpu_layers))
+        backend.start(lambda text, fraction: print(f"\r{text}...", end="", file=sys.stderr, flush=True))
+        print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
+        return backend
     except (ModelNotFound, GGUFError, ModelTooLarge, ModelProcessError, ValueError) as exc:
-        return _err(str(exc))
+        _err(str(exc))
+        return None
+
+
+def chat(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.backend import Sampling
+    from oci_desktop.engine.llm.client import LLMError
+    from oci_desktop.engine.llm.server import ModelProcessError
+
+    backend = open_backend(args)
+    if backend is None:
+        return 1
     try:
         messages = [{"role": "user", "content": args.prompt}]
         for chunk in backend.stream(messages, Sampling(temperature=args.temperature, max_tokens=args.max_tokens)):

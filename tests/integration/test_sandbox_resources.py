@@ -14,7 +14,9 @@ def test_memory_bomb_gives_memory_error_and_a_fresh_kernel(run_cells):
 
 
 def test_growing_memory_bomb(run_cells):
-    r = run_cells(["chunks = []\nwhile True: chunks.append(bytearray(50 * 2**20))", "print('ok')"])
+    # A lower limit and a longer time limit: filling memory takes seconds on a slow machine.
+    r = run_cells(["chunks = []\nwhile True: chunks.append(bytearray(50 * 2**20))", "print('ok')"],
+                  memory_bytes=2**30, cell_timeout_s=30)
     assert r[0]["error"]["ename"] == "MemoryError"
     assert r[1]["stdout"] == "ok\n"
 

@@ -1,0 +1,1 @@
+"""Conversation history in SQLite, and exports (ipynb, md, py, CodeFeedback jsonl)."""

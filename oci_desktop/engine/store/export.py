@@ -1,0 +1,105 @@
+"""A conversation as a Jupyter notebook, Markdown, a Python script, or CodeFeedback-style JSONL."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat import v4
+
+from .db import Store
+
+FORMATS = ("ipynb", "md", "py", "jsonl")
+
+
+def _outputs(result: dict | None, workspace: Path | None) -> list:
+    if not result:
+        return []
+    outputs = []
+    for name in ("stdout", "stderr"):
+        if result.get(name):
+            outputs.append(v4.new_output("stream", name=name, text=result[name]))
+    for rich in result.get("outputs", []):
+        if rich.get("path") and workspace is not None and (workspace / rich["path"]).is_file():
+            data = (workspace / rich["path"]).read_bytes()
+            payload = data.decode() if rich["mime"] == "image/svg+xml" else base64.b64encode(data).decode()
+            outputs.append(v4.new_output("display_data", data={rich["mime"]: payload}))
+        elif rich.get("text"):
+            outputs.append(v4.new_output("display_data", data={rich["mime"]: rich["text"]}))
+    if result.get("error"):
+        err = result["error"]
+        outputs.append(v4.new_output("error", ename=err["ename"], evalue=err["evalue"],
+                                     traceback=err["traceback"].splitlines()))
+    return outputs
+
+
+def _timeline(store: Store, conversation_id: int) -> list[tuple[str, dict]]:
+    """Messages and cells in the order they happened."""
+    items = [("message", m) for m in store.messages(conversation_id)]
+    items += [("cell", c) for c in store.cells(conversation_id)]
+    return sorted(items, key=lambda item: (item[1]["created_at"], item[0] == "cell"))
+
+
+def to_notebook(store: Store, conversation_id: int) -> nbformat.NotebookNode:
+    conversation = store.conversation(conversation_id)
+    workspace = Path(conversation["workspace"]) if conversation and conversation["workspace"] else None
+    nb = v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(v4.new_markdown_cell(f"# {conversation['title']}"))
+    for kind, item in _timeline(store, conversation_id):
+        if kind == "cell":
+            cell = v4.new_code_cell(item["code"], outputs=_outputs(item["result"], workspace))
+            nb.cells.append(cell)
+        elif item["kind"] in ("user", "assistant"):
+            who = "**You:**" if item["kind"] == "user" else "**Assistant:**"
+            nb.cells.append(v4.new_markdown_cell(f"{who}\n\n{item['content']}"))
+        elif item["kind"] in ("note", "error"):
+            nb.cells.append(v4.new_markdown_cell(f"_{item['content']}_"))
+    nbformat.validate(nb)
+    return nb
+
+
+def to_markdown(store: Store, conversation_id: int) -> str:
+    conversation = store.conversation(conversation_id)
+    parts = [f"# {conversation['title']}\n"]
+    for kind, item in _timeline(store, conversation_id):
+        if kind == "cell":
+            result = item["result"] or {}
+            parts.append(f"```python\n{item['code']}\n```\n")
+            shown = (result.get("stdout", "") + result.get("stderr", "")).strip()
+            if result.get("error"):
+                shown += ("\n" if shown else "") + f"{result['error']['ename']}: {result['error']['evalue']}"
+            if shown:
+                parts.append(f"```text\n{shown}\n```\n")
+            parts += [f"![output]({o['path']})\n" for o in result.get("outputs", []) if o.get("path")]
+        elif item["kind"] == "user":
+            parts.append(f"**You:** {item['content']}\n")
+        elif item["kind"] == "assistant":
+            parts.append(f"**Assistant:**\n\n{item['content']}\n")
+        elif item["kind"] in ("note", "error"):
+            parts.append(f"_{item['content']}_\n")
+    return "\n".join(parts)
+
+
+def to_script(store: Store, conversation_id: int) -> str:
+    conversation = store.conversation(conversation_id)
+    parts = [f"# {conversation['title']}\n# Exported from OCI Desktop: the code cells in the order they ran.\n"]
+    for cell in store.cells(conversation_id):
+        status = (cell["result"] or {}).get("status", cell["status"])
+        parts.append(f"# %% round {cell['round']} ({status})\n{cell['code']}\n")
+    return "\n".join(parts)
+
+
+def to_jsonl(store: Store, conversation_id: int) -> str:
+    """One line: the multi-turn messages a fine-tune on Code-Feedback-style data would use."""
+    return json.dumps({"id": conversation_id, "messages": store.model_history(conversation_id)}) + "\n"
+
+
+def export(store: Store, conversation_id: int, fmt: str) -> str:
+    if store.conversation(conversation_id) is None:
+        raise LookupError(f"No conversation {conversation_id}.")
+    if fmt == "ipynb":
+        return nbformat.writes(to_notebook(store, conversation_id))
+    return {"md": to_markdown, "py": to_script, "jsonl": to_jsonl}[fmt](store, conversation_id)
