@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON event per line")
     ask.add_argument("--conversation", type=int, help="continue this conversation (see history list)")
     ask.add_argument("--workspace", type=Path, help="the folder the code works in (default: the conversation's)")
+    ask.add_argument("--file", type=Path, action="append", default=[],
+                     help="copy this file into the workspace and tell the model about it (repeatable)")
 
     history = sub.add_parser("history", help="past conversations")
     hist = history.add_subparsers(dest="action", required=True)

@@ -41,6 +41,8 @@ def _ask_before_running(code: str) -> str | None:
 
 def ask(args: argparse.Namespace) -> int:
     from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+    from oci_desktop.engine.agent.prompts import announce_files
+    from oci_desktop.engine.sandbox.workspace import upload_files
     from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ExecutionOutput,
                                            ExecutionStarted, TokenDelta, TurnFinished)
     from oci_desktop.engine.llm.backend import Sampling
@@ -62,10 +64,15 @@ def ask(args: argparse.Namespace) -> int:
         conversation_id = store.create_conversation(args.prompt.splitlines()[0][:80])
     recorder = TurnRecorder(store, conversation_id)
     history = store.model_history(conversation_id)
-    recorder.user_message(args.prompt)  # on disk before anything can fail
     workspace = Path(args.workspace or store.conversation(conversation_id)["workspace"]
                      or data_dir() / "workspaces" / str(conversation_id)).resolve()
     store.set_workspace(conversation_id, str(workspace))
+    try:
+        uploaded = upload_files(workspace, args.file)
+    except OSError as exc:
+        return _err(f"could not copy a file into the workspace: {exc}")
+    prompt = announce_files(args.prompt, uploaded)
+    recorder.user_message(prompt)  # on disk before anything can fail
     limits = SandboxLimits()
     if not sandbox_ok(limits):
         return 2
@@ -78,7 +85,7 @@ def ask(args: argparse.Namespace) -> int:
         settings = LoopSettings(max_rounds=args.max_rounds, sampling=Sampling(max_tokens=args.max_tokens))
         loop = RefineLoop(backend, Executor(session), settings,
                           approver=None if args.yes else _ask_before_running, workspace=workspace)
-        for event in loop.run(args.prompt, history):
+        for event in loop.run(prompt, history):
             recorder.record(event)
             if args.json:
                 data = event.to_json()

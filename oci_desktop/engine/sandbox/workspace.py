@@ -79,3 +79,18 @@ def is_plain_dir(path: Path) -> bool:
         return stat.S_ISDIR(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+def upload_files(workspace: Path, files: list[Path]) -> list[str]:
+    """Copy the user's files into the workspace (never over a planted link); returns their names."""
+    import shutil
+
+    workspace.mkdir(parents=True, exist_ok=True)
+    names = []
+    for source in files:
+        target = workspace / Path(source).name
+        if target.is_symlink():
+            target.unlink()
+        shutil.copyfile(source, target, follow_symlinks=True)
+        names.append(target.name)
+    return names
