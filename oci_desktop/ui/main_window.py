@@ -1,96 +1,299 @@
-"""The main window. For now a scratchpad: Python typed here runs in the conversation's sandbox."""
+"""The main window: conversations, the chat, the code editor and the kernel console."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QThread, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QLabel, QMainWindow, QPlainTextEdit, QPushButton, QSplitter,
-                               QVBoxLayout, QWidget)
+import time
+from pathlib import Path
 
-from oci_desktop.ui.kernel_worker import KernelWorker
+from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
+                               QProgressBar, QPushButton, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-WELCOME = "# Python typed here runs in a sandboxed kernel. Ctrl+Enter runs it.\nprint(sum(i * i for i in range(1, 11)))\n"
+from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, RoundFinished, TokenDelta,
+                                       TurnFinished, UserMessageAdded)
+from oci_desktop.engine.llm.library import data_dir, default_model, list_models
+from oci_desktop.engine.store.db import Store
+
+from .bridge import EngineWorker
+from .chat_view import ChatView
+from .code_editor import CodeEditor
+from .console import KernelConsole
+from .sidebar import Sidebar
 
 
 class MainWindow(QMainWindow):
+    sig_send = Signal(str)
+    """Queued to the worker: run a turn with this message."""
     sig_run = Signal(str)
-    """Asks the kernel worker to run code."""
+    """Queued to the worker: run the editor's code."""
+    sig_open = Signal(int)
+    sig_load_model = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
         super().__init__()
         self.setWindowTitle("OCI Desktop")
-        self.resize(900, 640)
-        mono = QFont("DejaVu Sans Mono")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.editor = QPlainTextEdit(WELCOME)
-        self.editor.setFont(mono)
-        self.editor.setAccessibleName("Code editor")
-        self.output = QPlainTextEdit()
-        self.output.setReadOnly(True)
-        self.output.setFont(mono)
-        self.output.setAccessibleName("Execution result")
-        self.run_button = QPushButton("Run (Ctrl+Enter)")
-        self.run_button.setEnabled(False)
-        self.run_button.clicked.connect(self._run)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._run)
-        splitter = QSplitter()
-        splitter.addWidget(self.editor)
-        splitter.addWidget(self.output)
-        layout = QVBoxLayout()
-        layout.addWidget(QLabel("OCI Desktop: a local code interpreter. The chat with the model arrives here next."))
-        layout.addWidget(splitter, stretch=1)
-        layout.addWidget(self.run_button)
-        central = QWidget()
-        central.setLayout(layout)
-        self.setCentralWidget(central)
-        self.sandbox_label = QLabel("Sandbox: starting")
-        self.statusBar().addPermanentWidget(self.sandbox_label)
-        self.statusBar().showMessage("Starting the sandboxed kernel…")
+        self.resize(1280, 800)
+        self.store = store or Store(data_dir() / "history.sqlite3")
+        self.busy = False
+        self._tokens: list[float] = []
+        self._build()
         self._start_worker()
+        if self.store.notice:
+            self.chat.add_note(self.store.notice, "#cf222e")
+        self.sidebar.refresh()
+        self.sig_open.emit(0)
+        self._load_default_model()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        bar = QToolBar("Main")
+        self.addToolBar(bar)
+        self.model_box = QComboBox()
+        self.model_box.setAccessibleName("Model")
+        for entry in list_models():
+            self.model_box.addItem(entry.name, str(entry.path))
+        self.model_box.activated.connect(lambda i: self._load_model(self.model_box.itemData(i)))
+        bar.addWidget(QLabel(" Model: "))
+        bar.addWidget(self.model_box)
+        self.model_state = QLabel()
+        self.model_progress = QProgressBar(maximumWidth=140, maximum=100)
+        self._progress_action = bar.addWidget(self.model_progress)
+        bar.addWidget(self.model_state)
+        bar.addSeparator()
+        self.auto_run = QCheckBox("Auto-run code", checked=True)
+        self.auto_run.setAccessibleName("Run the model's code without asking")
+        bar.addWidget(self.auto_run)
+        self.stop_button = QPushButton("Stop (Esc)", enabled=False)
+        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.clicked.connect(self.stop)
+        bar.addWidget(self.stop_button)
+
+        self.sidebar = Sidebar(self.store)
+        self.chat = ChatView()
+        self.chat.sig_example.connect(self._use_example)
+        self.input = QPlainTextEdit(placeholderText="Ask for something… (Ctrl+Enter sends)")
+        self.input.setAccessibleName("Message")
+        self.input.setMaximumHeight(110)
+        self.send_button = QPushButton("Send")
+        self.send_button.setAccessibleName("Send message")
+        self.send_button.clicked.connect(self.send)
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.addWidget(self.chat, stretch=1)
+        row = QHBoxLayout()
+        row.addWidget(self.input, stretch=1)
+        row.addWidget(self.send_button)
+        column.addLayout(row)
+
+        self.editor = CodeEditor()
+        self.run_button = QPushButton("Run (Ctrl+Enter)")
+        self.run_button.clicked.connect(self.run_editor)
+        self.skip_button = QPushButton("Skip", visible=False)
+        self.skip_button.clicked.connect(lambda: self._answer(None))
+        self.send_result = QPushButton("Send result to model", enabled=False)
+        self.send_result.clicked.connect(self._send_last_result)
+        editor_page = QWidget()
+        editor_column = QVBoxLayout(editor_page)
+        editor_column.addWidget(self.editor)
+        buttons = QHBoxLayout()
+        for button in (self.run_button, self.skip_button, self.send_result):
+            buttons.addWidget(button)
+        editor_column.addLayout(buttons)
+        self.console = KernelConsole()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(editor_page, "Code")
+        self.tabs.addTab(self.console, "Console")
+
+        split = QSplitter()
+        split.addWidget(self.sidebar)
+        split.addWidget(centre)
+        split.addWidget(self.tabs)
+        split.setSizes([230, 620, 430])
+        self.setCentralWidget(split)
+
+        self.status_model, self.status_speed, self.status_ctx = QLabel("Model: —"), QLabel(""), QLabel("")
+        self.status_kernel, self.status_sandbox = QLabel("Kernel: starting"), QLabel("Sandbox: …")
+        for label in (self.status_model, self.status_speed, self.status_ctx, self.status_kernel, self.status_sandbox):
+            self.statusBar().addPermanentWidget(label)
+
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._ctrl_enter)
+        QShortcut(QKeySequence("Escape"), self, activated=self.stop)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self._open_conversation(0))
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.input.setFocus)
 
     def _start_worker(self) -> None:
         self.thread_ = QThread(self)
-        self.worker = KernelWorker()
+        self.worker = EngineWorker(self.store)
         self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.start)
-        self.worker.sig_ready.connect(self._on_ready)
-        self.worker.sig_failed.connect(self._on_failed)
-        self.worker.sig_result.connect(self._on_result)
-        self.sig_run.connect(self.worker.run)
+        w = self.worker
+        self.sig_send.connect(w.send)
+        self.sig_run.connect(w.run_code)
+        self.sig_open.connect(w.open_conversation)
+        self.sig_load_model.connect(w.load_model)
+        w.sig_event.connect(self._on_event)
+        w.sig_turn_done.connect(self._on_turn_done)
+        w.sig_model_state.connect(self._on_model_state)
+        w.sig_kernel_state.connect(lambda s: self.status_kernel.setText(f"Kernel: {s}"))
+        w.sig_kernel_ready.connect(self.console.attach)
+        w.sig_sandbox_state.connect(self._on_sandbox)
+        w.sig_cell_result.connect(self._on_cell_result)
+        w.sig_context.connect(lambda used, n: self.status_ctx.setText(f"Context: {used} / {n}"))
+        w.sig_approval_needed.connect(self._on_approval)
+        w.sig_conversation.connect(self._on_conversation)
+        w.sig_uploaded.connect(self._on_uploaded)
+        self.sidebar.sig_open.connect(self._open_conversation)
+        self.sidebar.sig_upload.connect(w.upload)
+        w.sig_error.connect(lambda text: self.chat.add_note(text, "#cf222e"))
+        self.auto_run.toggled.connect(lambda on: setattr(w, "auto_run", on))
         self.thread_.start()
 
-    def _on_ready(self, description: str) -> None:
-        self.run_button.setEnabled(True)
-        self.sandbox_label.setText("Sandbox: isolated")
-        self.sandbox_label.setToolTip(description)
-        self.statusBar().showMessage("Ready")
+    # -- commands ------------------------------------------------------------------------------
 
-    def _on_failed(self, message: str) -> None:
-        self.sandbox_label.setText("Sandbox: unavailable")
-        self.statusBar().showMessage("Code will not run until the sandbox works.")
-        self.output.setPlainText(message)
+    def _load_default_model(self) -> None:
+        try:
+            path = str(default_model().path)
+        except LookupError as exc:
+            self._on_model_state("error", str(exc), 0.0)
+            return
+        index = self.model_box.findData(path)
+        if index >= 0:
+            self.model_box.setCurrentIndex(index)
+        self._load_model(path)
 
-    def _run(self) -> None:
-        if self.run_button.isEnabled():
-            self.run_button.setEnabled(False)
-            self.statusBar().showMessage("Running…")
+    def _load_model(self, path: str) -> None:
+        self.sig_load_model.emit(path)
+
+    def send(self) -> None:
+        text = self.input.toPlainText().strip()
+        if not text or self.busy:
+            return
+        self.input.clear()
+        self.chat.add_user(text)
+        self._set_busy(True)
+        self.sig_send.emit(text)
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.worker.interrupt_kernel()
+
+    def run_editor(self) -> None:
+        if self.skip_button.isVisible():  # the loop waits for approval of this code
+            self._answer(self.editor.toPlainText())
+            return
+        if not self.busy:
+            self._set_busy(True)
             self.sig_run.emit(self.editor.toPlainText())
 
-    def _on_result(self, result: dict) -> None:
-        parts = [f"[{result['status']}] in {result['duration_s']:.3f} s"]
-        parts += [result["stdout"], result["stderr"]]
-        if result["error"]:
-            parts.append(result["error"]["traceback"])
-        parts += [f"{o['mime']}: {o['path'] or o['text']}" for o in result["outputs"]]
-        parts += result["notes"]
-        self.output.setPlainText("\n".join(p for p in parts if p))
-        self.run_button.setEnabled(True)
-        self.statusBar().showMessage("Ready")
+    def _ctrl_enter(self) -> None:
+        (self.run_editor if self.editor.hasFocus() else self.send)()
+
+    def _use_example(self, prompt: str) -> None:
+        self.input.setPlainText(prompt)
+        self.send()
+
+    def _answer(self, code: str | None) -> None:
+        self.skip_button.setVisible(False)
+        self.run_button.setText("Run (Ctrl+Enter)")
+        self.worker.answer(code)
+
+    def _send_last_result(self) -> None:
+        data = self._last_result
+        self.send_result.setEnabled(False)
+        self.input.setPlainText(f"I ran this code myself:\n```python\n{data['code']}\n```\n{data['feedback']}")
+        self.send()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.send_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+
+    # -- engine events -------------------------------------------------------------------------
+
+    def _on_event(self, event) -> None:
+        if isinstance(event, TokenDelta):
+            self._tokens.append(time.monotonic())
+            self.chat.append_tokens(event.text)
+        elif isinstance(event, CodeProposed):
+            self.editor.setPlainText(event.code)
+        elif isinstance(event, RoundFinished):
+            self.chat.finish_reply(event.reply)
+            self._show_speed()
+        elif isinstance(event, ExecutionFinished):
+            self.chat.add_card(event.result.to_json(), self.worker.conversation.workspace
+                               if self.worker.conversation else None)
+            self.sidebar.refresh_files()
+        elif isinstance(event, UserMessageAdded):
+            self.chat.add_user(event.text)
+        elif isinstance(event, EngineError):
+            self.chat.finish_reply()
+            self.chat.add_note(event.message, "#cf222e")
+        elif isinstance(event, TurnFinished):
+            self.chat.finish_reply()
+            self.chat.add_note(f"Stopped after {event.rounds} round(s): {event.message}")
+
+    def _show_speed(self) -> None:
+        if len(self._tokens) > 2:
+            span = self._tokens[-1] - self._tokens[0]
+            if span > 0:
+                self.status_speed.setText(f"{(len(self._tokens) - 1) / span:.0f} tokens/s")
+        self._tokens = []
+
+    def _on_turn_done(self) -> None:
+        self._set_busy(False)
+        self.sidebar.refresh(current=self.worker.conversation.id if self.worker.conversation else None)
+
+    def _on_model_state(self, state: str, text: str, fraction: float) -> None:
+        self._progress_action.setVisible(state == "loading")
+        self.model_progress.setValue(int(max(fraction, 0) * 100))
+        self.model_state.setText({"loading": f" {text}…", "ready": " ready", "error": " error"}[state])
+        self.model_state.setToolTip(text)
+        self.status_model.setText(f"Model: {text if state == 'ready' else state}")
+        if state == "error":
+            self.chat.add_note(f"The model could not be loaded: {text}", "#cf222e")
+
+    def _on_sandbox(self, state: str, detail: str) -> None:
+        self.status_sandbox.setText(f"Sandbox: {state}")
+        self.status_sandbox.setToolTip(detail)
+        if state != "isolated":
+            self.chat.add_note(f"Code will not run: the sandbox is unavailable. {detail}", "#cf222e")
+
+    def _on_cell_result(self, data: dict) -> None:
+        self._set_busy(False)
+        self._last_result = data
+        self.send_result.setEnabled(True)
+        self.chat.add_card(data, self.worker.conversation.workspace if self.worker.conversation else None)
+        self.sidebar.refresh_files()
+
+    def _on_approval(self, code: str) -> None:
+        self.editor.setPlainText(code)
+        self.tabs.setCurrentIndex(0)
+        self.run_button.setText("Run this code (Ctrl+Enter)")
+        self.skip_button.setVisible(True)
+
+    def _open_conversation(self, conversation_id: int) -> None:
+        if not self.busy:
+            self.sig_open.emit(conversation_id)
+
+    def _on_conversation(self, conversation_id: int) -> None:
+        workspace = self.worker.conversation.workspace
+        self.sidebar.workspace = workspace
+        self.sidebar.refresh(current=conversation_id)
+        self.chat.load(self.store, conversation_id, workspace)
+        if not self.store.messages(conversation_id):
+            self.chat.add_welcome()
+
+    def _on_uploaded(self, names: list) -> None:
+        self.chat.add_note("Added to the workspace (the model is told with your next message): " + ", ".join(names))
+        self.sidebar.refresh_files()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        # Stop the kernel on its own thread, then end the thread: nothing outlives the window.
-        if self.thread_.isRunning():
-            self.thread_.quit()
-            self.thread_.wait(10_000)
-            self.worker.stop()
+        # Stop the turn, then end the worker thread and shut the model and kernel down:
+        # nothing outlives the window, and everything shown is already in the store.
+        self.worker.stop()
+        self.console.detach()
+        self.thread_.quit()
+        self.thread_.wait(30_000)
+        self.worker.shutdown()
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""The window on a real sandboxed kernel, offscreen."""
+"""The real window on the bundled model and a real sandbox, offscreen."""
 
 import os
 
@@ -6,25 +6,66 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import Qt  # noqa: E402
+
+from oci_desktop.engine.events import TurnFinished  # noqa: E402
+from oci_desktop.engine.store.db import Store  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
 
 pytestmark = pytest.mark.slow
+TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."
 
 
-def test_runs_code_in_the_sandbox_and_shows_the_result(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    qtbot.waitUntil(window.run_button.isEnabled, timeout=30_000)
-    assert window.sandbox_label.text() == "Sandbox: isolated"
-    window.editor.setPlainText("import os\nprint('uid', os.getuid() != 0, 6 * 7)")
-    with qtbot.waitSignal(window.worker.sig_result, timeout=30_000) as blocker:
-        qtbot.mouseClick(window.run_button, qtbot_button())
-    assert blocker.args[0]["status"] == "ok"
-    assert "uid True 42" in window.output.toPlainText()
-    window.close()
-    assert window.worker.session is None
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = MainWindow(Store(tmp_path / "history.sqlite3"))
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
+    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
+    yield win
+    win.close()
 
 
-def qtbot_button():
-    from PySide6.QtCore import Qt
-    return Qt.MouseButton.LeftButton
+def test_a_turn_streams_runs_code_and_shows_the_card(window, qtbot):
+    assert window.status_sandbox.text() == "Sandbox: isolated"
+    window.input.setPlainText(TASK)
+    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    bubbles = window.chat.bubbles()
+    assert bubbles[0].text == TASK and len(bubbles) >= 2 and bubbles[1].text
+    cards = window.chat.cards()
+    assert cards and cards[0].result["status"] in ("ok", "error")
+    assert window.editor.toPlainText().strip()
+    assert "tokens/s" in window.status_speed.text()
+    qtbot.waitUntil(lambda: "[agent]" in window.console._control.toPlainText(), timeout=10_000)
+    conversation = window.worker.conversation.id
+    stored = window.store.messages(conversation)
+    assert stored[0]["content"] == TASK and stored[-1]["kind"] == "note"
+
+
+def test_stop_mid_reply(window, qtbot):
+    window.input.setPlainText("Write a very long story about a dragon, with many chapters.")
+    stopped, tokens = [], []
+    window.worker.sig_event.connect(lambda e: (stopped if isinstance(e, TurnFinished) else tokens).append(e))
+    window.send()
+    qtbot.waitUntil(lambda: len(tokens) > 5, timeout=60_000)
+    window.stop()
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+    assert stopped and stopped[0].reason == "cancelled"
+
+
+def run_in_editor(window, qtbot, code):
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+    window.editor.setPlainText(code)
+    with qtbot.waitSignal(window.worker.sig_cell_result, timeout=30_000) as got:
+        window.run_editor()
+    return got.args[0]
+
+
+def test_editor_run_and_a_crashed_kernel_is_restarted(window, qtbot):
+    assert run_in_editor(window, qtbot, "x = 41\nprint(x + 1)")["stdout"] == "42\n"
+    crashed = run_in_editor(window, qtbot, "import os\nos._exit(1)")
+    assert crashed["status"] == "crashed" and crashed["kernel_restarted"]
+    qtbot.waitUntil(lambda: window.chat.cards()[-1].result["status"] == "crashed", timeout=10_000)
+    assert run_in_editor(window, qtbot, "print('back')")["stdout"] == "back\n"
+    assert window.status_kernel.text() == "Kernel: idle"

@@ -69,6 +69,8 @@ class KernelSession:
         self.kernel_pid: int | None = None
         self._chain: set[int] = set()
         self.restarts = 0
+        self.connection_file: Path | None = None
+        """The host's connection file: a second client (the app's console) can attach with it."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -79,7 +81,7 @@ class KernelSession:
         self._runtime = Path(tempfile.mkdtemp(prefix="oci-kernel-"))
         self._log_path = self._runtime.parent / (self._runtime.name + ".log")
         self.launcher.prepare(self.workspace, self._runtime)
-        host_file = self._write_connection_files()
+        host_file = self.connection_file = self._write_connection_files()
         inside = self.launcher.runtime_inside(self._runtime)
         inner = [self.launcher.python, *_KERNEL_ARGS, "-f", f"{inside}/kernel.json"]
         argv = self.launcher.command(self.workspace, self._runtime, inner)

@@ -73,13 +73,17 @@ class BubblewrapLauncher:
 
     def prepare(self, workspace: Path, runtime_dir: Path) -> None:
         """Make the workspace and socket folder writable by the uid the code runs as."""
+        self.hand_over(runtime_dir)
+        self.hand_over(workspace)
+
+    def hand_over(self, path: Path) -> None:
+        """Give a file or folder tree to the sandbox's uid (only needed when the app is root)."""
         if not self.as_root:
             return
-        os.chown(runtime_dir, SANDBOX_UID, SANDBOX_UID)
-        for root, dirs, files in os.walk(workspace):
+        for root, dirs, files in os.walk(path):
             for name in dirs + files:
                 os.chown(os.path.join(root, name), SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
-        os.chown(workspace, SANDBOX_UID, SANDBOX_UID)
+        os.chown(path, SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
 
     def command(self, workspace: Path, runtime_dir: Path, inner: list[str]) -> list[str]:
         lim = self.limits
@@ -142,6 +146,9 @@ class UnsandboxedLauncher:
         return str(runtime_dir)
 
     def prepare(self, workspace: Path, runtime_dir: Path) -> None:
+        pass
+
+    def hand_over(self, path: Path) -> None:
         pass
 
     def command(self, workspace: Path, runtime_dir: Path, inner: list[str]) -> list[str]:

@@ -1,0 +1,225 @@
+"""The conversation: messages as rendered Markdown, each execution as a card under its code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from .markdown_render import pre_html, render_markdown
+
+EXAMPLES = [
+    ("A plot", "Write Python code that plots y = sin(x) for x from 0 to 10 with matplotlib."),
+    ("A small calculation", "Write Python code that prints the sum of the squares of the numbers 1 to 10."),
+    ("A CSV summary", "Write Python code that reads data.csv with pandas and prints a summary of each column."),
+]
+_STATUS_COLORS = {"ok": "#1a7f37", "error": "#cf222e", "timeout": "#9a6700", "interrupted": "#9a6700",
+                  "crashed": "#cf222e", "restarted": "#9a6700", "refused": "#6e7781"}
+
+
+def _label(html: str, selectable: bool = True) -> QLabel:
+    label = QLabel(html)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setOpenExternalLinks(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+class MessageBubble(QFrame):
+    def __init__(self, who: str, text: str = "", user: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("userBubble" if user else "assistantBubble")
+        self.setStyleSheet("#userBubble{background:#ddf4ff;border-radius:8px;}"
+                           "#assistantBubble{background:#ffffff;border:1px solid #d0d7de;border-radius:8px;}")
+        layout = QVBoxLayout(self)
+        layout.addWidget(_label(f"<b>{who}</b>", selectable=False))
+        self.body = _label("")
+        self.body.setAccessibleName(f"{who} message")
+        layout.addWidget(self.body)
+        self.text = ""
+        self.set_text(text)
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.body.setText(render_markdown(text) if text else "<i>…</i>")
+
+
+class ExecutionCard(QFrame):
+    """Status, output, the error in plain words (traceback folded), and images inline."""
+
+    def __init__(self, result: dict, workspace: Path | None) -> None:
+        super().__init__()
+        self.result = result
+        self.setObjectName("card")
+        self.setStyleSheet("#card{background:#f6f8fa;border:1px solid #d0d7de;border-radius:8px;}")
+        layout = QVBoxLayout(self)
+        status = result["status"]
+        head = f'<b style="color:{_STATUS_COLORS.get(status, "#24292f")}">● {status}</b> ' \
+               f'<span style="color:#6e7781">in {result["duration_s"]:.2f} s</span>'
+        layout.addWidget(_label(head, selectable=False))
+        if result.get("stdout"):
+            layout.addWidget(_label(pre_html(result["stdout"])))
+        if result.get("stderr"):
+            layout.addWidget(_label(pre_html(result["stderr"], "#9a6700")))
+        for output in result.get("outputs", []):
+            if output.get("path") and workspace is not None:
+                self._add_image(layout, workspace / output["path"])
+            elif output.get("mime") == "text/plain" and output.get("text"):
+                layout.addWidget(_label(pre_html(output["text"])))
+        error = result.get("error")
+        if error:
+            layout.addWidget(_label(f'<b style="color:#cf222e">{error["ename"]}</b>: {error["evalue"]}'))
+            toggle = QToolButton(text="Show traceback")
+            toggle.setCheckable(True)
+            trace = _label(pre_html(error["traceback"], "#57606a"))
+            trace.setVisible(False)
+            toggle.toggled.connect(trace.setVisible)
+            toggle.toggled.connect(lambda on: toggle.setText("Hide traceback" if on else "Show traceback"))
+            layout.addWidget(toggle)
+            layout.addWidget(trace)
+        for note in result.get("notes", []):
+            layout.addWidget(_label(f'<i style="color:#6e7781">{note}</i>'))
+
+    def _add_image(self, layout: QVBoxLayout, path: Path) -> None:
+        pixmap = QPixmap(str(path))
+        if pixmap.isNull():
+            layout.addWidget(_label(f"<i>image {path.name} could not be shown</i>"))
+            return
+        image = QLabel()
+        image.setPixmap(pixmap.scaledToWidth(min(560, pixmap.width()), Qt.TransformationMode.SmoothTransformation))
+        image.setAccessibleName(f"Plot {path.name}")
+        layout.addWidget(image)
+
+
+class CodeBlock(QFrame):
+    """Code the model proposed, with a copy button."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        from .markdown_render import code_html
+        self.code = code
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(_label("<b>Code</b>", selectable=False))
+        row.addStretch()
+        copy = QPushButton("Copy")
+        copy.setAccessibleName("Copy code")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.code))
+        row.addWidget(copy)
+        layout.addLayout(row)
+        layout.addWidget(_label(code_html(code)))
+
+
+class ChatView(QScrollArea):
+    sig_example = Signal(str)
+    """The user picked one of the welcome card's example tasks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._inner = QWidget()
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.addStretch()
+        self.setWidget(self._inner)
+        self._streaming: MessageBubble | None = None
+        self._pending: list[str] = []
+        # Tokens are painted in batches: one repaint per tick, never one per token.
+        self._timer = QTimer(self, interval=40, timeout=self._flush)
+        self._timer.start()
+        self.setAccessibleName("Conversation")
+
+    def clear(self) -> None:
+        while self._layout.count() > 1:
+            item = self._layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self._streaming, self._pending = None, []
+
+    def _add(self, widget: QWidget) -> QWidget:
+        self._layout.insertWidget(self._layout.count() - 1, widget)
+        QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(self.verticalScrollBar().maximum()))
+        return widget
+
+    def add_welcome(self) -> None:
+        card = QFrame()
+        card.setObjectName("welcome")
+        card.setStyleSheet("#welcome{background:#fff8c5;border-radius:8px;}")
+        layout = QVBoxLayout(card)
+        layout.addWidget(_label(
+            "<h3>Welcome to OCI Desktop</h3>Ask for something a little Python can do. The model writes "
+            "the code, a sandbox on this computer runs it, and the model fixes it when it fails. "
+            "Nothing leaves your machine.<br><br>The bundled model is tiny and makes many mistakes; "
+            "for real work get an OpenCodeInterpreter model (<i>oci-desktop models list</i> shows "
+            "the one that suits this computer).", selectable=False))
+        for title, prompt in EXAMPLES:
+            button = QPushButton(f"{title}: {prompt}")
+            button.setStyleSheet("text-align:left;padding:6px;")
+            button.clicked.connect(lambda _=False, p=prompt: self.sig_example.emit(p))
+            layout.addWidget(button)
+        self._add(card)
+
+    def add_user(self, text: str) -> MessageBubble:
+        return self._add(MessageBubble("You", text, user=True))
+
+    def add_assistant(self, text: str) -> MessageBubble:
+        return self._add(MessageBubble("Assistant", text))
+
+    def append_tokens(self, text: str) -> None:
+        if self._streaming is None:
+            self._streaming = self.add_assistant("")
+        self._pending.append(text)
+
+    def _flush(self) -> None:
+        if self._streaming is not None and self._pending:
+            self._streaming.set_text(self._streaming.text + "".join(self._pending))
+            self._pending = []
+            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def finish_reply(self, text: str | None = None) -> None:
+        self._flush()
+        if self._streaming is not None and text is not None:
+            self._streaming.set_text(text)
+        self._streaming = None
+
+    def add_code(self, code: str) -> CodeBlock:
+        return self._add(CodeBlock(code))
+
+    def add_card(self, result: dict, workspace: Path | None) -> ExecutionCard:
+        return self._add(ExecutionCard(result, workspace))
+
+    def add_note(self, text: str, color: str = "#6e7781") -> QLabel:
+        return self._add(_label(f'<i style="color:{color}">{text}</i>'))
+
+    def load(self, store, conversation_id: int, workspace: Path | None) -> None:
+        """Show a stored conversation: its messages and cells in the order they happened."""
+        from oci_desktop.engine.store.export import _timeline
+
+        self.clear()
+        for kind, item in _timeline(store, conversation_id):
+            if kind == "cell":
+                if item["result"]:
+                    self.add_card(item["result"], workspace)
+                else:
+                    self.add_note(f"A cell was {item['status']}.")
+            elif item["kind"] == "user":
+                self.add_user(item["content"])
+            elif item["kind"] == "assistant":
+                self.add_assistant(item["content"])
+                if item["status"] == "interrupted":
+                    self.add_note("This reply was interrupted.")
+            elif item["kind"] in ("note", "error"):
+                self.add_note(item["content"])
+
+    def cards(self) -> list[ExecutionCard]:
+        return self._inner.findChildren(ExecutionCard)
+
+    def bubbles(self) -> list[MessageBubble]:
+        return self._inner.findChildren(MessageBubble)

@@ -1,0 +1,91 @@
+"""A Python editor: pygments highlighting and line numbers."""
+
+from __future__ import annotations
+
+from pygments.lexers import PythonLexer
+from pygments.token import Comment, Keyword, Name, Number, String, Token
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+_COLORS = [(Keyword, "#cf222e", True), (Name.Builtin, "#8250df", False), (Name.Function, "#6639ba", False),
+           (String, "#0a3069", False), (Number, "#0550ae", False), (Comment, "#6e7781", False)]
+
+
+def _format_for(token) -> QTextCharFormat | None:
+    for kind, color, bold in _COLORS:
+        if token in kind:
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(color))
+            if bold:
+                fmt.setFontWeight(QFont.Weight.Bold)
+            return fmt
+    return None
+
+
+class PygmentsHighlighter(QSyntaxHighlighter):
+    """Highlights line by line with pygments' Python lexer (good enough for one cell)."""
+
+    def __init__(self, document) -> None:
+        super().__init__(document)
+        self._lexer = PythonLexer()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        position = 0
+        for token, value in self._lexer.get_tokens(text):
+            fmt = _format_for(token) if token is not Token.Text else None
+            if fmt is not None:
+                self.setFormat(position, len(value), fmt)
+            position += len(value)
+
+
+class _LineNumbers(QWidget):
+    def __init__(self, editor: "CodeEditor") -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.editor.line_number_width(), 0)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor("#f6f8fa"))
+        block = self.editor.firstVisibleBlock()
+        top = round(self.editor.blockBoundingGeometry(block).translated(self.editor.contentOffset()).top())
+        height = self.editor.fontMetrics().height()
+        while block.isValid() and top <= event.rect().bottom():
+            if block.isVisible():
+                painter.setPen(QColor("#8c959f"))
+                painter.drawText(0, top, self.width() - 4, height, Qt.AlignmentFlag.AlignRight,
+                                 str(block.blockNumber() + 1))
+            top += round(self.editor.blockBoundingRect(block).height())
+            block = block.next()
+
+
+class CodeEditor(QPlainTextEdit):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        font = QFont("DejaVu Sans Mono")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        self.setFont(font)
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
+        self.highlighter = PygmentsHighlighter(self.document())
+        self._numbers = _LineNumbers(self)
+        self.blockCountChanged.connect(lambda _: self.setViewportMargins(self.line_number_width(), 0, 0, 0))
+        self.updateRequest.connect(self._scroll_numbers)
+        self.setViewportMargins(self.line_number_width(), 0, 0, 0)
+        self.setAccessibleName("Code editor")
+
+    def line_number_width(self) -> int:
+        return 12 + self.fontMetrics().horizontalAdvance("9") * max(2, len(str(self.blockCount())))
+
+    def _scroll_numbers(self, rect, dy) -> None:
+        if dy:
+            self._numbers.scroll(0, dy)
+        else:
+            self._numbers.update(0, rect.y(), self._numbers.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        area = self.contentsRect()
+        self._numbers.setGeometry(QRect(area.left(), area.top(), self.line_number_width(), area.height()))

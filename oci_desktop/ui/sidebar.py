@@ -1,0 +1,105 @@
+"""Conversations (new, rename, delete, search) and the conversation's workspace files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+
+from oci_desktop.engine.store.db import Store
+
+
+class Sidebar(QWidget):
+    sig_open = Signal(int)
+    """Open this conversation (0: a new one)."""
+    sig_upload = Signal(list)
+    """Copy these files (paths as str) into the conversation's workspace."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.workspace: Path | None = None
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit(placeholderText="Search conversations")
+        self.search.setAccessibleName("Search conversations")
+        self.search.textChanged.connect(self.refresh)
+        layout.addWidget(self.search)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Conversations")
+        self.list.itemActivated.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.list.itemClicked.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
+        layout.addWidget(self.list, stretch=2)
+        row = QHBoxLayout()
+        for text, slot in (("New", lambda: self.sig_open.emit(0)), ("Rename", self._rename), ("Delete", self._delete)):
+            button = QPushButton(text)
+            button.setAccessibleName(f"{text} conversation")
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("<b>Workspace files</b> (drop files here)"))
+        self.files = QListWidget()
+        self.files.setAccessibleName("Workspace files")
+        self.files.itemActivated.connect(self._open_file)
+        layout.addWidget(self.files, stretch=1)
+        add = QPushButton("Add file…")
+        add.clicked.connect(self._choose_files)
+        layout.addWidget(add)
+
+    def refresh(self, *_args, current: int | None = None) -> None:
+        self.list.clear()
+        for conversation in self.store.conversations(self.search.text() or None):
+            item = QListWidgetItem(conversation["title"])
+            item.setData(Qt.ItemDataRole.UserRole, conversation["id"])
+            self.list.addItem(item)
+            if conversation["id"] == current:
+                self.list.setCurrentItem(item)
+        self.refresh_files()
+
+    def refresh_files(self) -> None:
+        self.files.clear()
+        if self.workspace is None or not self.workspace.is_dir():
+            return
+        for path in sorted(self.workspace.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                self.files.addItem(str(path.relative_to(self.workspace)))
+
+    def _selected(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _rename(self) -> None:
+        cid = self._selected()
+        if cid is None:
+            return
+        title, ok = QInputDialog.getText(self, "Rename", "Title:", text=self.list.currentItem().text())
+        if ok and title.strip():
+            self.store.rename(cid, title.strip())
+            self.refresh(current=cid)
+
+    def _delete(self) -> None:
+        cid = self._selected()
+        if cid is not None:
+            self.store.delete(cid)
+            self.refresh()
+
+    def _open_file(self, item: QListWidgetItem) -> None:
+        if self.workspace is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace / item.text())))
+
+    def _choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add files to the workspace")
+        if paths:
+            self.sig_upload.emit(paths)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.sig_upload.emit(paths)
