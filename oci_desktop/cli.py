@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     hist_export.add_argument("--output", "-o", help="a file (default: standard output)")
 
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
-    bench.add_argument("target", choices=["sandbox", "llm"])
+    bench.add_argument("target", choices=["sandbox", "llm", "gui"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--cells", type=int, default=200, help="sandbox: trivial cells to time (default 200)")
     bench.add_argument("--model", help="llm: the model to measure (default: the bundled one)")
@@ -78,6 +78,16 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gpu-layers", type=int, default=0)
 
 
+def _bench_gui(args: argparse.Namespace) -> int:
+    import json
+
+    from oci_desktop.ui.benchmark import format_table, run_benchmark
+
+    figures = run_benchmark()
+    print(json.dumps(figures) if args.json else format_table(figures))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -86,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     from oci_desktop.commands import ask, models, sandbox
 
     if args.command == "bench":
+        if args.target == "gui":
+            return _bench_gui(args)
         return (sandbox.bench_sandbox if args.target == "sandbox" else models.bench_llm)(args)
     return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat, "ask": ask.ask,
             "history": ask.history}[args.command](args)

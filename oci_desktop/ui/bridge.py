@@ -19,7 +19,7 @@ from oci_desktop.engine.conversation import Conversation
 from oci_desktop.engine.events import ExecutionFinished, ExecutionStarted, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.backend import LocalBackend, Sampling
 from oci_desktop.engine.llm.server import ServerConfig
-from oci_desktop.engine.sandbox import SandboxUnavailable, check_sandbox
+from oci_desktop.engine.sandbox import ExecutionResult, SandboxUnavailable, check_sandbox
 from oci_desktop.engine.store.db import Store
 
 
@@ -135,7 +135,10 @@ class EngineWorker(QObject):
         if self.conversation is None:
             self.open_conversation(0)
         self.sig_kernel_state.emit("busy")
-        result = self.conversation.run_cell(code)
+        try:
+            result = self.conversation.run_cell(code)
+        except Exception as exc:  # the sandbox could not run it: a refused run, shown as a card
+            result = ExecutionResult(status="refused", notes=[f"The code could not be run: {exc}"])
         data = result.to_json()
         data["code"] = code
         data["feedback"] = feedback.describe(result, self.conversation.workspace)

@@ -135,17 +135,19 @@ class MainWindow(QMainWindow):
         w.sig_event.connect(self._on_event)
         w.sig_turn_done.connect(self._on_turn_done)
         w.sig_model_state.connect(self._on_model_state)
-        w.sig_kernel_state.connect(lambda s: self.status_kernel.setText(f"Kernel: {s}"))
+        # Bound methods only: a lambda has no thread of its own, so Qt would run it on the
+        # worker's thread, touching widgets from there.
+        w.sig_kernel_state.connect(self._on_kernel_state)
         w.sig_kernel_ready.connect(self.console.attach)
         w.sig_sandbox_state.connect(self._on_sandbox)
         w.sig_cell_result.connect(self._on_cell_result)
-        w.sig_context.connect(lambda used, n: self.status_ctx.setText(f"Context: {used} / {n}"))
+        w.sig_context.connect(self._on_context)
         w.sig_approval_needed.connect(self._on_approval)
         w.sig_conversation.connect(self._on_conversation)
         w.sig_uploaded.connect(self._on_uploaded)
         self.sidebar.sig_open.connect(self._open_conversation)
         self.sidebar.sig_upload.connect(w.upload)
-        w.sig_error.connect(lambda text: self.chat.add_note(text, "#cf222e"))
+        w.sig_error.connect(self._on_error)
         self.auto_run.toggled.connect(lambda on: setattr(w, "auto_run", on))
         self.thread_.start()
 
@@ -232,6 +234,15 @@ class MainWindow(QMainWindow):
         elif isinstance(event, TurnFinished):
             self.chat.finish_reply()
             self.chat.add_note(f"Stopped after {event.rounds} round(s): {event.message}")
+
+    def _on_kernel_state(self, state: str) -> None:
+        self.status_kernel.setText(f"Kernel: {state}")
+
+    def _on_context(self, used: int, n_ctx: int) -> None:
+        self.status_ctx.setText(f"Context: {used} / {n_ctx}")
+
+    def _on_error(self, text: str) -> None:
+        self.chat.add_note(text, "#cf222e")
 
     def _show_speed(self) -> None:
         if len(self._tokens) > 2:
