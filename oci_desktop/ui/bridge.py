@@ -142,8 +142,8 @@ class EngineWorker(QObject):
         data = result.to_json()
         data["code"] = code
         data["feedback"] = feedback.describe(result, self.conversation.workspace)
+        self._ensure_kernel()  # the kernel's state first, so the window never shows a stale one
         self.sig_cell_result.emit(data)
-        self._ensure_kernel()
 
     @Slot()
     def shutdown(self) -> None:

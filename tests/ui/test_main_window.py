@@ -68,4 +68,4 @@ def test_editor_run_and_a_crashed_kernel_is_restarted(window, qtbot):
     assert crashed["status"] == "crashed" and crashed["kernel_restarted"]
     qtbot.waitUntil(lambda: window.chat.cards()[-1].result["status"] == "crashed", timeout=10_000)
     assert run_in_editor(window, qtbot, "print('back')")["stdout"] == "back\n"
-    assert window.status_kernel.text() == "Kernel: idle"
+    qtbot.waitUntil(lambda: window.status_kernel.text() == "Kernel: idle", timeout=10_000)
