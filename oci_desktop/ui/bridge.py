@@ -49,10 +49,12 @@ class EngineWorker(QObject):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.backend: LocalBackend | None = None
+        self.backend = None  # LocalBackend or RemoteBackend
         self.conversation: Conversation | None = None
         self.auto_run = True
         self.settings = LoopSettings(sampling=Sampling(max_tokens=1024))
+        self.n_ctx, self.gpu_layers = 4096, 0
+        self.limits = None
         self._answers: queue.Queue = queue.Queue()
         self._kernel_file: str | None = None
 
@@ -66,6 +68,15 @@ class EngineWorker(QObject):
     def answer(self, code: str | None) -> None:
         self._answers.put(code)
 
+    def apply(self, settings) -> None:
+        """New settings (engine.settings.Settings): the loop's apply from the next turn, the
+        model's from the next load, the sandbox's from the next kernel."""
+        self.auto_run = settings.auto_run
+        self.settings = LoopSettings(max_rounds=settings.max_rounds, system_prompt=settings.system_prompt or None,
+                                     sampling=Sampling(temperature=settings.temperature, max_tokens=settings.max_tokens))
+        self.n_ctx, self.gpu_layers = settings.n_ctx, settings.gpu_layers
+        self.limits = settings.sandbox_limits()
+
     def interrupt_kernel(self) -> None:
         if self.conversation is not None and self.conversation.session is not None:
             self.conversation.session.interrupt()
@@ -78,12 +89,28 @@ class EngineWorker(QObject):
             self.backend.close()
             self.backend = None
         try:
-            backend = LocalBackend(ServerConfig(Path(path), n_ctx=4096))
+            backend = LocalBackend(ServerConfig(Path(path), n_ctx=self.n_ctx, n_gpu_layers=self.gpu_layers))
             backend.start(lambda text, fraction: self.sig_model_state.emit("loading", text,
                                                                           fraction if fraction is not None else -1))
         except Exception as exc:  # every failure to load becomes a message in the toolbar
             self.sig_model_state.emit("error", str(exc), 0.0)
             return
+        self.backend = backend
+        self.sig_model_state.emit("ready", backend.description, 1.0)
+
+    @Slot(str, str, str)
+    def use_endpoint(self, url: str, model: str, api_key: str) -> None:
+        from oci_desktop.engine.llm.backend import RemoteBackend
+        from oci_desktop.engine.llm.client import LLMError
+
+        try:
+            backend = RemoteBackend(url, api_key or None, model or None, n_ctx=self.n_ctx)
+            backend.client.models()  # reachable, and the key is accepted
+        except (LLMError, ValueError) as exc:
+            self.sig_model_state.emit("error", str(exc), 0.0)
+            return
+        if self.backend is not None:
+            self.backend.close()
         self.backend = backend
         self.sig_model_state.emit("ready", backend.description, 1.0)
 
@@ -96,8 +123,8 @@ class EngineWorker(QObject):
         if conversation_id <= 0:  # a new chat: reuse an untouched one rather than pile them up
             empty = [c["id"] for c in self.store.conversations() if not self.store.messages(c["id"])]
             conversation_id = empty[0] if empty else 0
-        self.conversation = (Conversation(self.store, conversation_id) if conversation_id > 0
-                             else Conversation.new(self.store))
+        self.conversation = (Conversation(self.store, conversation_id, self.limits) if conversation_id > 0
+                             else Conversation.new(self.store, limits=self.limits))
         self.sig_conversation.emit(self.conversation.id)
         self._ensure_kernel()
 

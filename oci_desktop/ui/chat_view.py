@@ -35,8 +35,8 @@ class MessageBubble(QFrame):
     def __init__(self, who: str, text: str = "", user: bool = False) -> None:
         super().__init__()
         self.setObjectName("userBubble" if user else "assistantBubble")
-        self.setStyleSheet("#userBubble{background:#ddf4ff;border-radius:8px;}"
-                           "#assistantBubble{background:#ffffff;border:1px solid #d0d7de;border-radius:8px;}")
+        self.setStyleSheet("#userBubble{background:#ddf4ff;color:#1f2328;border-radius:8px;}"
+                           "#assistantBubble{background:#ffffff;color:#1f2328;border:1px solid #d0d7de;border-radius:8px;}")
         layout = QVBoxLayout(self)
         layout.addWidget(_label(f"<b>{who}</b>", selectable=False))
         self.body = _label("")
@@ -57,7 +57,7 @@ class ExecutionCard(QFrame):
         super().__init__()
         self.result = result
         self.setObjectName("card")
-        self.setStyleSheet("#card{background:#f6f8fa;border:1px solid #d0d7de;border-radius:8px;}")
+        self.setStyleSheet("#card{background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;border-radius:8px;}")
         layout = QVBoxLayout(self)
         status = result["status"]
         head = f'<b style="color:{_STATUS_COLORS.get(status, "#24292f")}">● {status}</b> ' \
@@ -151,7 +151,7 @@ class ChatView(QScrollArea):
     def add_welcome(self) -> None:
         card = QFrame()
         card.setObjectName("welcome")
-        card.setStyleSheet("#welcome{background:#fff8c5;border-radius:8px;}")
+        card.setStyleSheet("#welcome{background:#fff8c5;color:#1f2328;border-radius:8px;}")
         layout = QVBoxLayout(card)
         layout.addWidget(_label(
             "<h3>Welcome to OCI Desktop</h3>Ask for something a little Python can do. The model writes "

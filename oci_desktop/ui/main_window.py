@@ -7,18 +7,22 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
                                QProgressBar, QPushButton, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, RoundFinished, TokenDelta,
                                        TurnFinished, UserMessageAdded)
 from oci_desktop.engine.llm.library import data_dir, default_model, list_models
+from oci_desktop.engine.settings import load_settings
 from oci_desktop.engine.store.db import Store
 
 from .bridge import EngineWorker
 from .chat_view import ChatView
 from .code_editor import CodeEditor
 from .console import KernelConsole
+from .models_dialog import ModelsDialog
+from .settings_dialog import SettingsDialog
+from .theme import apply_theme
 from .sidebar import Sidebar
 
 
@@ -29,16 +33,22 @@ class MainWindow(QMainWindow):
     """Queued to the worker: run the editor's code."""
     sig_open = Signal(int)
     sig_load_model = Signal(str)
+    sig_use_endpoint = Signal(str, str, str)
 
     def __init__(self, store: Store | None = None) -> None:
         super().__init__()
         self.setWindowTitle("OCI Desktop")
         self.resize(1280, 800)
         self.store = store or Store(data_dir() / "history.sqlite3")
+        self.settings_path = data_dir() / "settings.json"
+        self.settings, settings_problem = load_settings(self.settings_path)
         self.busy = False
         self._tokens: list[float] = []
         self._build()
         self._start_worker()
+        self._apply_settings()
+        if settings_problem:
+            self.chat.add_note(settings_problem, "#cf222e")
         if self.store.notice:
             self.chat.add_note(self.store.notice, "#cf222e")
         self.sidebar.refresh()
@@ -65,6 +75,9 @@ class MainWindow(QMainWindow):
         self.auto_run = QCheckBox("Auto-run code", checked=True)
         self.auto_run.setAccessibleName("Run the model's code without asking")
         bar.addWidget(self.auto_run)
+        bar.addSeparator()
+        bar.addAction("Models…", self.show_models)
+        bar.addAction("Settings…", self.show_settings)
         self.stop_button = QPushButton("Stop (Esc)", enabled=False)
         self.stop_button.setAccessibleName("Stop")
         self.stop_button.clicked.connect(self.stop)
@@ -132,6 +145,7 @@ class MainWindow(QMainWindow):
         self.sig_run.connect(w.run_code)
         self.sig_open.connect(w.open_conversation)
         self.sig_load_model.connect(w.load_model)
+        self.sig_use_endpoint.connect(w.use_endpoint)
         w.sig_event.connect(self._on_event)
         w.sig_turn_done.connect(self._on_turn_done)
         w.sig_model_state.connect(self._on_model_state)
@@ -148,12 +162,39 @@ class MainWindow(QMainWindow):
         self.sidebar.sig_open.connect(self._open_conversation)
         self.sidebar.sig_upload.connect(w.upload)
         w.sig_error.connect(self._on_error)
-        self.auto_run.toggled.connect(lambda on: setattr(w, "auto_run", on))
+        self.auto_run.toggled.connect(self._on_auto_run)
         self.thread_.start()
 
     # -- commands ------------------------------------------------------------------------------
 
+    def _apply_settings(self) -> None:
+        self.worker.apply(self.settings)
+        self.auto_run.setChecked(self.settings.auto_run)
+        apply_theme(QApplication.instance(), self.settings.theme, self.settings.font_size)
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.settings_path, self)
+        if dialog.exec():
+            self.settings = dialog.settings
+            self._apply_settings()
+
+    def show_models(self) -> None:
+        dialog = ModelsDialog(self)
+        dialog.sig_use_model.connect(self._use_model_from_dialog)
+        dialog.sig_use_endpoint.connect(self.sig_use_endpoint)
+        dialog.exec()
+        self.model_box.clear()
+        for entry in list_models():
+            self.model_box.addItem(entry.name, str(entry.path))
+
+    def _use_model_from_dialog(self, path: str) -> None:
+        self.settings.model_path = path
+        self._load_model(path)
+
     def _load_default_model(self) -> None:
+        if self.settings.model_path and Path(self.settings.model_path).is_file():
+            self._load_model(self.settings.model_path)
+            return
         try:
             path = str(default_model().path)
         except LookupError as exc:
@@ -234,6 +275,9 @@ class MainWindow(QMainWindow):
         elif isinstance(event, TurnFinished):
             self.chat.finish_reply()
             self.chat.add_note(f"Stopped after {event.rounds} round(s): {event.message}")
+
+    def _on_auto_run(self, on: bool) -> None:
+        self.worker.auto_run = on
 
     def _on_kernel_state(self, state: str) -> None:
         self.status_kernel.setText(f"Kernel: {state}")

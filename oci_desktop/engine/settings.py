@@ -1,0 +1,98 @@
+"""The user's settings: one JSON file, checked on load and on save, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .agent.prompts import SYSTEM_PROMPT
+from .sandbox.limits import SandboxLimits, default_memory_bytes
+
+
+class SettingsError(ValueError):
+    """A setting has a wrong value; the message names it and says what is allowed."""
+
+
+@dataclass
+class Settings:
+    # the loop
+    max_rounds: int = 3
+    auto_run: bool = True
+    system_prompt: str = SYSTEM_PROMPT
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    # the model
+    model_path: str = ""
+    n_ctx: int = 4096
+    gpu_layers: int = 0
+    endpoint: str = ""
+    endpoint_model: str = ""
+    endpoint_api_key: str = ""
+    # the sandbox
+    cell_timeout_s: float = 60.0
+    memory_mib: int = field(default_factory=lambda: default_memory_bytes() // 2**20)
+    workspace_mib: int = 2048
+    network: bool = False
+    # the look
+    theme: str = "system"
+    font_size: int = 11
+
+    def check(self) -> "Settings":
+        rules = [
+            ("max_rounds", 1 <= self.max_rounds <= 20, "a whole number from 1 to 20"),
+            ("temperature", 0.0 <= self.temperature <= 2.0, "a number from 0 to 2"),
+            ("max_tokens", 16 <= self.max_tokens <= 32768, "from 16 to 32768"),
+            ("n_ctx", 512 <= self.n_ctx <= 262144, "from 512 to 262144 tokens"),
+            ("gpu_layers", self.gpu_layers >= -1, "-1 (all), 0 (none) or a number of layers"),
+            ("cell_timeout_s", 1 <= self.cell_timeout_s <= 3600, "from 1 to 3600 seconds"),
+            ("memory_mib", 256 <= self.memory_mib <= 1 << 20, "at least 256 MiB"),
+            ("workspace_mib", 16 <= self.workspace_mib, "at least 16 MiB"),
+            ("theme", self.theme in ("system", "light", "dark"), "system, light or dark"),
+            ("font_size", 6 <= self.font_size <= 40, "from 6 to 40 points"),
+            ("endpoint", not self.endpoint or self.endpoint.startswith(("http://", "https://")),
+             "empty, or a URL starting with http:// or https://"),
+        ]
+        wrong = [f"{name} must be {rule}" for name, ok, rule in rules if not ok]
+        if wrong:
+            raise SettingsError("Invalid settings: " + "; ".join(wrong) + ".")
+        return self
+
+    def sandbox_limits(self) -> SandboxLimits:
+        return SandboxLimits(cell_timeout_s=self.cell_timeout_s, memory_bytes=self.memory_mib * 2**20,
+                             workspace_bytes=self.workspace_mib * 2**20, network=self.network)
+
+
+def load_settings(path: Path) -> tuple[Settings, str | None]:
+    """The saved settings, or the defaults with a message when the file is unreadable or wrong."""
+    if not path.exists():
+        return Settings(), None
+    try:
+        data = json.loads(path.read_text())
+        known = {f.name: f.type for f in fields(Settings)}
+        values = {}
+        for key, value in data.items():
+            if key in known:
+                default = getattr(Settings(), key)
+                values[key] = type(default)(value) if not isinstance(default, bool) else bool(value)
+        return Settings(**values).check(), None
+    except (OSError, ValueError, TypeError) as exc:
+        return Settings(), f"The settings in {path} could not be used ({exc}); the defaults apply until you save."
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Check, then write to a temporary file and rename it over the old one: never half a file."""
+    settings.check()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(asdict(settings), handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,194 @@
+"""Models: what is installed, the OpenCodeInterpreter catalog with how each file fits this
+machine, downloads with progress (pause keeps what was fetched; resume continues), import,
+remove, and a remote OpenAI-compatible endpoint."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from oci_desktop.engine.cancel import CancelToken
+from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
+from oci_desktop.engine.llm.download import DownloadCancelled, DownloadError, download_model
+from oci_desktop.engine.llm.library import import_model, list_models, models_dir, remove_model
+
+
+class TransferWorker(QObject):
+    """Downloads and imports on their own thread."""
+
+    sig_progress = Signal(str, float)
+    """(what, fraction done)."""
+    sig_finished = Signal(str, bool)
+    """(message, success)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel = CancelToken()
+
+    @Slot(str, str)
+    def download(self, repo: str, file: str) -> None:
+        self.cancel = CancelToken()
+        try:
+            path = download_model(repo, file, models_dir(), cancel=self.cancel, endpoint=os.environ.get("HF_ENDPOINT"),
+                                  progress=lambda p: self.sig_progress.emit(p.describe(), p.done / max(p.total, 1)))
+            self.sig_finished.emit(f"Downloaded {path.name}.", True)
+        except DownloadCancelled as exc:
+            self.sig_finished.emit(f"Paused: {exc}", False)
+        except DownloadError as exc:
+            self.sig_finished.emit(str(exc), False)
+
+    @Slot(str)
+    def import_file(self, path: str) -> None:
+        self.cancel = CancelToken()
+        try:
+            entry, _info = import_model(Path(path), cancel=self.cancel,
+                                        progress=lambda done, total: self.sig_progress.emit(
+                                            f"Copying {done / 1e6:.0f} of {total / 1e6:.0f} MB", done / max(total, 1)))
+            self.sig_finished.emit(f"Imported {entry.name}.", True)
+        except (OSError, ValueError, InterruptedError) as exc:
+            self.sig_finished.emit(f"Could not import {Path(path).name}: {exc}", False)
+
+
+class ModelsDialog(QDialog):
+    sig_use_model = Signal(str)
+    """Load this model file."""
+    sig_use_endpoint = Signal(str, str, str)
+    """Use a remote endpoint: (base URL, model name, API key)."""
+    _sig_download = Signal(str, str)
+    _sig_import = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.resize(900, 620)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Installed</b>"))
+        self.installed = QTableWidget(0, 3)
+        self.installed.setHorizontalHeaderLabels(["Model", "Size", ""])
+        self.installed.setAccessibleName("Installed models")
+        layout.addWidget(self.installed)
+        machine = this_machine()
+        best = recommend(machine)
+        layout.addWidget(QLabel(f"<b>OpenCodeInterpreter files</b> (this computer: {machine.ram_bytes / 2**30:.0f} GiB "
+                                f"RAM, {machine.cores} cores{', a GPU' if machine.gpu_build else ''})"))
+        self.catalog = QTableWidget(len(CATALOG), 6)
+        self.catalog.setHorizontalHeaderLabels(["Model", "File", "Size", "Needs", "Fits", ""])
+        self.catalog.setAccessibleName("Model catalog")
+        for row, entry in enumerate(CATALOG):
+            label = fit(entry, machine).label + ("  ★ recommended" if best and best.entry == entry else "")
+            for col, text in enumerate([entry.model, entry.quantization, f"{entry.size_gb:.2f} GB",
+                                        f"{entry.ram_gb:.1f} GB", label]):
+                item = QTableWidgetItem(text)
+                item.setToolTip(entry.notes)
+                self.catalog.setItem(row, col, item)
+            button = QPushButton("Download")
+            button.clicked.connect(lambda _=False, e=entry: self.download(e.repo, e.file))
+            self.catalog.setCellWidget(row, 5, button)
+        self.catalog.resizeColumnsToContents()
+        layout.addWidget(self.catalog)
+        row = QHBoxLayout()
+        self.progress = QProgressBar(maximum=1000, visible=False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.pause = QPushButton("Pause", visible=False)
+        self.pause.clicked.connect(lambda: self.worker.cancel.cancel())
+        import_button = QPushButton("Import a .gguf file…")
+        import_button.clicked.connect(self.choose_import)
+        for widget in (self.progress, self.pause, import_button):
+            row.addWidget(widget)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        remote = QGroupBox("A remote OpenAI-compatible server (llama-server, Ollama, LM Studio, vLLM)")
+        form = QFormLayout(remote)
+        self.endpoint, self.endpoint_model, self.endpoint_key = QLineEdit(), QLineEdit(), QLineEdit()
+        self.endpoint.setPlaceholderText("http://gpu-server:8000/v1")
+        self.endpoint_key.setEchoMode(QLineEdit.EchoMode.Password)
+        use = QPushButton("Use this server")
+        use.clicked.connect(lambda: self.sig_use_endpoint.emit(self.endpoint.text().strip(),
+                                                               self.endpoint_model.text().strip(),
+                                                               self.endpoint_key.text().strip()))
+        form.addRow("Base URL", self.endpoint)
+        form.addRow("Model name", self.endpoint_model)
+        form.addRow("API key", self.endpoint_key)
+        form.addRow(use)
+        layout.addWidget(remote)
+        self._thread = QThread(self)
+        self.worker = TransferWorker()
+        self.worker.moveToThread(self._thread)
+        self._sig_download.connect(self.worker.download)
+        self._sig_import.connect(self.worker.import_file)
+        self.worker.sig_progress.connect(self._on_progress)
+        self.worker.sig_finished.connect(self._on_finished)
+        self._thread.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        models = list_models()
+        self.installed.setRowCount(len(models))
+        for row, entry in enumerate(models):
+            self.installed.setItem(row, 0, QTableWidgetItem(entry.name))
+            self.installed.setItem(row, 1, QTableWidgetItem(f"{entry.size_bytes / 1e9:.2f} GB"))
+            cell = QHBoxLayout()
+            use = QPushButton("Use")
+            use.clicked.connect(lambda _=False, p=str(entry.path): self.sig_use_model.emit(p))
+            box = QGroupBox()
+            cell.addWidget(use)
+            if not entry.bundled:
+                remove = QPushButton("Remove")
+                remove.clicked.connect(lambda _=False, n=entry.name: self._remove(n))
+                cell.addWidget(remove)
+            cell.setContentsMargins(0, 0, 0, 0)
+            box.setLayout(cell)
+            self.installed.setCellWidget(row, 2, box)
+        self.installed.resizeColumnsToContents()
+
+    def download(self, repo: str, file: str) -> None:
+        self._busy(f"Downloading {file}…")
+        self._sig_download.emit(repo, file)
+
+    def choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a model", str(Path.home()), "GGUF models (*.gguf)")
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path: str) -> None:
+        self._busy(f"Importing {Path(path).name}…")
+        self._sig_import.emit(path)
+
+    def _remove(self, name: str) -> None:
+        try:
+            remove_model(name)
+            self.status.setText(f"Removed {name}.")
+        except (LookupError, PermissionError, OSError) as exc:
+            self.status.setText(str(exc))
+        self.refresh()
+
+    def _busy(self, text: str) -> None:
+        self.status.setText(text)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.pause.setVisible(True)
+
+    def _on_progress(self, text: str, fraction: float) -> None:
+        self.status.setText(text)
+        self.progress.setValue(int(fraction * 1000))
+
+    def _on_finished(self, message: str, ok: bool) -> None:
+        self.status.setText(message)
+        self.progress.setVisible(False)
+        self.pause.setVisible(False)
+        self.refresh()
+
+    def shutdown(self) -> None:
+        """Stop a transfer (a download keeps its part for later) and end the worker thread."""
+        self.worker.cancel.cancel()
+        self._thread.quit()
+        self._thread.wait(30_000)
+
+    def done(self, result: int) -> None:  # Qt's name: every way the dialog ends comes here
+        self.shutdown()
+        super().done(result)

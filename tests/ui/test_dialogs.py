@@ -1,0 +1,82 @@
+"""The settings and models dialogs, offscreen; downloads against the local test hub."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from oci_desktop.engine.llm import catalog  # noqa: E402
+from oci_desktop.engine.llm.library import list_models  # noqa: E402
+from oci_desktop.engine.settings import Settings, load_settings  # noqa: E402
+from oci_desktop.ui.models_dialog import ModelsDialog  # noqa: E402
+from oci_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
+from tests.support.fake_hub import FakeHub  # noqa: E402
+from tests.support.gguf_files import write_gguf  # noqa: E402
+
+
+def test_settings_dialog_saves_and_names_a_wrong_value(qtbot, tmp_path):
+    path = tmp_path / "settings.json"
+    dialog = SettingsDialog(Settings(), path)
+    qtbot.addWidget(dialog)
+    dialog.max_rounds.setValue(7)
+    dialog.theme.setCurrentText("dark")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    saved, problem = load_settings(path)
+    assert problem is None and saved.max_rounds == 7 and saved.theme == "dark"
+    again = SettingsDialog(saved, path)
+    qtbot.addWidget(again)
+    again.settings.endpoint = "not a url"
+    again.save()
+    assert "endpoint" in again.error.text() and load_settings(path)[0].endpoint == ""
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    model = write_gguf(tmp_path / "m.gguf", tensor_bytes=3 * 2**20)
+    with FakeHub() as server:
+        server.files["tester/Tiny-GGUF/tiny-Q4_K_M.gguf"] = model.read_bytes()
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path / "data"))
+        yield server
+
+
+def test_models_dialog_downloads_with_progress_and_can_remove(qtbot, hub):
+    dialog = ModelsDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.catalog.rowCount() == len(catalog.CATALOG)
+    seen = []
+    dialog.worker.sig_progress.connect(lambda text, fraction: seen.append(fraction))
+    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+        dialog.download("tester/Tiny-GGUF", "tiny-Q4_K_M.gguf")
+    assert done.args[1] is True and seen and max(seen) == 1.0
+    names = [m.name for m in list_models()]
+    assert "tiny-Q4_K_M" in names
+    dialog._remove("tiny-Q4_K_M")
+    assert "tiny-Q4_K_M" not in [m.name for m in list_models()]
+    dialog.done(0)
+
+
+def test_models_dialog_reports_a_missing_file(qtbot, hub):
+    dialog = ModelsDialog()
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+        dialog.download("tester/Tiny-GGUF", "missing.gguf")
+    assert done.args[1] is False and "not found" in done.args[0]
+    dialog.done(0)
+
+
+def test_models_dialog_imports_and_refuses_a_damaged_file(qtbot, hub, tmp_path):
+    dialog = ModelsDialog()
+    qtbot.addWidget(dialog)
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 100)
+    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+        dialog.import_file(str(bad))
+    assert done.args[1] is False and "bad.gguf" in done.args[0]
+    good = write_gguf(tmp_path / "good-model.gguf")
+    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+        dialog.import_file(str(good))
+    assert done.args[1] is True and "good-model" in [m.name for m in list_models()]
+    dialog.done(0)
