@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+
+ICON = Path(__file__).resolve().parent / "resources" / "oci-desktop.svg"
 
 
 def _has_display() -> bool:
@@ -22,8 +25,11 @@ def run_app(argv: list[str] | None = None) -> int:
 
     from oci_desktop.ui.main_window import MainWindow
 
+    from PySide6.QtGui import QIcon
+
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("OCI Desktop")
+    app.setWindowIcon(QIcon(str(ICON)))  # an SVG: sharp at any screen scale
     window = MainWindow()
     window.show()
     code = app.exec()

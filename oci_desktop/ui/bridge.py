@@ -19,7 +19,7 @@ from oci_desktop.engine.conversation import Conversation
 from oci_desktop.engine.events import ExecutionFinished, ExecutionStarted, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.backend import LocalBackend, Sampling
 from oci_desktop.engine.llm.server import ServerConfig
-from oci_desktop.engine.sandbox import ExecutionResult, SandboxUnavailable, check_sandbox
+from oci_desktop.engine.sandbox import Executor, ExecutionResult, SandboxUnavailable, check_sandbox
 from oci_desktop.engine.store.db import Store
 
 
@@ -130,6 +130,17 @@ class EngineWorker(QObject):
 
     @Slot(str)
     def send(self, text: str) -> None:
+        self._run_turn(lambda approver: self.conversation.turn(text, self.backend, self.settings, approver))
+
+    @Slot()
+    def restart_kernel(self) -> None:
+        if self.conversation is not None and self.conversation.session is not None:
+            self.sig_kernel_state.emit("restarting")
+            self.conversation.session.restart()
+            self.conversation.executor = Executor(self.conversation.session)
+        self._ensure_kernel()
+
+    def _run_turn(self, make_events) -> None:
         if self.conversation is None:
             self.open_conversation(0)
         if self.backend is None:
@@ -138,7 +149,7 @@ class EngineWorker(QObject):
             return
         approver = None if self.auto_run else self._wait_for_approval
         try:
-            for event in self.conversation.turn(text, self.backend, self.settings, approver):
+            for event in make_events(approver):
                 self._track(event)
                 self.sig_event.emit(event)
         except Exception as exc:  # the sandbox or the store failed: say so, keep the app alive

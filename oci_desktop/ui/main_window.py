@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
     sig_open = Signal(int)
     sig_load_model = Signal(str)
     sig_use_endpoint = Signal(str, str, str)
+    sig_restart_kernel = Signal()
 
     def __init__(self, store: Store | None = None) -> None:
         super().__init__()
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self.settings_path = data_dir() / "settings.json"
         self.settings, settings_problem = load_settings(self.settings_path)
         self.busy = False
+        self._editing = False
         self._tokens: list[float] = []
         self._build()
         self._start_worker()
@@ -92,12 +94,21 @@ class MainWindow(QMainWindow):
         self.send_button = QPushButton("Send")
         self.send_button.setAccessibleName("Send message")
         self.send_button.clicked.connect(self.send)
+        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button.setToolTip("Ask again for the last request; the old answer is set aside")
+        self.regenerate_button.clicked.connect(self.regenerate)
+        self.edit_button = QPushButton("Edit last")
+        self.edit_button.setToolTip("Put your last request back in the box to change and resend it")
+        self.edit_button.clicked.connect(self.edit_last)
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.addWidget(self.chat, stretch=1)
         row = QHBoxLayout()
         row.addWidget(self.input, stretch=1)
-        row.addWidget(self.send_button)
+        side = QVBoxLayout()
+        for button in (self.send_button, self.regenerate_button, self.edit_button):
+            side.addWidget(button)
+        row.addLayout(side)
         column.addLayout(row)
 
         self.editor = CodeEditor()
@@ -146,6 +157,9 @@ class MainWindow(QMainWindow):
         self.sig_open.connect(w.open_conversation)
         self.sig_load_model.connect(w.load_model)
         self.sig_use_endpoint.connect(w.use_endpoint)
+        self.sig_restart_kernel.connect(w.restart_kernel)
+        self.console.custom_interrupt_requested.connect(self._interrupt_kernel)
+        self.console.custom_restart_requested.connect(self.sig_restart_kernel)
         w.sig_event.connect(self._on_event)
         w.sig_turn_done.connect(self._on_turn_done)
         w.sig_model_state.connect(self._on_model_state)
@@ -213,9 +227,37 @@ class MainWindow(QMainWindow):
         if not text or self.busy:
             return
         self.input.clear()
+        if self._editing:
+            self._editing = False
+            self._redo(text, edited=True)
+            return
         self.chat.add_user(text)
         self._set_busy(True)
         self.sig_send.emit(text)
+
+    def regenerate(self) -> None:
+        last = self.store.last_user_message(self.worker.conversation.id) if self.worker.conversation else None
+        if last is not None and not self.busy:
+            self._redo(last["content"], edited=False)
+
+    def edit_last(self) -> None:
+        last = self.store.last_user_message(self.worker.conversation.id) if self.worker.conversation else None
+        if last is not None and not self.busy:
+            self._editing = True
+            self.input.setPlainText(last["content"])
+            self.input.setFocus()
+
+    def _redo(self, text: str, edited: bool) -> None:
+        # The old turn is set aside in the store; show the conversation without it.
+        last = self.store.last_user_message(self.worker.conversation.id)
+        self.store.supersede_from(self.worker.conversation.id, last["id"])
+        self.chat.load(self.store, self.worker.conversation.id, self.worker.conversation.workspace)
+        self.chat.add_user(text)
+        self._set_busy(True)
+        self.sig_send.emit(text)
+
+    def _interrupt_kernel(self) -> None:
+        self.worker.interrupt_kernel()
 
     def stop(self) -> None:
         self.worker.stop()
@@ -249,7 +291,8 @@ class MainWindow(QMainWindow):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.send_button.setEnabled(not busy)
+        for button in (self.send_button, self.regenerate_button, self.edit_button):
+            button.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
 
     # -- engine events -------------------------------------------------------------------------

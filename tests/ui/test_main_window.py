@@ -69,3 +69,21 @@ def test_editor_run_and_a_crashed_kernel_is_restarted(window, qtbot):
     qtbot.waitUntil(lambda: window.chat.cards()[-1].result["status"] == "crashed", timeout=10_000)
     assert run_in_editor(window, qtbot, "print('back')")["stdout"] == "back\n"
     qtbot.waitUntil(lambda: window.status_kernel.text() == "Kernel: idle", timeout=10_000)
+
+
+def test_regenerate_sets_the_old_turn_aside(window, qtbot):
+    window.input.setPlainText(TASK)
+    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
+        window.send()
+    conversation = window.worker.conversation.id
+    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
+        window.regenerate()
+    users = [m for m in window.store.model_history(conversation) if m["role"] == "user"
+             and not m["content"].startswith("Execution result")]
+    assert [u["content"] for u in users] == [TASK]  # one request in the history, not two
+    assert any(m["kind"].startswith("superseded-") for m in window.store.messages(conversation))
+
+
+def test_window_icon_exists():
+    from oci_desktop.app import ICON
+    assert ICON.is_file() and ICON.read_text().startswith("<svg")

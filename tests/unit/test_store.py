@@ -123,3 +123,13 @@ def test_an_unreadable_file_starts_fresh_and_says_so(tmp_path):
     store = Store(path)
     assert store.notice and store.conversations() == []
     assert sqlite3.connect(path).execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+def test_a_superseded_turn_leaves_history_and_exports(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    cid = record_turn(store, tmp_path / "ws")
+    last = store.last_user_message(cid)
+    store.supersede_from(cid, last["id"])
+    assert store.model_history(cid) == [] and store.cells(cid) == []
+    assert "print(1)" not in export(store, cid, "py")
+    assert len(store.messages(cid)) > 0  # still on disk

@@ -126,6 +126,23 @@ class Store:
         return self._insert("artifacts", conversation_id=conversation_id, cell_id=cell_id, kind=kind, path=path,
                             created_at=time.time())
 
+    def last_user_message(self, conversation_id: int) -> dict | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM messages WHERE conversation_id=? AND kind='user' "
+                                   "ORDER BY id DESC LIMIT 1", (conversation_id,)).fetchone()
+        return dict(row) if row else None
+
+    def supersede_from(self, conversation_id: int, message_id: int) -> None:
+        """Set a turn aside (regenerate, edit and resend): kept on disk, out of the model's
+        history and of exports."""
+        with self._lock:
+            self._db.execute("UPDATE messages SET kind='superseded-' || kind WHERE conversation_id=? AND id>=? "
+                             "AND kind NOT LIKE 'superseded-%'", (conversation_id, message_id))
+            first = self._db.execute("SELECT created_at FROM messages WHERE id=?", (message_id,)).fetchone()
+            if first is not None:
+                self._db.execute("UPDATE cells SET status='superseded' WHERE conversation_id=? AND created_at>=?",
+                                 (conversation_id, first[0]))
+
     def rename(self, conversation_id: int, title: str) -> None:
         with self._lock:
             self._db.execute("UPDATE conversations SET title=? WHERE id=?", (title, conversation_id))
@@ -158,7 +175,7 @@ class Store:
     def cells(self, conversation_id: int) -> list[dict]:
         with self._lock:
             rows = [dict(r) for r in self._db.execute(
-                "SELECT * FROM cells WHERE conversation_id=? ORDER BY id", (conversation_id,))]
+                "SELECT * FROM cells WHERE conversation_id=? AND status!='superseded' ORDER BY id", (conversation_id,))]
         for row in rows:
             row["result"] = json.loads(row["result"]) if row["result"] else None
         return rows
