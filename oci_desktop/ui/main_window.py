@@ -18,7 +18,7 @@ from oci_desktop.engine.store.db import Store
 
 from .bridge import EngineWorker
 from .chat_view import ChatView
-from .code_editor import CodeEditor
+from .code_pane import CodePane
 from .console import KernelConsole
 from .models_dialog import ModelsDialog
 from .settings_dialog import SettingsDialog
@@ -111,23 +111,14 @@ class MainWindow(QMainWindow):
         row.addLayout(side)
         column.addLayout(row)
 
-        self.editor = CodeEditor()
-        self.run_button = QPushButton("Run (Ctrl+Enter)")
-        self.run_button.clicked.connect(self.run_editor)
-        self.skip_button = QPushButton("Skip", visible=False)
-        self.skip_button.clicked.connect(lambda: self._answer(None))
-        self.send_result = QPushButton("Send result to model", enabled=False)
-        self.send_result.clicked.connect(self._send_last_result)
-        editor_page = QWidget()
-        editor_column = QVBoxLayout(editor_page)
-        editor_column.addWidget(self.editor)
-        buttons = QHBoxLayout()
-        for button in (self.run_button, self.skip_button, self.send_result):
-            buttons.addWidget(button)
-        editor_column.addLayout(buttons)
+        self.code = CodePane()
+        self.editor = self.code.editor
+        self.code.run_button.clicked.connect(self.run_editor)
+        self.code.skip_button.clicked.connect(self._skip)
+        self.code.send_result.clicked.connect(self._send_last_result)
         self.console = KernelConsole()
         self.tabs = QTabWidget()
-        self.tabs.addTab(editor_page, "Code")
+        self.tabs.addTab(self.code, "Code")
         self.tabs.addTab(self.console, "Console")
 
         split = QSplitter()
@@ -264,7 +255,7 @@ class MainWindow(QMainWindow):
         self.worker.interrupt_kernel()
 
     def run_editor(self) -> None:
-        if self.skip_button.isVisible():  # the loop waits for approval of this code
+        if self.code.waiting_for_approval:
             self._answer(self.editor.toPlainText())
             return
         if not self.busy:
@@ -278,14 +269,16 @@ class MainWindow(QMainWindow):
         self.input.setPlainText(prompt)
         self.send()
 
+    def _skip(self) -> None:
+        self._answer(None)
+
     def _answer(self, code: str | None) -> None:
-        self.skip_button.setVisible(False)
-        self.run_button.setText("Run (Ctrl+Enter)")
+        self.code.approval_done()
         self.worker.answer(code)
 
     def _send_last_result(self) -> None:
         data = self._last_result
-        self.send_result.setEnabled(False)
+        self.code.send_result.setEnabled(False)
         self.input.setPlainText(f"I ran this code myself:\n```python\n{data['code']}\n```\n{data['feedback']}")
         self.send()
 
@@ -302,7 +295,7 @@ class MainWindow(QMainWindow):
             self._tokens.append(time.monotonic())
             self.chat.append_tokens(event.text)
         elif isinstance(event, CodeProposed):
-            self.editor.setPlainText(event.code)
+            self.code.add_attempt(event.code, f"round {event.round}" + (f", block {event.index + 1}" if event.index else ""))
         elif isinstance(event, RoundFinished):
             self.chat.finish_reply(event.reply)
             self._show_speed()
@@ -360,15 +353,13 @@ class MainWindow(QMainWindow):
     def _on_cell_result(self, data: dict) -> None:
         self._set_busy(False)
         self._last_result = data
-        self.send_result.setEnabled(True)
+        self.code.send_result.setEnabled(True)
         self.chat.add_card(data, self.worker.conversation.workspace if self.worker.conversation else None)
         self.sidebar.refresh_files()
 
     def _on_approval(self, code: str) -> None:
-        self.editor.setPlainText(code)
         self.tabs.setCurrentIndex(0)
-        self.run_button.setText("Run this code (Ctrl+Enter)")
-        self.skip_button.setVisible(True)
+        self.code.ask_approval(code)
 
     def _open_conversation(self, conversation_id: int) -> None:
         if not self.busy:

@@ -87,3 +87,26 @@ def test_regenerate_sets_the_old_turn_aside(window, qtbot):
 def test_window_icon_exists():
     from oci_desktop.app import ICON
     assert ICON.is_file() and ICON.read_text().startswith("<svg")
+
+
+def test_attempts_show_a_diff_to_the_one_before(window):
+    window.code.add_attempt("print(x)\n", "round 1")
+    window.code.add_attempt("x = 1\nprint(x)\n", "round 2")
+    assert window.editor.toPlainText() == "x = 1\nprint(x)\n"
+    assert "+x = 1" in window.code.diff.toPlainText()
+    window.code.show_attempt(0)
+    assert window.editor.toPlainText() == "print(x)\n" and window.code.diff.toPlainText() == ""
+
+
+def test_with_auto_run_off_the_code_waits_and_can_be_skipped(window, qtbot):
+    window.auto_run.setChecked(False)
+    reasons = []
+    window.worker.sig_event.connect(lambda e: reasons.append(e.reason) if isinstance(e, TurnFinished) else None)
+    window.input.setPlainText(TASK)
+    with qtbot.waitSignal(window.worker.sig_approval_needed, timeout=120_000):
+        window.send()
+    qtbot.waitUntil(lambda: window.code.waiting_for_approval, timeout=10_000)
+    assert window.editor.toPlainText().strip()
+    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=60_000):
+        qtbot.mouseClick(window.code.skip_button, Qt.MouseButton.LeftButton)
+    assert reasons == ["declined"] and window.chat.cards() == []

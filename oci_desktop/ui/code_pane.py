@@ -1,0 +1,60 @@
+"""The code of the current round, earlier attempts with a diff to the one before, and Run."""
+
+from __future__ import annotations
+
+import difflib
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from .code_editor import CodeEditor
+
+
+class CodePane(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.editor = CodeEditor()
+        self.attempts = QComboBox()
+        self.attempts.setAccessibleName("Previous attempts")
+        self.attempts.activated.connect(self.show_attempt)
+        self.diff = QPlainTextEdit(readOnly=True, maximumHeight=160, placeholderText="Changes from the attempt before")
+        self.diff.setAccessibleName("Changes from the previous attempt")
+        self.run_button = QPushButton("Run (Ctrl+Enter)")
+        self.skip_button = QPushButton("Skip", visible=False)
+        self.send_result = QPushButton("Send result to model", enabled=False)
+        self._attempts: list[str] = []
+        self.waiting_for_approval = False
+        column = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Attempt:"))
+        row.addWidget(self.attempts, stretch=1)
+        column.addLayout(row)
+        column.addWidget(self.editor)
+        column.addWidget(self.diff)
+        buttons = QHBoxLayout()
+        for button in (self.run_button, self.skip_button, self.send_result):
+            buttons.addWidget(button)
+        column.addLayout(buttons)
+
+    def add_attempt(self, code: str, label: str) -> None:
+        self._attempts.append(code)
+        self.attempts.addItem(label)
+        self.attempts.setCurrentIndex(len(self._attempts) - 1)
+        self.show_attempt(len(self._attempts) - 1)
+
+    def show_attempt(self, index: int) -> None:
+        self.editor.setPlainText(self._attempts[index])
+        before = self._attempts[index - 1] if index > 0 else ""
+        self.diff.setPlainText("".join(difflib.unified_diff(
+            before.splitlines(keepends=True), self._attempts[index].splitlines(keepends=True),
+            "previous attempt", "this attempt")) if index > 0 else "")
+
+    def ask_approval(self, code: str) -> None:
+        self.editor.setPlainText(code)
+        self.run_button.setText("Run this code (Ctrl+Enter)")
+        self.skip_button.setVisible(True)
+        self.waiting_for_approval = True
+
+    def approval_done(self) -> None:
+        self.skip_button.setVisible(False)
+        self.run_button.setText("Run (Ctrl+Enter)")
+        self.waiting_for_approval = False
