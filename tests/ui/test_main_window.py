@@ -110,3 +110,22 @@ def test_with_auto_run_off_the_code_waits_and_can_be_skipped(window, qtbot):
     with qtbot.waitSignal(window.worker.sig_turn_done, timeout=60_000):
         qtbot.mouseClick(window.code.skip_button, Qt.MouseButton.LeftButton)
     assert reasons == ["declined"] and window.chat.cards() == []
+
+
+def test_closing_mid_turn_stops_model_and_kernel_and_keeps_what_was_shown(qtbot, tmp_path):
+    win = MainWindow(Store(tmp_path / "history.sqlite3"))
+    qtbot.waitUntil(lambda: win.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
+    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
+    tokens = []
+    win.worker.sig_event.connect(lambda e: tokens.append(e))
+    win.input.setPlainText("Write a very long story about a dragon, with many chapters.")
+    win.send()
+    qtbot.waitUntil(lambda: len(tokens) > 10, timeout=60_000)
+    server = win.worker.backend.server._proc
+    kernel = win.worker.conversation.session._proc
+    conversation = win.worker.conversation.id
+    win.close()
+    assert server.poll() is not None and kernel.poll() is not None
+    messages = Store(tmp_path / "history.sqlite3").messages(conversation)
+    assert messages[0]["content"].startswith("Write a very long story")
+    assert messages[1]["role"] == "assistant" and messages[1]["content"]
