@@ -38,7 +38,14 @@ class MessageBubble(QFrame):
         self.setStyleSheet("#userBubble{background:#ddf4ff;color:#1f2328;border-radius:8px;}"
                            "#assistantBubble{background:#ffffff;color:#1f2328;border:1px solid #d0d7de;border-radius:8px;}")
         layout = QVBoxLayout(self)
-        layout.addWidget(_label(f"<b>{who}</b>", selectable=False))
+        head = QHBoxLayout()
+        head.addWidget(_label(f"<b>{who}</b>", selectable=False))
+        head.addStretch()
+        self.copy = QPushButton("Copy code", visible=False)
+        self.copy.setAccessibleName("Copy the code of this reply")
+        self.copy.clicked.connect(self._copy_code)
+        head.addWidget(self.copy)
+        layout.addLayout(head)
         self.body = _label("")
         self.body.setAccessibleName(f"{who} message")
         layout.addWidget(self.body)
@@ -48,6 +55,18 @@ class MessageBubble(QFrame):
     def set_text(self, text: str) -> None:
         self.text = text
         self.body.setText(render_markdown(text) if text else "<i>…</i>")
+        self.copy.setVisible("```" in text)
+
+    def code(self) -> str:
+        from oci_desktop.engine.agent.fences import FenceExtractor
+
+        extractor = FenceExtractor()
+        extractor.feed(self.text)
+        extractor.finish()
+        return "\n\n".join(extractor.blocks)
+
+    def _copy_code(self) -> None:
+        QGuiApplication.clipboard().setText(self.code())
 
 
 class ExecutionCard(QFrame):
@@ -70,7 +89,11 @@ class ExecutionCard(QFrame):
         for output in result.get("outputs", []):
             if output.get("path") and workspace is not None:
                 self._add_image(layout, workspace / output["path"])
-            elif output.get("mime") == "text/plain" and output.get("text"):
+            elif output.get("mime") == "text/html" and output.get("text"):
+                # pandas tables: Qt's rich text renders HTML tables (scripts and styles are inert)
+                layout.addWidget(_label(output["text"]))
+            elif output.get("mime") == "text/plain" and output.get("text") and not any(
+                    o.get("mime") == "text/html" for o in result.get("outputs", [])):
                 layout.addWidget(_label(pre_html(output["text"])))
         error = result.get("error")
         if error:
@@ -95,26 +118,6 @@ class ExecutionCard(QFrame):
         image.setPixmap(pixmap.scaledToWidth(min(560, pixmap.width()), Qt.TransformationMode.SmoothTransformation))
         image.setAccessibleName(f"Plot {path.name}")
         layout.addWidget(image)
-
-
-class CodeBlock(QFrame):
-    """Code the model proposed, with a copy button."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__()
-        from .markdown_render import code_html
-        self.code = code
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(_label("<b>Code</b>", selectable=False))
-        row.addStretch()
-        copy = QPushButton("Copy")
-        copy.setAccessibleName("Copy code")
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.code))
-        row.addWidget(copy)
-        layout.addLayout(row)
-        layout.addWidget(_label(code_html(code)))
 
 
 class ChatView(QScrollArea):
@@ -188,9 +191,6 @@ class ChatView(QScrollArea):
         if self._streaming is not None and text is not None:
             self._streaming.set_text(text)
         self._streaming = None
-
-    def add_code(self, code: str) -> CodeBlock:
-        return self._add(CodeBlock(code))
 
     def add_card(self, result: dict, workspace: Path | None) -> ExecutionCard:
         return self._add(ExecutionCard(result, workspace))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout, 
 from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, RoundFinished, TokenDelta,
                                        TurnFinished, UserMessageAdded)
 from oci_desktop.engine.llm.library import data_dir, default_model, list_models
-from oci_desktop.engine.settings import load_settings
+from oci_desktop.engine.settings import load_settings, save_settings
 from oci_desktop.engine.store.db import Store
 
 from .bridge import EngineWorker
@@ -193,7 +193,12 @@ class MainWindow(QMainWindow):
             self.model_box.addItem(entry.name, str(entry.path))
 
     def _use_model_from_dialog(self, path: str) -> None:
+        # The picked model becomes the default: it is what the app loads next time.
         self.settings.model_path = path
+        try:
+            save_settings(self.settings, self.settings_path)
+        except (OSError, ValueError) as exc:
+            self.chat.add_note(f"The choice of model could not be saved: {exc}", "#cf222e")
         self._load_model(path)
 
     def _load_default_model(self) -> None:

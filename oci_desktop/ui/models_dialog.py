@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHB
 
 from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
-from oci_desktop.engine.llm.download import DownloadCancelled, DownloadError, download_model
+from oci_desktop.engine.llm.download import DownloadCancelled, DownloadError, download_model, part_path
 from oci_desktop.engine.llm.library import import_model, list_models, models_dir, remove_model
 
 
@@ -95,10 +95,14 @@ class ModelsDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.pause = QPushButton("Pause", visible=False)
+        self.pause.setToolTip("Stop now; what was fetched is kept, and Download resumes from there")
         self.pause.clicked.connect(lambda: self.worker.cancel.cancel())
+        self.cancel_button = QPushButton("Cancel", visible=False)
+        self.cancel_button.setToolTip("Stop and delete what was fetched")
+        self.cancel_button.clicked.connect(self._cancel)
         import_button = QPushButton("Import a .gguf file…")
         import_button.clicked.connect(self.choose_import)
-        for widget in (self.progress, self.pause, import_button):
+        for widget in (self.progress, self.pause, self.cancel_button, import_button):
             row.addWidget(widget)
         layout.addLayout(row)
         layout.addWidget(self.status)
@@ -147,6 +151,7 @@ class ModelsDialog(QDialog):
         self.installed.resizeColumnsToContents()
 
     def download(self, repo: str, file: str) -> None:
+        self._current_file = file
         self._busy(f"Downloading {file}…")
         self._sig_download.emit(repo, file)
 
@@ -167,20 +172,30 @@ class ModelsDialog(QDialog):
             self.status.setText(str(exc))
         self.refresh()
 
+    def _cancel(self) -> None:
+        self._discard = True
+        self.worker.cancel.cancel()
+
     def _busy(self, text: str) -> None:
+        self._discard = False
         self.status.setText(text)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.pause.setVisible(True)
+        self.cancel_button.setVisible(True)
 
     def _on_progress(self, text: str, fraction: float) -> None:
         self.status.setText(text)
         self.progress.setValue(int(fraction * 1000))
 
     def _on_finished(self, message: str, ok: bool) -> None:
+        if getattr(self, "_discard", False) and getattr(self, "_current_file", None):
+            part_path(models_dir() / Path(self._current_file).name).unlink(missing_ok=True)
+            message = "Download cancelled; what was fetched was deleted."
         self.status.setText(message)
         self.progress.setVisible(False)
         self.pause.setVisible(False)
+        self.cancel_button.setVisible(False)
         self.refresh()
 
     def shutdown(self) -> None:

@@ -45,9 +45,15 @@ class Sidebar(QWidget):
         self.files.setAccessibleName("Workspace files")
         self.files.itemActivated.connect(self._open_file)
         layout.addWidget(self.files, stretch=1)
+        files_row = QHBoxLayout()
         add = QPushButton("Add file…")
         add.clicked.connect(self._choose_files)
-        layout.addWidget(add)
+        reveal = QPushButton("Show folder")
+        reveal.setAccessibleName("Show the workspace folder")
+        reveal.clicked.connect(self._reveal)
+        files_row.addWidget(add)
+        files_row.addWidget(reveal)
+        layout.addLayout(files_row)
 
     def refresh(self, *_args, current: int | None = None) -> None:
         self.list.clear()
@@ -89,6 +95,10 @@ class Sidebar(QWidget):
     def _open_file(self, item: QListWidgetItem) -> None:
         if self.workspace is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace / item.text())))
+
+    def _reveal(self) -> None:
+        if self.workspace is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace)))
 
     def _choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Add files to the workspace")

@@ -18,6 +18,7 @@ class FakeHub(ThreadingHTTPServer):
         self.files: dict[str, bytes] = {}  # "repo/file" -> content
         self.drop_after: int | None = None  # close the connection after this many bytes, once
         self.corrupt_once = False
+        self.chunk_delay = 0.0  # seconds between 64 KiB pieces: a slow link
         self.get_requests: list[str | None] = []  # the Range header of each GET
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -90,5 +91,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(bytes(body[:cut]))
             self.wfile.flush()
             self.connection.shutdown(2)  # the peer sees a connection closed mid-body
+            return
+        if self.server.chunk_delay:
+            import time
+            for start in range(0, len(body), 65536):
+                try:
+                    self.wfile.write(bytes(body[start:start + 65536]))
+                except OSError:  # the client went away (a cancelled download)
+                    return
+                time.sleep(self.server.chunk_delay)
             return
         self.wfile.write(bytes(body))

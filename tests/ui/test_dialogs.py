@@ -80,3 +80,28 @@ def test_models_dialog_imports_and_refuses_a_damaged_file(qtbot, hub, tmp_path):
         dialog.import_file(str(good))
     assert done.args[1] is True and "good-model" in [m.name for m in list_models()]
     dialog.done(0)
+
+
+def test_pause_keeps_and_cancel_deletes_what_was_fetched(qtbot, hub):
+    from oci_desktop.engine.llm.download import part_path
+    from oci_desktop.engine.llm.library import models_dir
+
+    part = part_path(models_dir() / "tiny-Q4_K_M.gguf")
+    hub.chunk_delay = 0.05  # about 2.5 s for the whole file
+    dialog = ModelsDialog()
+    qtbot.addWidget(dialog)
+    for action, kept in ((dialog.pause.click, True), (dialog._cancel, False)):
+        progress = []
+
+        def seen(text, fraction, progress=progress):
+            progress.append(fraction)
+
+        dialog.worker.sig_progress.connect(seen)
+        dialog.download("tester/Tiny-GGUF", "tiny-Q4_K_M.gguf")
+        qtbot.waitUntil(lambda: len(progress) > 0, timeout=30_000)
+        with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+            action()
+        assert done.args[1] is False
+        assert part.exists() == kept
+        dialog.worker.sig_progress.disconnect(seen)
+    dialog.done(0)

@@ -7,6 +7,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel  # noqa: E402
 
 from oci_desktop.engine.events import TurnFinished  # noqa: E402
 from oci_desktop.engine.store.db import Store  # noqa: E402
@@ -129,3 +130,18 @@ def test_closing_mid_turn_stops_model_and_kernel_and_keeps_what_was_shown(qtbot,
     messages = Store(tmp_path / "history.sqlite3").messages(conversation)
     assert messages[0]["content"].startswith("Write a very long story")
     assert messages[1]["role"] == "assistant" and messages[1]["content"]
+
+
+def test_tables_render_and_replies_offer_their_code(window, qtbot):
+    window.editor.setPlainText("import pandas as pd\npd.DataFrame({'city': ['Oslo', 'Rome'], 'temp': [3, 18]})")
+    with qtbot.waitSignal(window.worker.sig_cell_result, timeout=30_000) as got:
+        window.run_editor()
+    assert any(o["mime"] == "text/html" and "<table" in o["text"] for o in got.args[0]["outputs"])
+    qtbot.waitUntil(lambda: bool(window.chat.cards()), timeout=10_000)
+    labels = [w.text() for w in window.chat.cards()[-1].findChildren(QLabel)]
+    assert any("<table" in text and "Oslo" in text for text in labels)
+    bubble = window.chat.add_assistant("Here:\n```python\nprint(1)\n```\nand\n```python\nprint(2)\n```")
+    assert bubble.code() == "print(1)\n\nprint(2)"
+    bubble.copy.click()
+    from PySide6.QtGui import QGuiApplication
+    assert QGuiApplication.clipboard().text() == "print(1)\n\nprint(2)"
