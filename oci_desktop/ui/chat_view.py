@@ -160,10 +160,12 @@ class ChatView(QScrollArea):
             "<h3>Welcome to OCI Desktop</h3>Ask for something a little Python can do. The model writes "
             "the code, a sandbox on this computer runs it, and the model fixes it when it fails. "
             "Nothing leaves your machine.<br><br>The bundled model is tiny and makes many mistakes; "
-            "for real work get an OpenCodeInterpreter model (<i>oci-desktop models list</i> shows "
-            "the one that suits this computer).", selectable=False))
+            "for real work get an OpenCodeInterpreter model: <b>Models…</b> in the toolbar shows the "
+            "one that suits this computer.<br><br>Try one of these:", selectable=False))
         for title, prompt in EXAMPLES:
-            button = QPushButton(f"{title}: {prompt}")
+            button = QPushButton(title)
+            button.setToolTip(prompt)
+            button.setAccessibleName(f"Example: {prompt}")
             button.setStyleSheet("text-align:left;padding:6px;")
             button.clicked.connect(lambda _=False, p=prompt: self.sig_example.emit(p))
             layout.addWidget(button)
