@@ -202,10 +202,10 @@ class ChatView(QScrollArea):
 
     def load(self, store, conversation_id: int, workspace: Path | None) -> None:
         """Show a stored conversation: its messages and cells in the order they happened."""
-        from oci_desktop.engine.store.export import _timeline
+        from oci_desktop.engine.store.export import timeline
 
         self.clear()
-        for kind, item in _timeline(store, conversation_id):
+        for kind, item in timeline(store, conversation_id):
             if kind == "cell":
                 if item["result"]:
                     self.add_card(item["result"], workspace)

@@ -92,7 +92,11 @@ class KernelSession:
         self.client = BlockingKernelClient()
         self.client.load_connection_file(str(host_file))
         self.client.start_channels()
-        self._wait_until_ready(started)
+        try:
+            self._wait_until_ready(started)
+        except KernelDied:
+            self.shutdown()  # no sockets, files or processes left behind by a failed start
+            raise
         return time.monotonic() - started
 
     def _write_connection_files(self) -> Path:

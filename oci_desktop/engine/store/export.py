@@ -35,7 +35,7 @@ def _outputs(result: dict | None, workspace: Path | None) -> list:
     return outputs
 
 
-def _timeline(store: Store, conversation_id: int) -> list[tuple[str, dict]]:
+def timeline(store: Store, conversation_id: int) -> list[tuple[str, dict]]:
     """Messages and cells in the order they happened."""
     items = [("message", m) for m in store.messages(conversation_id)]
     items += [("cell", c) for c in store.cells(conversation_id)]
@@ -48,7 +48,7 @@ def to_notebook(store: Store, conversation_id: int) -> nbformat.NotebookNode:
     nb = v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells.append(v4.new_markdown_cell(f"# {conversation['title']}"))
-    for kind, item in _timeline(store, conversation_id):
+    for kind, item in timeline(store, conversation_id):
         if kind == "cell":
             cell = v4.new_code_cell(item["code"], outputs=_outputs(item["result"], workspace))
             nb.cells.append(cell)
@@ -64,7 +64,7 @@ def to_notebook(store: Store, conversation_id: int) -> nbformat.NotebookNode:
 def to_markdown(store: Store, conversation_id: int) -> str:
     conversation = store.conversation(conversation_id)
     parts = [f"# {conversation['title']}\n"]
-    for kind, item in _timeline(store, conversation_id):
+    for kind, item in timeline(store, conversation_id):
         if kind == "cell":
             result = item["result"] or {}
             parts.append(f"```python\n{item['code']}\n```\n")
