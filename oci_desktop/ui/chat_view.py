@@ -200,6 +200,19 @@ class ChatView(QScrollArea):
     def add_note(self, text: str, color: str = "#6e7781") -> QLabel:
         return self._add(_label(f'<i style="color:{color}">{text}</i>'))
 
+    def add_action(self, text: str, label: str, action) -> QPushButton:
+        """A note with a button that offers the way out (restart the model, ...)."""
+        box = QFrame()
+        row = QHBoxLayout(box)
+        row.addWidget(_label(f'<i style="color:#cf222e">{text}</i>'), stretch=1)
+        button = QPushButton(label)
+        button.setAccessibleName(label)
+        button.clicked.connect(action)
+        button.clicked.connect(lambda: button.setEnabled(False))
+        row.addWidget(button)
+        self._add(box)
+        return button
+
     def load(self, store, conversation_id: int, workspace: Path | None) -> None:
         """Show a stored conversation: its messages and cells in the order they happened."""
         from oci_desktop.engine.store.export import timeline

@@ -216,7 +216,11 @@ class MainWindow(QMainWindow):
         self._load_model(path)
 
     def _load_model(self, path: str) -> None:
+        self._model_path = path
         self.sig_load_model.emit(path)
+
+    def _restart_model(self) -> None:
+        self._load_model(self._model_path)
 
     def send(self) -> None:
         text = self.input.toPlainText().strip()
@@ -312,7 +316,15 @@ class MainWindow(QMainWindow):
             self.chat.add_user(event.text)
         elif isinstance(event, EngineError):
             self.chat.finish_reply()
-            self.chat.add_note(event.message, "#cf222e")
+            backend = self.worker.backend
+            server = getattr(backend, "server", None)
+            if server is not None and not server.is_alive():
+                # The model process died: say how, and offer to start it again.
+                self.restart_model_button = self.chat.add_action(event.message, "Restart the model",
+                                                                 self._restart_model)
+                self._on_model_state("error", "the model process stopped", 0.0)
+            else:
+                self.chat.add_note(event.message, "#cf222e")
         elif isinstance(event, TurnFinished):
             self.chat.finish_reply()
             self.chat.add_note(f"Stopped after {event.rounds} round(s): {event.message}")
@@ -346,7 +358,7 @@ class MainWindow(QMainWindow):
         self.model_state.setText({"loading": f" {text}…", "ready": " ready", "error": " error"}[state])
         self.model_state.setToolTip(text)
         self.status_model.setText(f"Model: {text if state == 'ready' else state}")
-        if state == "error":
+        if state == "error" and text != "the model process stopped":
             self.chat.add_note(f"The model could not be loaded: {text}", "#cf222e")
 
     def _on_sandbox(self, state: str, detail: str) -> None:

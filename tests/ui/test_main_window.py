@@ -145,3 +145,22 @@ def test_tables_render_and_replies_offer_their_code(window, qtbot):
     bubble.copy.click()
     from PySide6.QtGui import QGuiApplication
     assert QGuiApplication.clipboard().text() == "print(1)\n\nprint(2)"
+
+
+def test_a_crashed_model_is_reported_with_a_restart_button(window, qtbot):
+    import os
+    import signal as signals
+
+    server = window.worker.backend.server._proc
+    os.kill(server.pid, signals.SIGKILL)
+    server.wait()
+    window.input.setPlainText(TASK)
+    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=60_000):
+        window.send()
+    assert window.status_model.text() == "Model: error"
+    window.restart_model_button.click()
+    qtbot.waitUntil(lambda: window.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
+    window.input.setPlainText(TASK)
+    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
+        window.send()
+    assert len(window.chat.cards()) >= 1
