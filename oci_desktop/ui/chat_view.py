@@ -20,6 +20,14 @@ _STATUS_COLORS = {"ok": "#1a7f37", "error": "#cf222e", "timeout": "#9a6700", "in
                   "crashed": "#cf222e", "restarted": "#9a6700", "refused": "#6e7781"}
 
 
+def _card_style(name: str, background: str, border: bool = True) -> str:
+    """Cards stay light in both themes, so their text is set dark explicitly (a label takes its
+    colour from the palette, not from its parent's style sheet)."""
+    edge = "border:1px solid #d0d7de;" if border else ""
+    return (f"#{name}{{background:{background};{edge}border-radius:8px;}}"
+            f"#{name} QLabel{{color:#1f2328;background:transparent;}}")
+
+
 def _label(html: str, selectable: bool = True) -> QLabel:
     label = QLabel(html)
     label.setTextFormat(Qt.TextFormat.RichText)
@@ -35,8 +43,7 @@ class MessageBubble(QFrame):
     def __init__(self, who: str, text: str = "", user: bool = False) -> None:
         super().__init__()
         self.setObjectName("userBubble" if user else "assistantBubble")
-        self.setStyleSheet("#userBubble{background:#ddf4ff;color:#1f2328;border-radius:8px;}"
-                           "#assistantBubble{background:#ffffff;color:#1f2328;border:1px solid #d0d7de;border-radius:8px;}")
+        self.setStyleSheet(_card_style(self.objectName(), "#ddf4ff" if user else "#ffffff", not user))
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(_label(f"<b>{who}</b>", selectable=False))
@@ -76,7 +83,7 @@ class ExecutionCard(QFrame):
         super().__init__()
         self.result = result
         self.setObjectName("card")
-        self.setStyleSheet("#card{background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;border-radius:8px;}")
+        self.setStyleSheet(_card_style("card", "#f6f8fa"))
         layout = QVBoxLayout(self)
         status = result["status"]
         head = f'<b style="color:{_STATUS_COLORS.get(status, "#24292f")}">● {status}</b> ' \
@@ -154,7 +161,7 @@ class ChatView(QScrollArea):
     def add_welcome(self) -> None:
         card = QFrame()
         card.setObjectName("welcome")
-        card.setStyleSheet("#welcome{background:#fff8c5;color:#1f2328;border-radius:8px;}")
+        card.setStyleSheet(_card_style("welcome", "#fff8c5", border=False))
         layout = QVBoxLayout(card)
         layout.addWidget(_label(
             "<h3>Welcome to OCI Desktop</h3>Ask for something a little Python can do. The model writes "

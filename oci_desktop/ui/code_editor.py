@@ -5,7 +5,7 @@ from __future__ import annotations
 from pygments.lexers import PythonLexer
 from pygments.token import Comment, Keyword, Name, Number, String, Token
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 _COLORS = [(Keyword, "#cf222e", True), (Name.Builtin, "#8250df", False), (Name.Function, "#6639ba", False),
@@ -49,13 +49,13 @@ class _LineNumbers(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
-        painter.fillRect(event.rect(), QColor("#f6f8fa"))
+        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()))
         block = self.editor.firstVisibleBlock()
         top = round(self.editor.blockBoundingGeometry(block).translated(self.editor.contentOffset()).top())
         height = self.editor.fontMetrics().height()
         while block.isValid() and top <= event.rect().bottom():
             if block.isVisible():
-                painter.setPen(QColor("#8c959f"))
+                painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
                 painter.drawText(0, top, self.width() - 4, height, Qt.AlignmentFlag.AlignRight,
                                  str(block.blockNumber() + 1))
             top += round(self.editor.blockBoundingRect(block).height())

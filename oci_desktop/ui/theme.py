@@ -29,4 +29,7 @@ def apply_theme(app: QApplication, theme: str, font_size: int) -> None:
                   QPalette.ColorRole.Highlight: "#0969da", QPalette.ColorRole.HighlightedText: "#ffffff"}
     for role, color in colors.items():
         palette.setColor(role, QColor(color))
+    muted = QColor("#6e7781" if theme == "dark" else "#8c959f")
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
     app.setPalette(palette)
