@@ -7,7 +7,6 @@ which is how a busy turn can be stopped at all.
 from __future__ import annotations
 
 import queue
-import time
 import traceback
 from pathlib import Path
 

@@ -10,7 +10,7 @@ import time
 import nbformat
 import pytest
 
-from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.agent.loop import RefineLoop
 from oci_desktop.engine.events import ExecutionFinished, TurnFinished
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits

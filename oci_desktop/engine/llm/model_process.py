@@ -19,7 +19,6 @@ import os
 import sys
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _COMPLETION_KEYS = ("max_tokens", "temperature", "top_p", "top_k", "min_p", "stop", "seed",
