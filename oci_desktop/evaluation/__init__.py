@@ -1,0 +1,1 @@
+"""HumanEval(+)/MBPP(+) evaluation over the engine (no Qt). So far: the benchmark data."""
