@@ -125,7 +125,7 @@ def load_tasks(name: str, data_dir: Path | None = None, download: bool = True) -
             tasks.append(Task(
                 dataset=name, task_id=row["task_id"], prompt=row["prompt"], entry_point=row["entry_point"],
                 canonical_solution=row["canonical_solution"], base_input=row["base_input"],
-                plus_input=row.get("plus_input", []), atol=float(row.get("atol") or 0),
+                plus_input=list(row.get("plus_input") or []), atol=float(row.get("atol") or 0),
                 original_tests=row.get("test") or row.get("assertion") or ""))
     if len(tasks) != DATASETS[name].tasks:
         raise DatasetError(f"{path} holds {len(tasks)} tasks, not {DATASETS[name].tasks}.")

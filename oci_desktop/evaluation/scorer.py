@@ -1,0 +1,82 @@
+"""Score a program against a task's base and plus inputs in the engine's sandbox, with expected
+outputs from the task's canonical solution (EvalPlus's method)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from oci_desktop.engine.sandbox import Executor
+
+from .datasets import Task
+from .harness import HARNESS
+
+TIME_FACTOR = 4.0
+"""A call may take this many times the canonical solution's time..."""
+MIN_TIME_S = 1.0
+"""...but never less than this."""
+ORACLES = {"HumanEval/32": "find_zero"}  # any root of the polynomial is right, not only the canonical one
+
+
+@dataclass
+class TaskScore:
+    task_id: str
+    base: bool
+    plus: bool
+    failure: dict | None
+
+
+class Scorer:
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+        self.workspace: Path = executor.session.workspace
+        self._installed_pid: int | None = None
+        self._known: set[str] = set()
+
+    def _cell(self, code: str) -> dict:
+        self._install()
+        result = self.executor.run(code)
+        if result.kernel_restarted:  # the harness and the expected outputs went with the old kernel
+            self._installed_pid, self._known = None, set()
+        lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+        if result.status != "ok" or not lines:
+            detail = result.error.evalue if result.error else " ".join(result.notes) or result.status
+            return {"_error": f"{result.status}: {detail}"}
+        return json.loads(lines[-1])
+
+    def _install(self) -> None:
+        if self._installed_pid != self.executor.session.kernel_pid:
+            self.executor.run(HARNESS)
+            self._installed_pid, self._known = self.executor.session.kernel_pid, set()
+
+    def _inputs_file(self, task: Task) -> str:
+        name = re.sub(r"[^A-Za-z0-9]+", "_", task.task_id) + ".json"
+        folder = self.workspace / "eval-inputs"
+        folder.mkdir(exist_ok=True)
+        (folder / name).write_text(json.dumps(task.base_input + task.plus_input))
+        self.executor.session.launcher.hand_over(folder)
+        return f"{self.executor.session.workspace_inside}/eval-inputs/{name}"
+
+    def prepare(self, task: Task) -> dict:
+        """Run the canonical solution once to learn the expected outputs and their times."""
+        path = self._inputs_file(task)
+        info = self._cell(f"_oci_expect({task.task_id!r}, {task.reference_program!r}, {task.entry_point!r}, {path!r})")
+        if "_error" not in info:
+            self._known.add(task.task_id)
+        return info
+
+    def score(self, task: Task, program: str) -> TaskScore:
+        if task.task_id not in self._known:
+            info = self.prepare(task)
+            if "_error" in info:
+                return TaskScore(task.task_id, False, False, {"kind": "harness", "detail": info["_error"]})
+        path = f"{self.executor.session.workspace_inside}/eval-inputs/" + re.sub(r"[^A-Za-z0-9]+", "_", task.task_id) + ".json"
+        oracle = ORACLES.get(task.task_id, "")
+        data = self._cell(f"_oci_check({task.task_id!r}, {program!r}, {task.entry_point!r}, {path!r}, "
+                          f"{len(task.base_input)}, {task.atol!r}, {oracle!r}, {TIME_FACTOR}, {MIN_TIME_S})")
+        if "_error" in data:
+            return TaskScore(task.task_id, False, False, {"kind": "timeout" if data["_error"].startswith("timeout")
+                                                          else "crash", "detail": data["_error"]})
+        return TaskScore(task.task_id, data["base"], data["plus"], data["failure"])
