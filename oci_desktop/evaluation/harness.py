@@ -61,16 +61,48 @@ def _oci_is_root(coefficients, x):
     step = 1e-9 * max(1.0, abs(x))
     return abs(poly(x)) < 1e-4 or poly(x - step) * poly(x + step) <= 0
 
-def _oci_expect(task_id, program, entry, inputs_file):
+def _oci_tuples(value, depth):
+    """Lists to tuples, down to `depth` levels (-1: all the way)."""
+    if isinstance(value, list):
+        inner = [_oci_tuples(v, depth - 1) for v in value] if depth != 1 else value
+        return tuple(inner)
+    return value
+
+def _oci_complex(value):
+    if isinstance(value, str):
+        try:
+            return complex(value.replace(" ", ""))
+        except ValueError:
+            return value
+    return value
+
+_OCI_CONVERSIONS = {
+    "": lambda args: args,
+    "inner-tuples": lambda args: [[_oci_tuples(v, 1) for v in a] if isinstance(a, list) else a for a in args],
+    "arg-tuples": lambda args: [_oci_tuples(a, 1) for a in args],
+    "last-arg-tuple": lambda args: args[:-1] + [_oci_tuples(args[-1], 1)] if args else args,
+    "first-arg-tuple": lambda args: [_oci_tuples(args[0], 1)] + args[1:] if args else args,
+    "all-tuples": lambda args: [_oci_tuples(a, -1) for a in args],
+    "complex": lambda args: [_oci_complex(a) for a in args],
+    "all-tuples-complex": lambda args: [_oci_complex(_oci_tuples(a, -1)) for a in args],
+}
+_oci_conversion = {}
+
+def _oci_inputs(task_id, inputs_file):
+    return [_OCI_CONVERSIONS[_oci_conversion.get(task_id, "")](args) for args in _oci_json.load(open(inputs_file))]
+
+def _oci_expect(task_id, program, entry, inputs_file, conversion=""):
+    _oci_conversion[task_id] = conversion
     fn = _oci_load(program, entry)
-    inputs = _oci_json.load(open(inputs_file))
-    outs, times = [], []
+    inputs = _oci_inputs(task_id, inputs_file)
+    outs, times, failed = [], [], 0
     for args in inputs:
         status, out, spent = _oci_call(fn, args, 60.0)
         outs.append(out if status == "ok" else None)
         times.append(spent)
+        failed += status != "ok"
     _oci_expected[task_id] = (outs, times)
-    print(_oci_json.dumps({"inputs": len(inputs), "failed": sum(o is None for o in outs)}))
+    print(_oci_json.dumps({"inputs": len(inputs), "failed": failed}))
 
 def _oci_check(task_id, program, entry, inputs_file, n_base, atol, oracle, factor, min_limit):
     result = {"base": True, "plus": True, "failure": None}
@@ -82,7 +114,7 @@ def _oci_check(task_id, program, entry, inputs_file, n_base, atol, oracle, facto
     if not callable(fn):
         result.update(base=False, plus=False, failure={"kind": "missing_function", "detail": entry})
         print(_oci_json.dumps(result)); return
-    inputs = _oci_json.load(open(inputs_file))
+    inputs = _oci_inputs(task_id, inputs_file)
     outs, times = _oci_expected[task_id]
     for index, args in enumerate(inputs):
         limit = max(min_limit, factor * times[index])

@@ -17,6 +17,8 @@ TIME_FACTOR = 4.0
 """A call may take this many times the canonical solution's time..."""
 MIN_TIME_S = 1.0
 """...but never less than this."""
+CONVERSIONS = ["", "inner-tuples", "arg-tuples", "last-arg-tuple", "first-arg-tuple", "all-tuples", "complex",
+               "all-tuples-complex"]
 ORACLES = {"HumanEval/32": "find_zero"}  # any root of the polynomial is right, not only the canonical one
 
 
@@ -60,12 +62,23 @@ class Scorer:
         return f"{self.executor.session.workspace_inside}/eval-inputs/{name}"
 
     def prepare(self, task: Task) -> dict:
-        """Run the canonical solution once to learn the expected outputs and their times."""
+        """Run the canonical solution once to learn the expected outputs and their times.
+
+        MBPP's inputs come as JSON, which has no tuples, sets or complex numbers. When the
+        canonical solution fails on them as they are, the first of a few conversions under which
+        it runs on every input is kept, and candidates get the same converted inputs.
+        """
         path = self._inputs_file(task)
-        info = self._cell(f"_oci_expect({task.task_id!r}, {task.reference_program!r}, {task.entry_point!r}, {path!r})")
-        if "_error" not in info:
-            self._known.add(task.task_id)
-        return info
+        conversions = CONVERSIONS if task.dataset == "mbpp" else [""]
+        info: dict = {}
+        for conversion in conversions:
+            info = self._cell(f"_oci_expect({task.task_id!r}, {task.reference_program!r}, {task.entry_point!r}, "
+                              f"{path!r}, {conversion!r})")
+            if "_error" not in info and info.get("failed") == 0:
+                self._known.add(task.task_id)
+                info["conversion"] = conversion
+                return info
+        return info if "_error" in info else {"_error": f"the canonical solution fails on {info.get('failed')} inputs"}
 
     def score(self, task: Task, program: str) -> TaskScore:
         if task.task_id not in self._known:
