@@ -53,13 +53,20 @@ class Scorer:
             self.executor.run(HARNESS)
             self._installed_pid, self._known = self.executor.session.kernel_pid, set()
 
+    @staticmethod
+    def _inputs_name(task: Task) -> str:
+        return re.sub(r"[^A-Za-z0-9]+", "_", task.task_id) + ".json"
+
+    def _inputs_inside(self, task: Task) -> str:
+        """The inputs file as the sandboxed kernel sees it."""
+        return f"{self.executor.session.workspace_inside}/eval-inputs/{self._inputs_name(task)}"
+
     def _inputs_file(self, task: Task) -> str:
-        name = re.sub(r"[^A-Za-z0-9]+", "_", task.task_id) + ".json"
         folder = self.workspace / "eval-inputs"
         folder.mkdir(exist_ok=True)
-        (folder / name).write_text(json.dumps(task.base_input + task.plus_input))
+        (folder / self._inputs_name(task)).write_text(json.dumps(task.base_input + task.plus_input))
         self.executor.session.launcher.hand_over(folder)
-        return f"{self.executor.session.workspace_inside}/eval-inputs/{name}"
+        return self._inputs_inside(task)
 
     def prepare(self, task: Task) -> dict:
         """Run the canonical solution once to learn the expected outputs and their times.
@@ -85,7 +92,7 @@ class Scorer:
             info = self.prepare(task)
             if "_error" in info:
                 return TaskScore(task.task_id, False, False, {"kind": "harness", "detail": info["_error"]})
-        path = f"{self.executor.session.workspace_inside}/eval-inputs/" + re.sub(r"[^A-Za-z0-9]+", "_", task.task_id) + ".json"
+        path = self._inputs_inside(task)
         oracle = ORACLES.get(task.task_id, "")
         data = self._cell(f"_oci_check({task.task_id!r}, {program!r}, {task.entry_point!r}, {path!r}, "
                           f"{len(task.base_input)}, {task.atol!r}, {oracle!r}, {TIME_FACTOR}, {MIN_TIME_S})")

@@ -31,10 +31,6 @@ def render_markdown(text: str) -> str:
     return _MD.render(text)
 
 
-def code_html(code: str) -> str:
-    return _highlight(code, "python", None)
-
-
 def pre_html(text: str, color: str = "#24292f") -> str:
     return (f'<pre style="margin:0;font-family:monospace;white-space:pre-wrap;color:{color}">'
             f"{html.escape(text)}</pre>")

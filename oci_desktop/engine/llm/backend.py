@@ -81,8 +81,9 @@ class LocalBackend:
             raise
 
     def count_tokens(self, messages: list[dict]) -> int:
-        count = self.client.count_tokens(self.prompt(messages)) if self.client else None
-        return count if count is not None else len(self.prompt(messages)) // 3
+        prompt = self.prompt(messages)
+        count = self.client.count_tokens(prompt) if self.client else None
+        return count if count is not None else len(prompt) // 3
 
     def close(self) -> None:
         if self.client is not None:

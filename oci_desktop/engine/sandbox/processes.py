@@ -38,13 +38,6 @@ def is_zombie(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
-def thread_count(pid: int) -> int:
-    try:
-        return len(os.listdir(f"/proc/{pid}/task"))
-    except OSError:
-        return 0
-
-
 def kill_all(pids: list[int], sig: int = signal.SIGKILL) -> None:
     for pid in pids:
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,13 +71,6 @@ def save_output(workspace: Path, stem: str, suffix: str, data: bytes, owner: int
         raise OSError("could not find a free file name in outputs/")
     finally:
         os.close(out_dir)
-
-
-def is_plain_dir(path: Path) -> bool:
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def upload_files(workspace: Path, files: list[Path]) -> list[str]:
