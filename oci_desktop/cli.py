@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     hist_export.add_argument("--format", choices=["ipynb", "md", "py", "jsonl"], default="ipynb")
     hist_export.add_argument("--output", "-o", help="a file (default: standard output)")
 
+    from oci_desktop.commands.evaluate import add_parser as add_eval_parser
+    add_eval_parser(sub)
+
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
     bench.add_argument("target", choices=["sandbox", "llm", "gui"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -93,11 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from oci_desktop.app import run_app
         return run_app()
-    from oci_desktop.commands import ask, models, sandbox
+    from oci_desktop.commands import ask, evaluate, models, sandbox
 
     if args.command == "bench":
         if args.target == "gui":
             return _bench_gui(args)
         return (sandbox.bench_sandbox if args.target == "sandbox" else models.bench_llm)(args)
     return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat, "ask": ask.ask,
-            "history": ask.history}[args.command](args)
+            "history": ask.history, "eval": evaluate.evaluate}[args.command](args)

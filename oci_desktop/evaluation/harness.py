@@ -7,7 +7,8 @@ cell's own time limit then kills and restarts the kernel, and the host reinstall
 """
 
 HARNESS = r'''
-import copy as _oci_copy, json as _oci_json, math as _oci_math, signal as _oci_signal, time as _oci_time
+import copy as _oci_copy, json as _oci_json, math as _oci_math, re as _oci_re, signal as _oci_signal
+import time as _oci_time, traceback as _oci_traceback
 
 class _OciTimeout(Exception):
     pass
@@ -20,7 +21,7 @@ _oci_expected = {}
 
 def _oci_load(program, entry):
     space = {"__name__": "__oci_eval__"}
-    exec(compile(program, "<solution>", "exec"), space)
+    exec(compile(program, "<string>", "exec"), space)  # "<string>": tracebacks read as in the paper's feedback
     return space.get(entry)
 
 def _oci_call(fn, args, limit):
@@ -30,10 +31,16 @@ def _oci_call(fn, args, limit):
         return "ok", fn(*_oci_copy.deepcopy(args)), _oci_time.perf_counter() - began
     except _OciTimeout:
         return "timeout", None, limit
-    except BaseException as exc:
-        return "exception", f"{type(exc).__name__}: {exc}", _oci_time.perf_counter() - began
+    except BaseException:
+        return "exception", _oci_trace(), _oci_time.perf_counter() - began
     finally:
         _oci_signal.setitimer(_oci_signal.ITIMER_REAL, 0)
+
+def _oci_trace():
+    """The traceback from the program's own frames on (the harness's frames are noise to a model)."""
+    text = _oci_traceback.format_exc()
+    found = _oci_re.search(r'(File "<string>".*)', text, _oci_re.DOTALL)
+    return found.group(1) if found else text.strip().splitlines()[-1]
 
 def _oci_floats(value):
     if isinstance(value, float):
@@ -41,7 +48,6 @@ def _oci_floats(value):
     return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, float) for v in value)
 
 def _oci_same(got, want, atol):
-    import re as _oci_re
     if isinstance(want, _oci_re.Match) or isinstance(got, _oci_re.Match):
         return (got is None) == (want is None)  # match objects never compare equal: found or not
     if _oci_floats(want) and _oci_floats(got):
@@ -104,36 +110,46 @@ def _oci_expect(task_id, program, entry, inputs_file, conversion=""):
     _oci_expected[task_id] = (outs, times)
     print(_oci_json.dumps({"inputs": len(inputs), "failed": failed}))
 
+def _oci_failure(kind, args, want, got, base):
+    short = lambda value: str(value)[:500]
+    return {"kind": kind, "input": short(args), "expected": short(want), "got": short(got), "base": base}
+
+def _oci_right(oracle, args, got, want, atol):
+    if oracle == "find_zero":
+        return _oci_is_root(args[0], got)
+    if oracle == "not_none":  # the task asks whether a match exists: a bool or a match object will do
+        found = got if isinstance(got, bool) else got is not None
+        return found == (want is not None)
+    return _oci_same(got, want, atol)
+
 def _oci_check(task_id, program, entry, inputs_file, n_base, atol, oracle, factor, min_limit):
-    result = {"base": True, "plus": True, "failure": None}
+    """Base inputs, then plus inputs; each part stops at its first failure, which is kept."""
+    result = {"base": True, "plus": True, "base_failure": None, "plus_failure": None}
     try:
         fn = _oci_load(program, entry)
-    except BaseException as exc:
-        result.update(base=False, plus=False, failure={"kind": "exception", "detail": f"{type(exc).__name__}: {exc}"})
+    except BaseException:
+        failure = {"kind": "exception", "detail": _oci_trace(), "base": True}
+        result.update(base=False, plus=False, base_failure=failure, plus_failure=failure)
         print(_oci_json.dumps(result)); return
     if not callable(fn):
-        result.update(base=False, plus=False, failure={"kind": "missing_function", "detail": entry})
+        failure = {"kind": "missing_function", "detail": entry, "base": True}
+        result.update(base=False, plus=False, base_failure=failure, plus_failure=failure)
         print(_oci_json.dumps(result)); return
     inputs = _oci_inputs(task_id, inputs_file)
     outs, times = _oci_expected[task_id]
     for index, args in enumerate(inputs):
-        limit = max(min_limit, factor * times[index])
-        status, got, _ = _oci_call(fn, args, limit)
-        if status == "ok":
-            if oracle == "find_zero":
-                ok = _oci_is_root(args[0], got)
-            else:
-                ok = _oci_same(got, outs[index], atol)
+        part = "base" if index < n_base else "plus"
+        if result[part + "_failure"] is not None:
+            continue
+        status, got, _ = _oci_call(fn, args, max(min_limit, factor * times[index]))
+        if status == "ok" and _oci_right(oracle, args, got, outs[index], atol):
+            continue
+        result[part] = False
+        if status == "exception":
+            result[part + "_failure"] = {"kind": "exception", "detail": got, "base": part == "base"}
         else:
-            ok = False
-        if not ok:
-            result["plus"] = False
-            if index < n_base:
-                result["base"] = False
-            if result["failure"] is None:
-                result["failure"] = {"kind": "wrong_answer" if status == "ok" else status, "input": repr(args)[:300],
-                                     "expected": repr(outs[index])[:300], "got": repr(got)[:300], "base": index < n_base}
-            if index < n_base:
-                break
+            result[part + "_failure"] = _oci_failure("wrong_answer" if status == "ok" else status, args,
+                                                     outs[index], got, part == "base")
+    result["plus"] = result["plus"] and result["base"]  # plus means base and plus inputs
     print(_oci_json.dumps(result))
 '''

@@ -19,7 +19,11 @@ MIN_TIME_S = 1.0
 """...but never less than this."""
 CONVERSIONS = ["", "inner-tuples", "arg-tuples", "last-arg-tuple", "first-arg-tuple", "all-tuples", "complex",
                "all-tuples-complex"]
-ORACLES = {"HumanEval/32": "find_zero"}  # any root of the polynomial is right, not only the canonical one
+ORACLES = {
+    "HumanEval/32": "find_zero",  # any root of the polynomial is right, not only the canonical one
+    # "Is there a match?": the canonical solutions return match objects, a bool is as good
+    "Mbpp/737": "not_none", "Mbpp/787": "not_none", "Mbpp/794": "not_none",
+}
 
 
 @dataclass
@@ -27,7 +31,18 @@ class TaskScore:
     task_id: str
     base: bool
     plus: bool
-    failure: dict | None
+    """Passes the base inputs and the plus inputs."""
+    base_failure: dict | None = None
+    plus_failure: dict | None = None
+    """The first failing input of each part: kind (wrong_answer, exception, timeout,
+    missing_function, harness), and input/expected/got or detail."""
+
+    @property
+    def failure(self) -> dict | None:
+        return self.base_failure or self.plus_failure
+
+    def passed(self, plus: bool) -> bool:
+        return self.plus if plus else self.base
 
 
 class Scorer:
@@ -91,12 +106,14 @@ class Scorer:
         if task.task_id not in self._known:
             info = self.prepare(task)
             if "_error" in info:
-                return TaskScore(task.task_id, False, False, {"kind": "harness", "detail": info["_error"]})
+                failure = {"kind": "harness", "detail": info["_error"]}
+                return TaskScore(task.task_id, False, False, failure, failure)
         path = self._inputs_inside(task)
         oracle = ORACLES.get(task.task_id, "")
         data = self._cell(f"_oci_check({task.task_id!r}, {program!r}, {task.entry_point!r}, {path!r}, "
                           f"{len(task.base_input)}, {task.atol!r}, {oracle!r}, {TIME_FACTOR}, {MIN_TIME_S})")
-        if "_error" in data:
-            return TaskScore(task.task_id, False, False, {"kind": "timeout" if data["_error"].startswith("timeout")
-                                                          else "crash", "detail": data["_error"]})
-        return TaskScore(task.task_id, data["base"], data["plus"], data["failure"])
+        if "_error" in data:  # the kernel itself gave up: stuck in C code past the cell limit, or crashed
+            failure = {"kind": "timeout" if data["_error"].startswith("timeout") else "crash",
+                       "detail": data["_error"]}
+            return TaskScore(task.task_id, False, False, failure, failure)
+        return TaskScore(task.task_id, data["base"], data["plus"], data["base_failure"], data["plus_failure"])

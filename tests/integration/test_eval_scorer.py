@@ -34,9 +34,12 @@ def test_right_and_wrong_programs(scorer, humaneval):
     wrong = scorer.score(task, task.prompt + "    return False\n")
     assert not wrong.base and wrong.failure["kind"] == "wrong_answer" and wrong.failure["expected"] == "True"
     raising = scorer.score(task, task.prompt + "    raise ValueError('no')\n")
-    assert raising.failure["kind"] == "exception" and "ValueError" in raising.failure["got"]
+    # The traceback from the program's own frames on, as the paper's feedback quotes it.
+    assert raising.failure["kind"] == "exception"
+    assert raising.failure["detail"].startswith('File "<string>", line ')
+    assert raising.failure["detail"].rstrip().endswith("ValueError: no")
     missing = scorer.score(task, "def something_else():\n    pass\n")
-    assert missing.failure == {"kind": "missing_function", "detail": "has_close_elements"}
+    assert missing.failure["kind"] == "missing_function" and missing.failure["detail"] == "has_close_elements"
     slow = scorer.score(task, task.prompt + "    import time\n    time.sleep(5)\n    return True\n")
     assert slow.failure["kind"] == "timeout"
     broken = scorer.score(task, "def has_close_elements(:\n")
@@ -49,6 +52,22 @@ def test_plus_inputs_catch_what_base_inputs_miss(scorer, humaneval):
     sloppy = task.prompt + ("    if not numbers:\n        return True\n" + task.canonical_solution)
     result = scorer.score(task, sloppy)
     assert result.base and not result.plus and result.failure["base"] is False
+    assert result.base_failure is None and result.plus_failure["input"].startswith("[[], ")
+
+
+def test_base_and_plus_failures_are_both_kept(scorer, humaneval):
+    task = humaneval["HumanEval/2"]  # truncate_number
+    wrong = scorer.score(task, task.prompt + "    return number\n")
+    assert wrong.base_failure["input"] == "[3.5]" and wrong.base_failure["got"] == "3.5"
+    assert wrong.plus_failure["base"] is False and not wrong.plus
+
+
+def test_a_match_or_a_bool_answers_is_there_a_match(scorer):
+    task = {t.task_id: t for t in load_tasks("mbpp")}["Mbpp/794"]  # text_starta_endb: canonical returns re.Match
+    as_bool = "import re\ndef text_starta_endb(text):\n    return bool(re.search('a.*?b$', text))\n"
+    assert scorer.score(task, as_bool).plus
+    inverted = "import re\ndef text_starta_endb(text):\n    return not re.search('a.*?b$', text)\n"
+    assert not scorer.score(task, inverted).base
 
 
 def test_float_tolerance(scorer, humaneval):

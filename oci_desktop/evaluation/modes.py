@@ -1,0 +1,162 @@
+"""The three ways a task is attempted, each ending in one program scored on the hidden inputs.
+
+- single: one greedy reply.
+- feedback-oracle: the paper's protocol. A failing first program gets the first failing hidden
+  test as feedback, and one more attempt. It leaks a hidden test into the prompt.
+- feedback-honest: the app's real refine loop, knowing only what a user would: the prompt's own
+  examples (doctests, asserts) and whatever tests the model writes. Hidden inputs score only the end.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.cancel import CancelToken
+from oci_desktop.engine.events import ExecutionFinished, RoundFinished, TurnFinished
+from oci_desktop.engine.llm.backend import ChatBackend, Sampling
+from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
+
+from . import protocol
+from .datasets import Task
+from .extract import code_blocks, program_from_reply
+from .scorer import Scorer, TaskScore
+
+MODES = ("single", "feedback-oracle", "feedback-honest")
+ORACLE_ATTEMPTS = 2
+
+
+class EvalCancelled(Exception):
+    pass
+
+
+@dataclass
+class SolveSettings:
+    mode: str
+    plus: bool = True
+    """Which tests decide "passed" for the oracle's feedback and stop: base and plus, or base only."""
+    rounds: int = 3
+    """feedback-honest: the refine loop's round limit."""
+    max_tokens: int = 1024
+
+
+class Solver:
+    """Attempts tasks one by one with one model and one scoring kernel (one per worker)."""
+
+    def __init__(self, backend: ChatBackend, scorer: Scorer, settings: SolveSettings,
+                 cancel: CancelToken | None = None, scratch: Path | None = None) -> None:
+        self.backend, self.scorer, self.settings = backend, scorer, settings
+        self.cancel = cancel or CancelToken()
+        self.scratch = scratch or Path(tempfile.gettempdir())
+        self.sampling = Sampling(temperature=0.0, max_tokens=settings.max_tokens)  # greedy, as in the paper
+
+    def solve(self, task: Task) -> dict:
+        began = time.monotonic()
+        solve = {"single": self._single, "feedback-oracle": self._oracle, "feedback-honest": self._honest}
+        record = solve[self.settings.mode](task)
+        record.update(task_id=task.task_id, seconds=round(time.monotonic() - began, 2))
+        return record
+
+    # -- the modes -----------------------------------------------------------------------------
+
+    def _single(self, task: Task) -> dict:
+        prompt = protocol.instruction(task)
+        attempt, _ = self._attempt(task, prompt)
+        return self._record([attempt], "single")
+
+    def _oracle(self, task: Task) -> dict:
+        prompt = protocol.instruction(task)
+        attempts = []
+        for number in range(1, ORACLE_ATTEMPTS + 1):
+            attempt, score = self._attempt(task, prompt)
+            if number > 1 and not attempt["code"]:
+                break  # the paper keeps the earlier program when a retry holds no code
+            attempts.append(attempt)
+            if score.passed(self.settings.plus) or number == ORACLE_ATTEMPTS:
+                break
+            attempt["feedback"] = protocol.oracle_feedback(score, task, attempt["code"], self.settings.plus)
+            prompt = protocol.with_feedback(prompt, attempt["reply"], attempt["feedback"])
+        return self._record(attempts, "passed" if attempts[-1][self._key] else "attempts")
+
+    def _honest(self, task: Task) -> dict:
+        settings = LoopSettings(max_rounds=self.settings.rounds, system_prompt=None, sampling=self.sampling,
+                                time_budget_s=900)
+        rounds, stop = [], "error"
+        workspace = Path(tempfile.mkdtemp(prefix="oci-eval-", dir=self.scratch))
+        with KernelSession(workspace, SandboxLimits(cell_timeout_s=20)) as session:  # the demo's 20 s
+            executor = Executor(session)
+            if task.dataset == "humaneval":
+                # The given code is the user's own starting point, in the kernel as if they had run
+                # it: its imports and helpers exist, as they do when the program is scored.
+                executor.run(task.prompt)
+            loop = RefineLoop(self.backend, executor, settings, workspace=workspace)
+            loop.cancel = self.cancel
+            for event in loop.run(protocol.instruction(task)):
+                if isinstance(event, RoundFinished):
+                    rounds.append({"reply": event.reply, "feedback": ""})
+                elif isinstance(event, ExecutionFinished) and rounds:
+                    rounds[-1]["feedback"] += event.feedback
+                elif isinstance(event, TurnFinished):
+                    stop = event.reason
+        shutil.rmtree(workspace, ignore_errors=True)
+        self._check_cancelled()
+        if stop == "error":
+            raise ModelFailed("the model could not answer during the refine loop")
+        with_code = [r["reply"] for r in rounds if code_blocks(r["reply"])]
+        first = rounds[0]["reply"] if rounds else ""
+        final = with_code[-1] if with_code else first  # a closing "done" without code keeps the last code
+        attempts = []
+        for reply in [first] if final == first else [first, final]:  # the first is what single mode scores
+            program = program_from_reply(task, reply)
+            attempts.append({"reply": reply, "code": program.code,
+                             **self._score_fields(self.scorer.score(task, program.runnable))})
+        record = self._record(attempts, stop)
+        record["rounds"] = rounds
+        return record
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    @property
+    def _key(self) -> str:
+        return "plus" if self.settings.plus else "base"
+
+    def _attempt(self, task: Task, prompt: str) -> tuple[dict, TaskScore]:
+        reply = self._generate(prompt)
+        program = program_from_reply(task, reply)
+        score = self.scorer.score(task, program.runnable)
+        return {"reply": reply, "code": program.code, **self._score_fields(score)}, score
+
+    @staticmethod
+    def _score_fields(score: TaskScore) -> dict:
+        return {"base": score.base, "plus": score.plus, "failure": score.failure}
+
+    def _generate(self, prompt: str) -> str:
+        from oci_desktop.engine.llm.client import LLMError
+        from oci_desktop.engine.llm.server import ModelProcessError
+
+        parts = []
+        try:
+            for chunk in self.backend.stream([{"role": "user", "content": prompt}], self.sampling, self.cancel):
+                parts.append(chunk.text)
+        except (LLMError, ModelProcessError) as exc:
+            self._check_cancelled()
+            raise ModelFailed(str(exc)) from exc
+        self._check_cancelled()
+        return "".join(parts)
+
+    def _check_cancelled(self) -> None:
+        if self.cancel.cancelled:
+            raise EvalCancelled()
+
+    def _record(self, attempts: list[dict], stop: str) -> dict:
+        last = attempts[-1]
+        return {"mode": self.settings.mode, "base": last["base"], "plus": last["plus"], "stop": stop,
+                "first_base": attempts[0]["base"], "first_plus": attempts[0]["plus"], "attempts": attempts}
+
+
+class ModelFailed(Exception):
+    """The model process died or the endpoint failed mid-task; the task is not recorded."""

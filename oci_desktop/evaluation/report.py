@@ -1,0 +1,119 @@
+"""Every run in an output folder summed up: results.json, a Markdown table in the paper's layout
+beside the paper's published numbers, and a chart of single-turn vs feedback pass@1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .datasets import DATASETS
+from .run import read_records
+
+MODE_NAMES = {"single": "single turn", "feedback-oracle": "execution feedback, oracle (paper's protocol)",
+              "feedback-honest": "execution feedback, honest (refine loop)"}
+# pass@1 in percent from the paper (arXiv 2402.14658): HumanEval, HumanEval+, MBPP, MBPP+.
+# Single turn is published only as the average of the two datasets (base, plus).
+PUBLISHED = [
+    ("OpenCodeInterpreter-DS-1.3B", "single turn", None, 64.3, 56.7),
+    ("OpenCodeInterpreter-DS-1.3B", "execution feedback", (65.2, 62.2, 65.2, 55.6), None, None),
+    ("OpenCodeInterpreter-DS-6.7B", "single turn", None, 75.1, 67.9),
+    ("OpenCodeInterpreter-DS-6.7B", "execution feedback", (81.1, 78.7, 82.7, 72.4), None, None),
+    ("OpenCodeInterpreter-DS-33B", "single turn", None, 79.0, 70.4),
+    ("OpenCodeInterpreter-DS-33B", "execution feedback", (82.9, 80.5, 83.5, 72.2), None, None),
+]
+
+
+def summarize(out: Path) -> list[dict]:
+    runs = []
+    for meta_path in sorted(out.glob("*.meta.json")):
+        meta = json.loads(meta_path.read_text())
+        records = list(read_records(meta_path.with_name(meta_path.name.replace(".meta.json", ".jsonl"))).values())
+        total = DATASETS[meta["dataset"]].tasks
+        n = len(records)
+        run = {**meta, "run": meta_path.name.replace(".meta.json", ""), "tasks": n, "dataset_tasks": total,
+               "complete": n == total, "base_passed": sum(r["base"] for r in records),
+               "plus_passed": sum(r["plus"] for r in records),
+               "first_base_passed": sum(r["first_base"] for r in records),
+               "first_plus_passed": sum(r["first_plus"] for r in records),
+               "seconds": round(sum(r["seconds"] for r in records), 1)}
+        for key in ("base", "plus", "first_base", "first_plus"):
+            run[f"{key}_pass_at_1"] = round(100 * run[f"{key}_passed"] / n, 1) if n else None
+        runs.append(run)
+    return runs
+
+
+def _cell(run: dict | None) -> str:
+    if run is None:
+        return "-"
+    partial = "" if run["complete"] else f" [{run['tasks']}/{run['dataset_tasks']} tasks]"
+    return f"{run['base_pass_at_1']:.1f} ({run['plus_pass_at_1']:.1f}){partial}"
+
+
+def _average(a: dict | None, b: dict | None) -> str:
+    if not a or not b or not (a["complete"] and b["complete"]):
+        return "-"
+    return (f"{(a['base_pass_at_1'] + b['base_pass_at_1']) / 2:.1f} "
+            f"({(a['plus_pass_at_1'] + b['plus_pass_at_1']) / 2:.1f})")
+
+
+def markdown(runs: list[dict]) -> str:
+    lines = ["| model | mode | HumanEval (+) | MBPP (+) | average (+) |", "|---|---|---|---|---|"]
+    models = sorted({r["model"] for r in runs})
+    for model in models:
+        for mode in MODE_NAMES:
+            for suffix in ("", "-plus", "-base"):
+                he = next((r for r in runs if r["model"] == model and r["run"] == f"humaneval-{mode}{suffix}"), None)
+                mb = next((r for r in runs if r["model"] == model and r["run"] == f"mbpp-{mode}{suffix}"), None)
+                if he or mb:
+                    label = MODE_NAMES[mode] + {"-plus": ", feedback from plus tests",
+                                                "-base": ", feedback from base tests"}.get(suffix, "")
+                    lines.append(f"| {model} (this run) | {label} | {_cell(he)} | {_cell(mb)} | {_average(he, mb)} |")
+    for model, mode, per_dataset, avg, avg_plus in PUBLISHED:
+        if per_dataset:
+            he, hep, mb, mbp = per_dataset
+            lines.append(f"| {model} (paper) | {mode} | {he} ({hep}) | {mb} ({mbp}) | "
+                         f"{(he + mb) / 2:.1f} ({(hep + mbp) / 2:.1f}) |")
+        else:
+            lines.append(f"| {model} (paper) | {mode} | - | - | {avg} ({avg_plus}) |")
+    lines.append("")
+    lines.append("pass@1 in percent, greedy decoding; the number in brackets is the plus score (base and "
+                 "EvalPlus's extra inputs). The paper's feedback rows use its oracle protocol.")
+    return "\n".join(lines) + "\n"
+
+
+def chart(runs: list[dict], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = [("humaneval", "base", "HumanEval"), ("humaneval", "plus", "HumanEval+"),
+              ("mbpp", "base", "MBPP"), ("mbpp", "plus", "MBPP+")]
+    series = [r for r in runs]
+    names = sorted({r["run"].split("-", 1)[1] for r in series}, key=lambda m: list(MODE_NAMES).index(
+        m.replace("-plus", "").replace("-base", "")))
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=110)
+    width = 0.8 / max(1, len(names))
+    for i, name in enumerate(names):
+        values = []
+        for dataset, part, _ in groups:
+            run = next((r for r in series if r["run"] == f"{dataset}-{name}"), None)
+            values.append(run[f"{part}_pass_at_1"] or 0 if run else 0)
+        bars = ax.bar([g + i * width for g in range(len(groups))], values, width, label=name)
+        ax.bar_label(bars, fmt="%.1f", fontsize=8)
+    ax.set_xticks([g + width * (len(names) - 1) / 2 for g in range(len(groups))], [g[2] for g in groups])
+    ax.set_ylabel("pass@1 (%)")
+    ax.set_title(f"Single turn vs execution feedback: {', '.join(sorted({r['model'] for r in runs}))}")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write_report(out: Path) -> list[Path]:
+    runs = summarize(out)
+    if not runs:
+        return []
+    (out / "results.json").write_text(json.dumps({"runs": runs}, indent=1))
+    (out / "results.md").write_text(markdown(runs))
+    chart(runs, out / "results.png")
+    return [out / "results.json", out / "results.md", out / "results.png"]

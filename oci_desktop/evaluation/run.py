@@ -1,0 +1,168 @@
+"""One evaluation run: a dataset, a mode, a model. Finished tasks go to a JSONL file as they
+end (flushed and synced), so a run that stops - cancelled, crashed, power cut - resumes where
+it was. Workers each own a scoring kernel; with a local model their requests take turns."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from oci_desktop.engine.cancel import CancelToken
+from oci_desktop.engine.llm.backend import ChatBackend
+from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
+
+from .datasets import Task, load_tasks
+from .modes import EvalCancelled, ModelFailed, SolveSettings, Solver
+from .scorer import Scorer
+
+
+class RunMismatch(RuntimeError):
+    """The output folder holds a run of the same name made with other settings."""
+
+
+@dataclass
+class RunConfig:
+    dataset: str
+    mode: str
+    out: Path
+    plus: bool = True
+    rounds: int = 3
+    max_tokens: int = 1024
+    limit: int | None = None
+    task_ids: list[str] = field(default_factory=list)
+    workers: int = 1
+    data_dir: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The run's file stem. Only the oracle's feedback depends on --plus; the other modes
+        score base and plus alike from one run."""
+        suffix = ("-plus" if self.plus else "-base") if self.mode == "feedback-oracle" else ""
+        return f"{self.dataset}-{self.mode}{suffix}"
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+    base: int
+    plus: int
+    last: dict | None = None
+
+
+def read_records(path: Path) -> dict[str, dict]:
+    """Finished tasks of a run; a last line cut short by a crash is ignored (and redone)."""
+    records: dict[str, dict] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            records[record["task_id"]] = record
+    return records
+
+
+class EvalRun:
+    def __init__(self, config: RunConfig, backend: ChatBackend, model: str,
+                 progress: Callable[[Progress], None] | None = None, cancel: CancelToken | None = None) -> None:
+        self.config, self.backend, self.model = config, backend, model
+        self.progress = progress or (lambda _p: None)
+        self.cancel = cancel or CancelToken()
+        config.out.mkdir(parents=True, exist_ok=True)
+        self.records_path = config.out / f"{config.name}.jsonl"
+        self.meta_path = config.out / f"{config.name}.meta.json"
+        self._lock = threading.Lock()
+        self._failure: BaseException | None = None
+
+    def tasks(self) -> list[Task]:
+        tasks = load_tasks(self.config.dataset, self.config.data_dir)
+        if self.config.task_ids:
+            known = {t.task_id: t for t in tasks}
+            missing = [i for i in self.config.task_ids if i not in known]
+            if missing:
+                raise ValueError(f"No such task in {self.config.dataset}: {', '.join(missing)}")
+            tasks = [known[i] for i in self.config.task_ids]
+        return tasks[:self.config.limit] if self.config.limit else tasks
+
+    def _check_meta(self) -> None:
+        c = self.config
+        meta = {"dataset": c.dataset, "mode": c.mode, "plus": c.plus, "rounds": c.rounds,
+                "max_tokens": c.max_tokens, "model": self.model}
+        if self.meta_path.exists():
+            old = json.loads(self.meta_path.read_text())
+            differs = [k for k in meta if old.get(k) != meta[k]]
+            if differs:
+                raise RunMismatch(f"{self.records_path} was made with other settings ({', '.join(differs)}: "
+                                  f"{', '.join(str(old.get(k)) for k in differs)}). Use another --out folder, or "
+                                  "delete that run's files to start it again.")
+        else:
+            self.meta_path.write_text(json.dumps(meta, indent=1))
+
+    def run(self) -> Progress:
+        self._check_meta()
+        tasks = self.tasks()
+        done = read_records(self.records_path)
+        kept = [done[t.task_id] for t in tasks if t.task_id in done]
+        state = Progress(len(kept), len(tasks), sum(r["base"] for r in kept), sum(r["plus"] for r in kept))
+        self.progress(state)
+        todo: queue.Queue[Task] = queue.Queue()
+        for task in tasks:
+            if task.task_id not in done:
+                todo.put(task)
+        workers = [threading.Thread(target=self._work, args=(todo, state), name=f"oci-eval-{n}", daemon=True)
+                   for n in range(max(1, min(self.config.workers, todo.qsize())))]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        if self._failure is not None:
+            raise self._failure
+        if self.cancel.cancelled:
+            raise EvalCancelled()
+        return state
+
+    def _work(self, todo: queue.Queue, state: Progress) -> None:
+        scratch = Path(tempfile.mkdtemp(prefix="oci-eval-"))
+        session = KernelSession(scratch / "scorer", SandboxLimits(cell_timeout_s=120, interrupt_grace_s=2))
+        try:
+            session.start()
+            solver = Solver(self.backend, Scorer(Executor(session)),
+                            SolveSettings(self.config.mode, self.config.plus, self.config.rounds,
+                                          self.config.max_tokens), self.cancel, scratch)
+            while not self.cancel.cancelled:
+                try:
+                    task = todo.get_nowait()
+                except queue.Empty:
+                    return
+                record = solver.solve(task)
+                self._save(record, state)
+        except EvalCancelled:
+            return
+        except (ModelFailed, Exception) as exc:  # the first failure stops the run; what is done is kept
+            with self._lock:
+                self._failure = self._failure or exc
+            self.cancel.cancel()
+        finally:
+            session.shutdown()
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _save(self, record: dict, state: Progress) -> None:
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with self._lock:
+            with open(self.records_path, "a", encoding="utf-8") as handle:
+                handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+            state.done += 1
+            state.base += record["base"]
+            state.plus += record["plus"]
+            state.last = record
+            self.progress(Progress(**{**asdict(state), "last": record}))

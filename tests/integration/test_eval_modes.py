@@ -1,0 +1,121 @@
+"""The three modes on real tasks and a real scoring kernel: scripted replies for exact checks of
+the protocol, and the bundled model end to end through `oci-desktop eval`."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oci_desktop.engine.llm.scripted import ScriptedBackend
+from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
+from oci_desktop.evaluation import protocol
+from oci_desktop.evaluation.datasets import load_tasks
+from oci_desktop.evaluation.modes import SolveSettings, Solver
+from oci_desktop.evaluation.run import EvalRun, RunConfig, RunMismatch, read_records
+from oci_desktop.evaluation.scorer import Scorer
+
+pytestmark = pytest.mark.slow
+SHARED = Path(os.environ.get("OCI_EVAL_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
+CLI = [sys.executable, "-m", "oci_desktop"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def eval_data():
+    os.environ.setdefault("OCI_EVAL_DATA", str(SHARED))
+
+
+@pytest.fixture(scope="module")
+def scorer(tmp_path_factory):
+    session = KernelSession(tmp_path_factory.mktemp("eval"), SandboxLimits(cell_timeout_s=60, interrupt_grace_s=2))
+    session.start()
+    yield Scorer(Executor(session))
+    session.shutdown()
+
+
+@pytest.fixture(scope="module")
+def task():
+    return {t.task_id: t for t in load_tasks("humaneval")}["HumanEval/2"]  # truncate_number
+
+
+RIGHT = "```python\ndef truncate_number(number: float) -> float:\n    return number % 1.0\n```"
+WRONG = "```python\ndef truncate_number(number: float) -> float:\n    return number\n```"
+
+
+def test_oracle_mode_feeds_the_first_failing_hidden_test_back(scorer, task, tmp_path):
+    backend = ScriptedBackend([WRONG, RIGHT])
+    record = Solver(backend, scorer, SolveSettings("feedback-oracle", plus=True), scratch=tmp_path).solve(task)
+    assert [a["base"] for a in record["attempts"]] == [False, True] and record["plus"]
+    assert not record["first_base"] and record["stop"] == "passed"
+    feedback = record["attempts"][0]["feedback"]
+    assert feedback.startswith("The results aren't as expected.\nInput: [3.5]\nExpected Output: 0.5\n")
+    second = backend.requests[1]
+    assert second == [{"role": "user", "content": protocol.with_feedback(protocol.instruction(task), WRONG, feedback)}]
+
+
+def test_oracle_mode_stops_at_a_first_pass_and_single_mode_asks_once(scorer, task, tmp_path):
+    backend = ScriptedBackend([RIGHT, RIGHT])
+    assert Solver(backend, scorer, SolveSettings("feedback-oracle"), scratch=tmp_path).solve(task)["plus"]
+    single = Solver(backend, scorer, SolveSettings("single"), scratch=tmp_path).solve(task)
+    assert single["plus"] and len(backend.requests) == 2
+    assert backend.requests[0] == [{"role": "user", "content": protocol.instruction(task)}]
+
+
+def test_honest_mode_learns_only_from_the_prompts_own_examples(scorer, task, tmp_path):
+    backend = ScriptedBackend([WRONG, RIGHT, "Done."])
+    record = Solver(backend, scorer, SolveSettings("feedback-honest", rounds=3), scratch=tmp_path).solve(task)
+    assert record["stop"] == "tests_passed" and record["plus"] and not record["first_plus"]
+    told = backend.requests[1][-1]["content"]
+    assert "truncate_number(3.5) == 0.5: expected 0.5, got 3.5" in told
+    assert "Input:" not in told  # nothing from the hidden inputs
+
+
+def test_a_run_saves_each_task_and_resumes(tmp_path):
+    config = RunConfig("humaneval", "single", tmp_path / "out", task_ids=["HumanEval/2", "HumanEval/4"])
+    first = EvalRun(config, ScriptedBackend([RIGHT, WRONG]), "scripted")
+    state = first.run()
+    assert (state.done, state.base) == (2, 1)
+    assert set(read_records(first.records_path)) == {"HumanEval/2", "HumanEval/4"}
+    again = ScriptedBackend([])  # nothing left to ask
+    assert EvalRun(config, again, "scripted").run().done == 2 and again.requests == []
+    with pytest.raises(RunMismatch, match="model"):
+        EvalRun(config, ScriptedBackend([]), "another model").run()
+
+
+def _eval(out, *args):
+    # 256 new tokens instead of the protocol's 1024 keep the test short; the code path is the same.
+    done = subprocess.run(CLI + ["eval", "--out", str(out), "--max-tokens", "256", *args],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+@pytest.mark.timeout(900)
+def test_each_mode_end_to_end_on_the_bundled_model(tmp_path):
+    out = tmp_path / "results"
+    _eval(out, "--dataset", "humaneval", "--mode", "single", "--tasks", "HumanEval/2,HumanEval/7")
+    _eval(out, "--dataset", "humaneval", "--mode", "feedback-oracle", "--plus", "--tasks", "HumanEval/2")
+    _eval(out, "--dataset", "mbpp", "--mode", "feedback-honest", "--rounds", "2", "--limit", "1")
+    single = read_records(out / "humaneval-single.jsonl")
+    oracle = read_records(out / "humaneval-feedback-oracle-plus.jsonl")
+    honest = read_records(out / "mbpp-feedback-honest.jsonl")
+    assert set(single) == {"HumanEval/2", "HumanEval/7"} and set(honest) == {"Mbpp/2"}
+    # Greedy: the oracle's first attempt is the single run's reply, reused rather than generated.
+    assert oracle["HumanEval/2"]["attempts"][0]["reply"] == single["HumanEval/2"]["attempts"][0]["reply"]
+    assert 1 <= len(honest["Mbpp/2"]["rounds"]) <= 2
+    report = json.loads((out / "results.json").read_text())
+    assert {r["run"] for r in report["runs"]} == {"humaneval-single", "humaneval-feedback-oracle-plus",
+                                                  "mbpp-feedback-honest"}
+    assert "(paper)" in (out / "results.md").read_text()
+    assert (out / "results.png").read_bytes().startswith(b"\x89PNG")
+    rerun = _eval(out, "--dataset", "humaneval", "--mode", "single", "--tasks", "HumanEval/2,HumanEval/7")
+    assert "2/2" in rerun.stderr and len((out / "humaneval-single.jsonl").read_text().splitlines()) == 2
+
+
+def test_self_check_on_a_few_tasks():
+    from oci_desktop.evaluation.self_check import check_tasks
+
+    tasks = [t for t in load_tasks("mbpp") if t.task_id in ("Mbpp/737", "Mbpp/106", "Mbpp/2")]
+    assert all(s.base and s.plus for s in check_tasks(tasks, workers=2))
