@@ -88,15 +88,14 @@ def chart(runs: list[dict], path: Path) -> None:
 
     groups = [("humaneval", "base", "HumanEval"), ("humaneval", "plus", "HumanEval+"),
               ("mbpp", "base", "MBPP"), ("mbpp", "plus", "MBPP+")]
-    series = [r for r in runs]
-    names = sorted({r["run"].split("-", 1)[1] for r in series}, key=lambda m: list(MODE_NAMES).index(
+    names = sorted({r["run"].split("-", 1)[1] for r in runs}, key=lambda m: list(MODE_NAMES).index(
         m.replace("-plus", "").replace("-base", "")))
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=110)
     width = 0.8 / max(1, len(names))
     for i, name in enumerate(names):
         values = []
         for dataset, part, _ in groups:
-            run = next((r for r in series if r["run"] == f"{dataset}-{name}"), None)
+            run = next((r for r in runs if r["run"] == f"{dataset}-{name}"), None)
             values.append(run[f"{part}_pass_at_1"] or 0 if run else 0)
         bars = ax.bar([g + i * width for g in range(len(groups))], values, width, label=name)
         ax.bar_label(bars, fmt="%.1f", fontsize=8)

@@ -19,7 +19,7 @@ from oci_desktop.engine.llm.backend import ChatBackend
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 
 from .datasets import Task, load_tasks
-from .modes import EvalCancelled, ModelFailed, SolveSettings, Solver
+from .modes import EvalCancelled, SolveSettings, Solver
 from .scorer import Scorer
 
 
@@ -146,7 +146,7 @@ class EvalRun:
                 self._save(record, state)
         except EvalCancelled:
             return
-        except (ModelFailed, Exception) as exc:  # the first failure stops the run; what is done is kept
+        except Exception as exc:  # ModelFailed or worse: the first failure stops the run; what is done is kept
             with self._lock:
                 self._failure = self._failure or exc
             self.cancel.cancel()
