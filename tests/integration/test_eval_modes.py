@@ -84,6 +84,19 @@ def test_a_run_saves_each_task_and_resumes(tmp_path):
         EvalRun(config, ScriptedBackend([]), "another model").run()
 
 
+def test_a_cancelled_run_keeps_finished_tasks_and_the_rerun_does_the_rest(tmp_path):
+    from oci_desktop.evaluation.modes import EvalCancelled
+
+    config = RunConfig("humaneval", "single", tmp_path / "out", task_ids=["HumanEval/2", "HumanEval/4"])
+    run = EvalRun(config, ScriptedBackend([RIGHT, WRONG]), "scripted",
+                  progress=lambda p: p.done and run.cancel.cancel())
+    with pytest.raises(EvalCancelled):
+        run.run()
+    assert list(read_records(run.records_path)) == ["HumanEval/2"]
+    rest = ScriptedBackend([WRONG])
+    assert EvalRun(config, rest, "scripted").run().done == 2 and len(rest.requests) == 1
+
+
 def _eval(out, *args):
     # 256 new tokens instead of the protocol's 1024 keep the test short; the code path is the same.
     done = subprocess.run(CLI + ["eval", "--out", str(out), "--max-tokens", "256", *args],
@@ -119,3 +132,27 @@ def test_self_check_on_a_few_tasks():
 
     tasks = [t for t in load_tasks("mbpp") if t.task_id in ("Mbpp/737", "Mbpp/106", "Mbpp/2")]
     assert all(s.base and s.plus for s in check_tasks(tasks, workers=2))
+
+
+def test_any_openai_compatible_endpoint_can_be_measured(tmp_path):
+    from oci_desktop.engine.llm.backend import LocalBackend
+    from oci_desktop.engine.llm.bundled import bundled_model_path
+    from oci_desktop.engine.llm.server import ServerConfig
+
+    server = LocalBackend(ServerConfig(bundled_model_path(), n_ctx=2048), tmp_path)
+    server.start()
+    try:
+        out = tmp_path / "remote"
+        _eval(out, "--dataset", "mbpp", "--mode", "single", "--limit", "1",
+              "--endpoint", server.server.base_url, "--api-key", server.server.api_key)
+        assert set(read_records(out / "mbpp-single.jsonl")) == {"Mbpp/2"}
+        assert server.server.base_url in json.loads((out / "mbpp-single.meta.json").read_text())["model"]
+    finally:
+        server.close()
+
+
+def test_an_unreachable_endpoint_is_a_clear_error_and_records_nothing(tmp_path):
+    done = subprocess.run(CLI + ["eval", "--out", str(tmp_path), "--dataset", "humaneval", "--limit", "1",
+                                 "--endpoint", "http://127.0.0.1:9/v1"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Finished tasks are kept" in done.stderr
+    assert read_records(tmp_path / "humaneval-single.jsonl") == {}
