@@ -81,28 +81,39 @@ def markdown(runs: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+LEGEND = {"single": "single turn", "feedback-oracle-plus": "feedback, oracle (paper), plus tests",
+          "feedback-oracle-base": "feedback, oracle (paper), base tests", "feedback-honest": "feedback, honest"}
+
+
 def chart(runs: list[dict], path: Path) -> None:
+    """Grouped bars: one group per benchmark, one bar per mode; a run that is not complete says
+    how many tasks its bar stands on, and a missing run has no bar."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     groups = [("humaneval", "base", "HumanEval"), ("humaneval", "plus", "HumanEval+"),
               ("mbpp", "base", "MBPP"), ("mbpp", "plus", "MBPP+")]
-    names = sorted({r["run"].split("-", 1)[1] for r in runs}, key=lambda m: list(MODE_NAMES).index(
-        m.replace("-plus", "").replace("-base", "")))
-    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=110)
-    width = 0.8 / max(1, len(names))
+    names = [n for n in LEGEND if any(r["run"].split("-", 1)[1] == n for r in runs)]
+    fig, ax = plt.subplots(figsize=(8.5, 4.4), dpi=110)
+    width, top = 0.8 / max(1, len(names)), 0.0
     for i, name in enumerate(names):
-        values = []
-        for dataset, part, _ in groups:
+        for g, (dataset, part, _) in enumerate(groups):
             run = next((r for r in runs if r["run"] == f"{dataset}-{name}"), None)
-            values.append(run[f"{part}_pass_at_1"] or 0 if run else 0)
-        bars = ax.bar([g + i * width for g in range(len(groups))], values, width, label=name)
-        ax.bar_label(bars, fmt="%.1f", fontsize=8)
+            if run is None or not run["tasks"]:
+                continue
+            value = run[f"{part}_pass_at_1"]
+            top = max(top, value)
+            bar = ax.bar(g + i * width, value, width, color=f"C{i}", label=LEGEND[name] if g == 0 or not i else None)
+            note = "" if run["complete"] else f"\n{run['tasks']}/{run['dataset_tasks']}"
+            ax.bar_label(bar, labels=[f"{value:.1f}{note}"], fontsize=7)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), fontsize=8, loc="upper right")
     ax.set_xticks([g + width * (len(names) - 1) / 2 for g in range(len(groups))], [g[2] for g in groups])
+    ax.set_ylim(0, max(5.0, top * 1.35))
     ax.set_ylabel("pass@1 (%)")
-    ax.set_title(f"Single turn vs execution feedback: {', '.join(sorted({r['model'] for r in runs}))}")
-    ax.legend(fontsize=8)
+    ax.set_title(f"Single turn vs execution feedback: {', '.join(sorted({r['model'] for r in runs}))}", fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
