@@ -70,17 +70,23 @@ class Solver:
 
     def _oracle(self, task: Task) -> dict:
         prompt = protocol.instruction(task)
-        attempts = []
+        attempts, stop = [], "attempts"
         for number in range(1, ORACLE_ATTEMPTS + 1):
             attempt, score = self._attempt(task, prompt)
             if number > 1 and not attempt["code"]:
-                break  # the paper keeps the earlier program when a retry holds no code
+                # The paper keeps the earlier program when a retry holds no code.
+                record = self._record(attempts, "retry_without_code")
+                record["retry_reply"] = attempt["reply"]
+                return record
             attempts.append(attempt)
-            if score.passed(self.settings.plus) or number == ORACLE_ATTEMPTS:
+            if score.passed(self.settings.plus):
+                stop = "passed"
+                break
+            if number == ORACLE_ATTEMPTS:
                 break
             attempt["feedback"] = protocol.oracle_feedback(score, task, attempt["code"], self.settings.plus)
             prompt = protocol.with_feedback(prompt, attempt["reply"], attempt["feedback"])
-        return self._record(attempts, "passed" if attempts[-1][self._key] else "attempts")
+        return self._record(attempts, stop)
 
     def _honest(self, task: Task) -> dict:
         settings = LoopSettings(max_rounds=self.settings.rounds, system_prompt=None, sampling=self.sampling,

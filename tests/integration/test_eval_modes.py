@@ -63,6 +63,13 @@ def test_oracle_mode_stops_at_a_first_pass_and_single_mode_asks_once(scorer, tas
     assert backend.requests[0] == [{"role": "user", "content": protocol.instruction(task)}]
 
 
+def test_a_retry_without_code_keeps_the_first_program(scorer, task, tmp_path):
+    record = Solver(ScriptedBackend([WRONG, "I am not sure."]), scorer, SolveSettings("feedback-oracle"),
+                    scratch=tmp_path).solve(task)
+    assert record["stop"] == "retry_without_code" and record["retry_reply"] == "I am not sure."
+    assert len(record["attempts"]) == 1 and not record["base"]
+
+
 def test_honest_mode_learns_only_from_the_prompts_own_examples(scorer, task, tmp_path):
     backend = ScriptedBackend([WRONG, RIGHT, "Done."])
     record = Solver(backend, scorer, SolveSettings("feedback-honest", rounds=3), scratch=tmp_path).solve(task)
