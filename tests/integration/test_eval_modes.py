@@ -151,7 +151,7 @@ def test_any_openai_compatible_endpoint_can_be_measured(tmp_path):
     try:
         out = tmp_path / "remote"
         _eval(out, "--dataset", "mbpp", "--mode", "single", "--limit", "1",
-              "--endpoint", server.server.base_url, "--api-key", server.server.api_key)
+              "--endpoint", server.server.base_url, f"--api-key={server.server.api_key}")
         assert set(read_records(out / "mbpp-single.jsonl")) == {"Mbpp/2"}
         assert server.server.base_url in json.loads((out / "mbpp-single.meta.json").read_text())["model"]
     finally:

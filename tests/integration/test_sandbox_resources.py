@@ -43,7 +43,9 @@ def test_background_fork_bomb_is_stopped_after_the_cell(run_cells):
             "print('parent done')")
     r = run_cells([code, "print('next')", "import threading; t = threading.Thread(target=print); t.start(); t.join()"])
     assert r[0]["stdout"] == "parent done\n"
-    assert any("process" in n for n in r[0]["notes"])
+    # Stopped after the cell; on a loaded machine the bomb can outpace the kill, and then the
+    # kernel is restarted instead ("Processes ... kept multiplying"). Either way it is said.
+    assert any("process" in n.lower() for n in r[0]["notes"]), r[0]["notes"]
     assert r[1]["stdout"] == "next\n"
     assert r[2]["status"] == "ok"  # the task limit is free again: threads can start
 
