@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     hist_export.add_argument("--output", "-o", help="a file (default: standard output)")
 
     from oci_desktop.commands.evaluate import add_parser as add_eval_parser
-    add_eval_parser(sub)
+    _model_options(add_eval_parser(sub))
 
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
     bench.add_argument("target", choices=["sandbox", "llm", "gui"])

@@ -13,7 +13,7 @@ MODEL_RESTARTS = 3
 """A local model process that dies mid-run is restarted this often; the run resumes each time."""
 
 
-def add_parser(sub) -> None:
+def add_parser(sub) -> argparse.ArgumentParser:
     from oci_desktop.evaluation.modes import MODES
 
     p = sub.add_parser("eval", help="pass@1 on HumanEval(+) or MBPP(+), single turn or with execution feedback")
@@ -31,12 +31,7 @@ def add_parser(sub) -> None:
     p.add_argument("--max-tokens", type=int, default=1024)
     p.add_argument("--self-check", action="store_true",
                    help="score the canonical solutions instead: every task must pass")
-    p.add_argument("--model", help="a .gguf path or an installed model's name (default: the default model)")
-    p.add_argument("--endpoint", help="an OpenAI-compatible base URL instead of a local model")
-    p.add_argument("--api-key", help="API key for --endpoint")
-    p.add_argument("--model-name", help="model name to ask --endpoint for")
-    p.add_argument("--n-ctx", type=int, default=4096)
-    p.add_argument("--gpu-layers", type=int, default=0)
+    return p  # the caller adds the model options every model command shares
 
 
 class ProgressLine:

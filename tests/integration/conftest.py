@@ -103,3 +103,16 @@ def run_cells(identity, workspace, readable_source):
         return data["results"]
 
     return run
+
+
+@pytest.fixture(scope="module")
+def eval_scorer(tmp_path_factory):
+    """A scoring kernel for the evaluation tests, with the benchmark data from ../shared/data."""
+    from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
+    from oci_desktop.evaluation.scorer import Scorer
+
+    os.environ.setdefault("OCI_EVAL_DATA", str(Path(__file__).resolve().parents[3] / "shared" / "data"))
+    session = KernelSession(tmp_path_factory.mktemp("eval"), SandboxLimits(cell_timeout_s=60, interrupt_grace_s=2))
+    session.start()
+    yield Scorer(Executor(session))
+    session.shutdown()

@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 
 from oci_desktop.engine.llm.scripted import ScriptedBackend
-from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 from oci_desktop.evaluation import protocol
 from oci_desktop.evaluation.datasets import load_tasks
 from oci_desktop.evaluation.modes import SolveSettings, Solver
 from oci_desktop.evaluation.run import EvalRun, RunConfig, RunMismatch, read_records
-from oci_desktop.evaluation.scorer import Scorer
 
 pytestmark = pytest.mark.slow
 SHARED = Path(os.environ.get("OCI_EVAL_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
@@ -28,11 +26,8 @@ def eval_data():
 
 
 @pytest.fixture(scope="module")
-def scorer(tmp_path_factory):
-    session = KernelSession(tmp_path_factory.mktemp("eval"), SandboxLimits(cell_timeout_s=60, interrupt_grace_s=2))
-    session.start()
-    yield Scorer(Executor(session))
-    session.shutdown()
+def scorer(eval_scorer):
+    return eval_scorer
 
 
 @pytest.fixture(scope="module")

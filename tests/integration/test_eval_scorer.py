@@ -5,21 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 from oci_desktop.evaluation.datasets import load_tasks
-from oci_desktop.evaluation.scorer import Scorer
 
 pytestmark = pytest.mark.slow
 SHARED = Path(os.environ.get("OCI_EVAL_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
 
 
 @pytest.fixture(scope="module")
-def scorer(tmp_path_factory):
-    os.environ.setdefault("OCI_EVAL_DATA", str(SHARED))
-    session = KernelSession(tmp_path_factory.mktemp("eval"), SandboxLimits(cell_timeout_s=60, interrupt_grace_s=2))
-    session.start()
-    yield Scorer(Executor(session))
-    session.shutdown()
+def scorer(eval_scorer):
+    return eval_scorer
 
 
 @pytest.fixture(scope="module")
