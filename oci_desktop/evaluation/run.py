@@ -1,14 +1,11 @@
 """One evaluation run: a dataset, a mode, a model. Finished tasks go to a JSONL file as they
 end (flushed and synced), so a run that stops - cancelled, crashed, power cut - resumes where
-it was. Workers each own a scoring kernel; with a local model their requests take turns."""
+it was. Workers each own a scoring kernel (pool.py); with a local model their requests take turns."""
 
 from __future__ import annotations
 
 import json
 import os
-import queue
-import shutil
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,11 +13,13 @@ from typing import Callable
 
 from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.llm.backend import ChatBackend
-from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
+from oci_desktop.engine.sandbox import SandboxLimits
 
 from .datasets import Task, load_tasks
 from .modes import EvalCancelled, SolveSettings, Solver
-from .scorer import Scorer
+from .pool import ScoringPool, ScoringWorker
+
+SCORING_LIMITS = SandboxLimits(cell_timeout_s=120, interrupt_grace_s=2)
 
 
 class RunMismatch(RuntimeError):
@@ -80,7 +79,6 @@ class EvalRun:
         self.records_path = config.out / f"{config.name}.jsonl"
         self.meta_path = config.out / f"{config.name}.meta.json"
         self._lock = threading.Lock()
-        self._failure: BaseException | None = None
 
     def tasks(self) -> list[Task]:
         tasks = load_tasks(self.config.dataset, self.config.data_dir)
@@ -113,46 +111,18 @@ class EvalRun:
         kept = [done[t.task_id] for t in tasks if t.task_id in done]
         state = Progress(len(kept), len(tasks), sum(r["base"] for r in kept), sum(r["plus"] for r in kept))
         self.progress(state)
-        todo: queue.Queue[Task] = queue.Queue()
-        for task in tasks:
-            if task.task_id not in done:
-                todo.put(task)
-        workers = [threading.Thread(target=self._work, args=(todo, state), name=f"oci-eval-{n}", daemon=True)
-                   for n in range(max(1, min(self.config.workers, todo.qsize())))]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        if self._failure is not None:
-            raise self._failure
+        settings = SolveSettings(self.config.mode, self.config.plus, self.config.rounds, self.config.max_tokens)
+
+        def solve(worker: ScoringWorker, task: Task) -> None:
+            solver = Solver(self.backend, worker.scorer, settings, self.cancel, worker.scratch)
+            self._save(solver.solve(task), state)
+
+        # A failing model (ModelFailed) stops every worker; what is done is kept.
+        pool: ScoringPool[Task] = ScoringPool(self.config.workers, SCORING_LIMITS, self.cancel)
+        pool.run([t for t in tasks if t.task_id not in done], solve)
         if self.cancel.cancelled:
             raise EvalCancelled()
         return state
-
-    def _work(self, todo: queue.Queue, state: Progress) -> None:
-        scratch = Path(tempfile.mkdtemp(prefix="oci-eval-"))
-        session = KernelSession(scratch / "scorer", SandboxLimits(cell_timeout_s=120, interrupt_grace_s=2))
-        try:
-            session.start()
-            solver = Solver(self.backend, Scorer(Executor(session)),
-                            SolveSettings(self.config.mode, self.config.plus, self.config.rounds,
-                                          self.config.max_tokens), self.cancel, scratch)
-            while not self.cancel.cancelled:
-                try:
-                    task = todo.get_nowait()
-                except queue.Empty:
-                    return
-                record = solver.solve(task)
-                self._save(record, state)
-        except EvalCancelled:
-            return
-        except Exception as exc:  # ModelFailed or worse: the first failure stops the run; what is done is kept
-            with self._lock:
-                self._failure = self._failure or exc
-            self.cancel.cancel()
-        finally:
-            session.shutdown()
-            shutil.rmtree(scratch, ignore_errors=True)
 
     def _save(self, record: dict, state: Progress) -> None:
         line = json.dumps(record, ensure_ascii=False) + "\n"

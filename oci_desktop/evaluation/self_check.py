@@ -3,45 +3,26 @@ its base and plus inputs. Time-limit misses are reported as such (a loaded machi
 
 from __future__ import annotations
 
-import queue
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
-from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
+from oci_desktop.engine.sandbox import SandboxLimits
 
 from .datasets import Task, load_tasks
-from .scorer import Scorer, TaskScore
+from .pool import ScoringPool, ScoringWorker
+from .scorer import TaskScore
 
 
 def check_tasks(tasks: list[Task], workers: int = 1) -> list[TaskScore]:
     """Scores of the canonical solutions, in the tasks' order."""
-    todo: queue.Queue[tuple[int, Task]] = queue.Queue()
-    for item in enumerate(tasks):
-        todo.put(item)
     scores: list[TaskScore | None] = [None] * len(tasks)
 
-    def work() -> None:
-        session = KernelSession(Path(tempfile.mkdtemp(prefix="oci-self-check-")), SandboxLimits(cell_timeout_s=300))
-        session.start()
-        try:
-            scorer = Scorer(Executor(session))
-            while True:
-                try:
-                    index, task = todo.get_nowait()
-                except queue.Empty:
-                    return
-                scores[index] = scorer.score(task, task.reference_program)
-        finally:
-            session.shutdown()
+    def check(worker: ScoringWorker, item: tuple[int, Task]) -> None:
+        index, task = item
+        scores[index] = worker.scorer.score(task, task.reference_program)
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, min(workers, len(tasks))))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    ScoringPool(workers, SandboxLimits(cell_timeout_s=300)).run(enumerate(tasks), check)
     return [s for s in scores if s is not None]
 
 
