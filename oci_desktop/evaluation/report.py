@@ -30,14 +30,19 @@ def summarize(out: Path) -> list[dict]:
         records = list(read_records(meta_path.with_name(meta_path.name.replace(".meta.json", ".jsonl"))).values())
         total = DATASETS[meta["dataset"]].tasks
         n = len(records)
+        if not n:  # started and stopped before its first task ended: nothing to report
+            continue
         run = {**meta, "run": meta_path.name.replace(".meta.json", ""), "tasks": n, "dataset_tasks": total,
                "complete": n == total, "base_passed": sum(r["base"] for r in records),
                "plus_passed": sum(r["plus"] for r in records),
                "first_base_passed": sum(r["first_base"] for r in records),
                "first_plus_passed": sum(r["first_plus"] for r in records),
                "seconds": round(sum(r["seconds"] for r in records), 1)}
+        for part in ("base", "plus"):  # the same tasks before and after feedback
+            run[f"fixed_{part}"] = sum(r[part] and not r[f"first_{part}"] for r in records)
+            run[f"broken_{part}"] = sum(r[f"first_{part}"] and not r[part] for r in records)
         for key in ("base", "plus", "first_base", "first_plus"):
-            run[f"{key}_pass_at_1"] = round(100 * run[f"{key}_passed"] / n, 1) if n else None
+            run[f"{key}_pass_at_1"] = round(100 * run[f"{key}_passed"] / n, 1)
         runs.append(run)
     return runs
 
@@ -78,7 +83,24 @@ def markdown(runs: list[dict]) -> str:
     lines.append("")
     lines.append("pass@1 in percent, greedy decoding; the number in brackets is the plus score (base and "
                  "EvalPlus's extra inputs). The paper's feedback rows use its oracle protocol.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _feedback_table(runs)) + "\n"
+
+
+def _feedback_table(runs: list[dict]) -> list[str]:
+    """Each feedback run's own first attempts against its final programs: the effect of feedback
+    on exactly the same tasks, counted task by task."""
+    rows = [r for r in runs if r["mode"] != "single"]
+    if not rows:
+        return []
+    lines = ["", "| run | model | tasks | first attempt (+) | after feedback (+) | fixed (+) | broken (+) |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['run']} | {r['model']} | {r['tasks']} | {r['first_base_pass_at_1']:.1f} "
+                     f"({r['first_plus_pass_at_1']:.1f}) | {r['base_pass_at_1']:.1f} ({r['plus_pass_at_1']:.1f}) | "
+                     f"{r['fixed_base']} ({r['fixed_plus']}) | {r['broken_base']} ({r['broken_plus']}) |")
+    lines += ["", "Fixed: tasks whose first program failed and whose final program passes; broken: the "
+                  "other way round. The first attempt is the single-turn answer to the same prompt."]
+    return lines
 
 
 LEGEND = {"single": "single turn", "feedback-oracle-plus": "feedback, oracle (paper), plus tests",
@@ -100,7 +122,7 @@ def chart(runs: list[dict], path: Path) -> None:
     for i, name in enumerate(names):
         for g, (dataset, part, _) in enumerate(groups):
             run = next((r for r in runs if r["run"] == f"{dataset}-{name}"), None)
-            if run is None or not run["tasks"]:
+            if run is None:
                 continue
             value = run[f"{part}_pass_at_1"]
             top = max(top, value)
