@@ -208,3 +208,12 @@ def test_execution_finished_carries_the_feedback():
     events, *_ = run_loop([fence("print(5)"), "five"], lambda c: ok("5\n"))
     finished_runs = [e for e in events if isinstance(e, ExecutionFinished)]
     assert finished_runs[0].feedback == "Execution result: \n5"
+
+
+def test_one_result_per_round_with_silent_blocks_left_out():
+    reply = fence("def f(): return 2") + fence("import math") + fence("print(f())") + fence("x = 1")
+    _, backend, runner, _ = run_loop([reply, "It prints 2."], lambda c: ok("2\n") if "print" in c else ok())
+    assert len(runner.codes) == 4
+    assert backend.requests[1][-1]["content"] == "Execution result: \n2"
+    _, backend, *_ = run_loop([fence("a = 1") + fence("b = 2"), "done"], lambda c: ok())
+    assert backend.requests[1][-1]["content"] == "Execution result: \n" + EMPTY

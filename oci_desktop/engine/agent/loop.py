@@ -179,9 +179,11 @@ class RefineLoop:
                 tb = result.error.traceback.strip().splitlines()[-1:] if result.error else []
                 error = (result.error.ename if result.error else result.status, "\n".join(tb))
                 break
-        if len(texts) > 1:
-            texts = [texts[0]] + [t.replace(feedback.PREFIX, "", 1) for t in texts[1:]]
-        return "\n".join(texts), error
+        # One result for the round, as the model reads it: what the blocks printed, in order. A
+        # silent block adds nothing; "result is empty" is said once, when every block was silent.
+        said = [t.replace(feedback.PREFIX, "", 1) for t in texts]
+        said = [t for t in said if t != feedback.EMPTY]
+        return feedback.PREFIX + ("\n".join(said) if said else feedback.EMPTY), error
 
     def _run_one(self, code: str, round_no: int):
         """Run a cell on a helper thread so that its output can be yielded while it runs."""
