@@ -80,3 +80,12 @@ def program_from_reply(task: Task, reply: str) -> Program:
     cleaned = _definitions_only(code).strip()
     runnable = f"{task.prompt}\n\n{cleaned}\n" if task.dataset == "humaneval" else cleaned + "\n"
     return Program(code=cleaned, runnable=runnable)
+
+
+def kept_reply(task: Task, replies: list[str]) -> str:
+    """The reply whose program the user keeps when a refine loop ends: the latest one whose program
+    defines the function asked for. A closing remark, or a reply that echoes the output in fences,
+    does not replace it; without any such reply, the latest with code, else the first."""
+    defining = [r for r in replies if _defines(program_from_reply(task, r).code, task.entry_point)]
+    with_code = [r for r in replies if code_blocks(r)]
+    return (defining or with_code or replies[:1] or [""])[-1]

@@ -23,7 +23,7 @@ from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 
 from . import protocol
 from .datasets import Task
-from .extract import code_blocks, program_from_reply
+from .extract import kept_reply, program_from_reply
 from .scorer import Scorer, TaskScore
 
 MODES = ("single", "feedback-oracle", "feedback-honest")
@@ -112,9 +112,8 @@ class Solver:
         self._check_cancelled()
         if stop == "error":
             raise ModelFailed("the model could not answer during the refine loop")
-        with_code = [r["reply"] for r in rounds if code_blocks(r["reply"])]
         first = rounds[0]["reply"] if rounds else ""
-        final = with_code[-1] if with_code else first  # a closing "done" without code keeps the last code
+        final = kept_reply(task, [r["reply"] for r in rounds])
         attempts = []
         for reply in [first] if final == first else [first, final]:  # the first is what single mode scores
             program = program_from_reply(task, reply)

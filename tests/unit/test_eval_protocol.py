@@ -2,7 +2,7 @@
 
 from oci_desktop.evaluation import protocol
 from oci_desktop.evaluation.datasets import Task
-from oci_desktop.evaluation.extract import code_blocks, program_from_reply
+from oci_desktop.evaluation.extract import code_blocks, kept_reply, program_from_reply
 from oci_desktop.evaluation.scorer import TaskScore
 
 HE = Task("humaneval", "HumanEval/0", 'from typing import List\n\n\ndef add(a: List[int]) -> int:\n    """Sum.\n'
@@ -77,3 +77,15 @@ def test_humaneval_programs_get_the_given_code_first():
 def test_prose_holds_no_program_but_plain_python_does():
     assert program_from_reply(MB, "I cannot solve this.").code == ""
     assert program_from_reply(MB, "def add(a, b):\n    return a + b").code.startswith("def add")
+
+
+def test_the_kept_program_is_the_latest_that_defines_the_function():
+    first = "```python\ndef add(a, b):\n    return a - b\n```"
+    fixed = "```python\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n```"
+    echo = "The output is:\n```\n3\n```"
+    assert kept_reply(MB, [first, fixed, echo, "All done."]) == fixed
+    assert kept_reply(MB, [first, echo]) == first
+    helper_only = "```python\ndef helper():\n    return 1\n```"
+    assert kept_reply(MB, ["No idea.", helper_only]) == helper_only  # no definition anywhere: the last code
+    assert kept_reply(MB, ["No idea.", "Still no idea."]) == "No idea."
+    assert kept_reply(HE, ["```python\n    return sum(a)\n```", echo]).startswith("```python\n    return")
