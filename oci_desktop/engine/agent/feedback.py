@@ -30,7 +30,8 @@ def image_stand_in(path: str, workspace: Path | None) -> str:
     return f"[{size}image saved as {path}]"
 
 
-def describe(result: ExecutionResult, workspace: Path | None = None, limit: int = 1000) -> str:
+def shown(result: ExecutionResult, workspace: Path | None = None, limit: int = 1000) -> str:
+    """What a run printed, displayed and raised, cut to the paper's length; "" when it was silent."""
     parts = []
     if result.stdout:
         parts.append(result.stdout.rstrip("\n"))
@@ -46,4 +47,15 @@ def describe(result: ExecutionResult, workspace: Path | None = None, limit: int 
     if result.status in ("timeout", "crashed", "restarted", "interrupted"):
         parts += result.notes
     text = truncate("\n".join(p for p in parts if p), limit)
-    return PREFIX + (text if text.strip() else EMPTY)
+    return text if text.strip() else ""
+
+
+def told(texts: list[str], heading: str = PREFIX) -> str:
+    """Several runs' output told as one result: silent runs add nothing, and "result is empty"
+    is said once, when every run was silent."""
+    said = [t for t in texts if t]
+    return heading + ("\n".join(said) if said else EMPTY)
+
+
+def describe(result: ExecutionResult, workspace: Path | None = None, limit: int = 1000) -> str:
+    return told([shown(result, workspace, limit)])

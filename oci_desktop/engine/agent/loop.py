@@ -114,9 +114,8 @@ class RefineLoop:
             text, error = outcome
             ran_clean = error is None
             if ran_clean and tests:
-                result = yield from self._run_one(testspec.test_cell(tests), round_no)
-                text += "\n" + feedback.describe(result, self.workspace, s.feedback_chars).replace(
-                    feedback.PREFIX, "Tests from the request:\n", 1)
+                result, output = yield from self._run_one(testspec.test_cell(tests), round_no)
+                text += "\n" + feedback.told([output], "Tests from the request:\n")
                 if testspec.passed(result.stdout, tests):
                     self.messages.append({"role": "user", "content": text})
                     yield self._finish("tests_passed", round_no, f"All {len(tests)} tests from the request pass.")
@@ -173,20 +172,17 @@ class RefineLoop:
                 code = self.approver(code)
                 if code is None or self.cancel.cancelled:
                     return None
-            result = yield from self._run_one(code, round_no)
-            texts.append(feedback.describe(result, self.workspace, self.settings.feedback_chars))
+            result, output = yield from self._run_one(code, round_no)
+            texts.append(output)
             if result.status != "ok" or result.error is not None:
                 tb = result.error.traceback.strip().splitlines()[-1:] if result.error else []
                 error = (result.error.ename if result.error else result.status, "\n".join(tb))
                 break
-        # One result for the round, as the model reads it: what the blocks printed, in order. A
-        # silent block adds nothing; "result is empty" is said once, when every block was silent.
-        said = [t.replace(feedback.PREFIX, "", 1) for t in texts]
-        said = [t for t in said if t != feedback.EMPTY]
-        return feedback.PREFIX + ("\n".join(said) if said else feedback.EMPTY), error
+        return feedback.told(texts), error  # one result for the round, as the model reads it
 
     def _run_one(self, code: str, round_no: int):
-        """Run a cell on a helper thread so that its output can be yielded while it runs."""
+        """Run a cell on a helper thread so that its output can be yielded while it runs.
+        Returns the result and what it showed (feedback.shown), worked out once."""
         yield ExecutionStarted(code, round_no)
         outputs: queue.Queue = queue.Queue()
         box: dict = {}
@@ -205,8 +201,9 @@ class RefineLoop:
             yield ExecutionOutput(*item)
         thread.join()
         result = box["result"]
-        yield ExecutionFinished(result, round_no, feedback.describe(result, self.workspace, self.settings.feedback_chars))
-        return result
+        output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
+        yield ExecutionFinished(result, round_no, feedback.told([output]))
+        return result, output
 
     def _take_inbox(self, round_no: int):
         taken = False
