@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from oci_desktop import __version__
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oci-desktop", description=(
         "A local code interpreter: a model writes Python, a sandboxed kernel runs it. "
         "Run without a subcommand to open the app."))
+    parser.add_argument("--version", action="version", version=f"oci-desktop {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("exec", help="run Python in a fresh sandboxed kernel and print the result as JSON")

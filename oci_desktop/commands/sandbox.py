@@ -31,6 +31,7 @@ def run_exec(args: argparse.Namespace) -> int:
     finally:
         session.shutdown()
     data = result.to_json()
+    data["isolation"] = session.isolation
     data["workspace"] = str(workspace)
     for output in data["outputs"]:
         if output["path"]:

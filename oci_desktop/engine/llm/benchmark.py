@@ -27,7 +27,9 @@ def _tokens_per_s(chunks: list[float]) -> float:
 
 def _no_end(backend: LocalBackend) -> dict[str, float]:
     """Forbid the end-of-turn token so that every run decodes exactly GEN_TOKENS tokens."""
-    from llama_cpp import Llama  # vocabulary only: cheap, and gives the same ids the server uses
+    from .cpu_support import import_llama_cpp  # vocabulary only: cheap, the same ids the server uses
+
+    Llama = import_llama_cpp().Llama
 
     vocab = Llama(str(backend.server.config.model_path), vocab_only=True, verbose=False)
     ids = {vocab.token_eos()} | {vocab.tokenize(s.encode(), add_bos=False, special=True)[0]
@@ -71,7 +73,9 @@ def _ttft_rounds(backend: LocalBackend, rounds: int = 4) -> list[float]:
 def run_benchmark(model: Path, n_ctx: int = 4096, repeats: int = 5) -> dict:
     """Both ways of decoding run with the model loaded side by side and take turns, so that
     drift in the machine's speed (a shared VM, thermal limits) affects both alike."""
-    from llama_cpp import Llama  # only the benchmark loads llama.cpp into this process
+    from .cpu_support import import_llama_cpp  # only the benchmark loads llama.cpp into this process
+
+    Llama = import_llama_cpp().Llama
 
     config = ServerConfig(model, n_ctx=n_ctx)
     backend = LocalBackend(config)

@@ -91,8 +91,8 @@ def gpu_vram_bytes() -> int:
 
 def llama_gpu_build() -> bool:
     try:
-        import llama_cpp
-        return bool(llama_cpp.llama_supports_gpu_offload())
+        from .cpu_support import import_llama_cpp
+        return bool(import_llama_cpp().llama_supports_gpu_offload())
     except Exception:  # not installed, or a build that cannot even load: no GPU either way
         return False
 

@@ -131,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n_threads", type=int, default=0)
     parser.add_argument("--n_gpu_layers", type=int, default=0)
     args = parser.parse_args(argv)
-    from llama_cpp import Llama
+    from oci_desktop.engine.llm.cpu_support import import_llama_cpp
+
+    Llama = import_llama_cpp().Llama
 
     threads = args.n_threads or os.cpu_count() or 1
     started = time.monotonic()

@@ -30,6 +30,9 @@ _ETC_NETWORK = ("/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/ga
 
 def python_prefixes() -> list[str]:
     """The folders the running Python needs, outside the system paths that are bound anyway."""
+    if getattr(sys, "frozen", False):
+        # A release bundle: its executable and everything it loads live in one folder.
+        return [str(Path(sys.executable).resolve().parent)]
     candidates = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,
                   str(Path(sys.executable).resolve().parent.parent)}
     candidates |= {os.path.realpath(p) for p in candidates}

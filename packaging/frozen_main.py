@@ -1,0 +1,49 @@
+"""The release bundle's one executable: the window, the command line, the model process and the
+sandboxed kernel all start from it.
+
+In a frozen app sys.executable is the app itself, so the engine's `sys.executable -m MODULE`
+(the model process, ipykernel_launcher), `-c CODE` (the sandbox's probe) and `SCRIPT.py` (code in
+the kernel that starts Python) arrive here instead of at an interpreter; they are run as the
+interpreter would run them, not as a second copy of the app (pyinstaller#3468, qtconsole#281).
+"""
+
+import multiprocessing
+import os
+import runpy
+import sys
+
+# Interpreter options callers pass that change nothing in a frozen app.
+_IGNORED_OPTIONS = {"-I", "-u", "-B", "-E", "-s", "-S", "-O", "-q"}
+
+
+def run_as_python(args: list[str]) -> bool:
+    """Run `-m MODULE`, `-c CODE` or `SCRIPT.py` as Python would; False when args are the app's own."""
+    while args and args[0] in _IGNORED_OPTIONS:
+        args = args[1:]
+    if len(args) >= 2 and args[0] == "-m":
+        sys.argv = [args[1], *args[2:]]
+        runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+        return True
+    if len(args) >= 2 and args[0] == "-c":
+        sys.argv = ["-c", *args[2:]]
+        exec(compile(args[1], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+        return True
+    if args and args[0].endswith(".py") and os.path.isfile(args[0]):
+        sys.argv = list(args)
+        runpy.run_path(args[0], run_name="__main__")
+        return True
+    return False
+
+
+def main() -> int:
+    # The processor was checked before this (processor_check.py, the first runtime hook).
+    multiprocessing.freeze_support()
+    if run_as_python(sys.argv[1:]):
+        return 0
+    from oci_desktop.cli import main as cli_main
+
+    return cli_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
