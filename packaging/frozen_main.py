@@ -35,14 +35,28 @@ def run_as_python(args: list[str]) -> bool:
     return False
 
 
+def prepare_qt() -> None:
+    """Point Qt at the bundle's plugins, as PyInstaller's PySide6 runtime hook would; done only in
+    the process that opens windows, because it loads Qt (the spec leaves that hook out)."""
+    from _pyi_rth_utils import qt as qt_rth_utils  # PyInstaller's helper, shipped in every bundle
+
+    qt_dir = os.path.join(sys._MEIPASS, "PySide6", "Qt")
+    os.environ["QT_PLUGIN_PATH"] = os.path.join(qt_dir, "plugins")
+    os.environ["QML2_IMPORT_PATH"] = os.path.join(qt_dir, "qml")
+    qt_rth_utils.create_embedded_qt_conf("PySide6", qt_dir)
+
+
 def main() -> int:
     # The processor was checked before this (processor_check.py, the first runtime hook).
     multiprocessing.freeze_support()
     if run_as_python(sys.argv[1:]):
         return 0
+    args = sys.argv[1:]
+    if not args or args[:2] == ["bench", "gui"]:  # the window, or the benchmark that opens one
+        prepare_qt()
     from oci_desktop.cli import main as cli_main
 
-    return cli_main(sys.argv[1:])
+    return cli_main(args)
 
 
 if __name__ == "__main__":

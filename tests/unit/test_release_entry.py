@@ -88,3 +88,17 @@ def test_an_explicit_choice_wins_over_the_probe(tmp_path, monkeypatch):
     monkeypatch.setenv(cpu_support.CPU_ENV, cpu_support.V2)
     assert cpu_support.choose_backend(tmp_path / "no-such-probe.so") == cpu_support.V2
     assert "SSE4.2" in cpu_support.describe_backend()
+
+
+def test_a_frozen_app_binds_its_own_folder_into_the_sandbox_and_finds_its_model_there(tmp_path, monkeypatch):
+    from oci_desktop.engine.llm import bundled
+    from oci_desktop.engine.sandbox import launcher
+
+    app_dir = tmp_path / "opt" / "oci-desktop"
+    (app_dir / "_internal" / bundled.FROZEN_FOLDER).mkdir(parents=True)
+    (app_dir / "_internal" / bundled.FROZEN_FOLDER / bundled.BUNDLED_FILE).write_bytes(b"GGUF")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(app_dir / "oci-desktop"))
+    monkeypatch.setattr(sys, "_MEIPASS", str(app_dir / "_internal"), raising=False)
+    assert launcher.python_prefixes() == [str(app_dir.resolve())]
+    assert bundled.bundled_model_path() == app_dir / "_internal" / bundled.FROZEN_FOLDER / bundled.BUNDLED_FILE
