@@ -17,17 +17,9 @@ debian_packages=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1   # Qt's runtime libraries
 )
-missing=()
 if command -v dpkg-query >/dev/null; then
-  for pkg in "${debian_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  if ((${#missing[@]})); then
-    say "Installing Debian packages: ${missing[*]}"
-    sudo_cmd=(); [[ $EUID -ne 0 ]] && sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  source scripts/debian_packages.sh
+  install_missing_debian_packages "${debian_packages[@]}"
 else
   command -v bwrap >/dev/null || { say "Please install bubblewrap with your package manager."; exit 1; }
 fi

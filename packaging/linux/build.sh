@@ -14,16 +14,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # -- tools -----------------------------------------------------------------------------------
 build_packages=(makeself dpkg binutils
                 qemu-user xvfb xauth xdotool imagemagick)   # the smoke test's emulated CPUs and screen
-missing=()
-for pkg in "${build_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  say "Installing build tools: ${missing[*]}"
-  sudo_cmd=(); [[ $EUID -ne 0 ]] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source scripts/debian_packages.sh
+install_missing_debian_packages "${build_packages[@]}"
 scripts/setup.sh
 python=.venv/bin/python
 "$python" -m pip install -qq -r "$here/requirements-build.txt"
