@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh --tests
 .venv/bin/lint-imports
-.venv/bin/ruff check --quiet oci_desktop tests scripts
+.venv/bin/ruff check --quiet oci_desktop tests scripts packaging
+.venv/bin/deptry .   # every import is declared in pyproject.toml, where it belongs
 exec .venv/bin/python -m pytest "$@"

@@ -48,7 +48,7 @@ def ask(args: argparse.Namespace) -> int:
     from oci_desktop.engine.llm.backend import Sampling
     from oci_desktop.engine.llm.library import data_dir
     from oci_desktop.engine.sandbox import Executor, KernelDied, KernelSession, SandboxLimits
-    from oci_desktop.engine.store.recorder import TurnRecorder
+    from oci_desktop.engine.recorder import TurnRecorder
     from oci_desktop.commands.sandbox import sandbox_ok
 
     if not args.yes and not sys.stdin.isatty():

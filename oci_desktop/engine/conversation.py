@@ -17,7 +17,7 @@ from .sandbox import Executor, KernelSession, SandboxLimits
 from .sandbox.result import ExecutionResult
 from .sandbox.workspace import upload_files
 from .store.db import Store
-from .store.recorder import TurnRecorder
+from .recorder import TurnRecorder
 
 
 class Conversation:

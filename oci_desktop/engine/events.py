@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from .sandbox.result import ExecutionResult
 
@@ -71,13 +71,11 @@ class TurnFinished(Event):
     cancelled, declined, error."""
     rounds: int
     message: str
-    stats: dict = field(default_factory=dict)
 
 
 @dataclass
 class EngineError(Event):
     message: str
-    recoverable: bool = True
 
 
 _TYPES = {TokenDelta: "token", CodeProposed: "code", ExecutionStarted: "execution_started",

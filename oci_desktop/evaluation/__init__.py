@@ -1,1 +1,2 @@
-"""HumanEval(+)/MBPP(+) evaluation over the engine (no Qt). So far: the benchmark data."""
+"""HumanEval(+)/MBPP(+) evaluation over the engine (no Qt): the paper's protocol in three modes,
+scored in the sandbox, resumable runs and reports."""

@@ -140,14 +140,13 @@ class Solver:
         return {"base": score.base, "plus": score.plus, "failure": score.failure}
 
     def _generate(self, prompt: str) -> str:
-        from oci_desktop.engine.llm.client import LLMError
-        from oci_desktop.engine.llm.server import ModelProcessError
+        from oci_desktop.engine.llm.errors import BackendError
 
         parts = []
         try:
             for chunk in self.backend.stream([{"role": "user", "content": prompt}], self.sampling, self.cancel):
                 parts.append(chunk.text)
-        except (LLMError, ModelProcessError) as exc:
+        except BackendError as exc:
             self._check_cancelled()
             raise ModelFailed(str(exc)) from exc
         self._check_cancelled()

@@ -4,8 +4,9 @@ For each command: `--help` (the command line's own start), `exec` of one cell (s
 kernel, round trip, stop) and the time until the window is on screen under Xvfb, each run in a
 fresh data folder.
 
-usage: cold_start.py [--runs 3] NAME=COMMAND [NAME=COMMAND ...]
-  e.g. cold_start.py source=.venv/bin/oci-desktop installed=/opt/oci-desktop/oci-desktop
+usage: xvfb-run -a -s "-screen 0 1400x900x24 -noreset" cold_start.py [--runs 3] NAME=COMMAND ...
+  e.g. ... cold_start.py source=.venv/bin/oci-desktop installed=/opt/oci-desktop/oci-desktop
+(-noreset: otherwise Xvfb resets whenever its last client leaves, and refuses the next app meanwhile)
 """
 
 from __future__ import annotations
@@ -28,15 +29,19 @@ def timed(argv: list[str], env: dict, stdin: str | None = None) -> float:
 def window_shown(command: str, env: dict) -> float:
     """Seconds from start until a window named OCI Desktop is mapped."""
     started = time.monotonic()
-    app = subprocess.Popen([command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tempfile.TemporaryFile()
+    app = subprocess.Popen([command], env=env, stdout=log, stderr=log)
     try:
         while time.monotonic() - started < 120:
             found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^OCI Desktop"],
                                    env=env, capture_output=True).returncode == 0
             if found:
                 return time.monotonic() - started
+            if app.poll() is not None:
+                break
             time.sleep(0.02)
-        raise TimeoutError(f"{command}: no window within 120 s")
+        log.seek(0)
+        raise RuntimeError(f"{command}: no window (exit code {app.poll()}): {log.read()[-2000:].decode()}")
     finally:
         app.terminate()
         app.wait(timeout=30)
@@ -60,7 +65,7 @@ def main() -> int:
     parser.add_argument("commands", nargs="+", metavar="NAME=COMMAND")
     args = parser.parse_args()
     if not os.environ.get("DISPLAY"):
-        parser.error("needs a screen: run it under xvfb-run -a")
+        parser.error('needs a screen: run it under xvfb-run -a -s "-screen 0 1400x900x24 -noreset"')
     results = {}
     for item in args.commands:
         name, command = item.split("=", 1)

@@ -5,9 +5,10 @@ import signal
 
 import pytest
 
-from oci_desktop.engine.sandbox import probe, processes, workspace
+from oci_desktop.engine.sandbox import probe, workspace
 from oci_desktop.engine.sandbox.limits import GIB, SandboxLimits, default_memory_bytes
 from oci_desktop.engine.sandbox.result import CappedText, strip_ansi
+from oci_desktop.engine.system import describe_exit
 
 
 def test_default_limits_match_the_documented_ones():
@@ -53,7 +54,7 @@ def test_strip_ansi():
     (-signal.SIGABRT, "aborted"), (3, "exited with code 3"), (None, "still running"),
 ])
 def test_exit_descriptions(code, words):
-    assert words in processes.describe_exit(code)
+    assert words in describe_exit(code)
 
 
 def test_probe_explains_apparmor(monkeypatch):

@@ -11,7 +11,7 @@ from oci_desktop.engine.events import (ExecutionFinished, ExecutionStarted, Roun
 from oci_desktop.engine.sandbox.result import ErrorInfo, ExecutionResult, RichOutput
 from oci_desktop.engine.store.db import Store
 from oci_desktop.engine.store.export import FORMATS, export
-from oci_desktop.engine.store.recorder import TurnRecorder
+from oci_desktop.engine.recorder import TurnRecorder
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")

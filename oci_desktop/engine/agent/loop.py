@@ -17,8 +17,7 @@ from ..cancel import CancelToken
 from ..events import (CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput, ExecutionStarted,
                       RoundFinished, TokenDelta, TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
-from ..llm.client import LLMError
-from ..llm.server import ModelProcessError
+from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
 from . import feedback, testspec
 from .context import fit_context
@@ -138,7 +137,7 @@ class RefineLoop:
         budget = self.backend.n_ctx - s.sampling.max_tokens
         try:
             messages, trimmed = fit_context(self.messages, self.backend.count_tokens, budget)
-        except (LLMError, ModelProcessError) as exc:
+        except BackendError as exc:
             yield EngineError(str(exc))
             return None, []
         if trimmed:
@@ -151,7 +150,7 @@ class RefineLoop:
                     yield TokenDelta(chunk.text, round_no)
                     for block in extractor.feed(chunk.text):
                         yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
-        except (LLMError, ModelProcessError) as exc:
+        except BackendError as exc:
             yield EngineError(str(exc))
             return None, []
         for block in extractor.finish():

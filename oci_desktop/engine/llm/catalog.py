@@ -99,7 +99,7 @@ def llama_gpu_build() -> bool:
 
 def this_machine() -> Machine:
     from .memory import available_ram_bytes
-    from ..sandbox.limits import total_ram_bytes
+    from ..system import total_ram_bytes
     vram = gpu_vram_bytes()
     import os
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -10,9 +10,10 @@ from typing import Iterator
 import httpx
 
 from ..cancel import CancelToken
+from .errors import BackendError
 
 
-class LLMError(RuntimeError):
+class LLMError(BackendError):
     """A model request failed; the message says why in plain words."""
 
 

@@ -1,4 +1,5 @@
-"""The model process: llama-cpp-python's OpenAI-compatible server on 127.0.0.1, owned by the app.
+"""Starts, watches and stops the model process (model_process.py: llama.cpp behind a small
+OpenAI-compatible server on 127.0.0.1, a free port and an API key), owned by the app.
 
 It runs apart so that nothing llama.cpp does (a segfault, running out of memory while loading)
 can take the user's work with it; its death becomes a message and a restart offer.
@@ -22,7 +23,8 @@ from typing import Callable
 import httpx
 
 from ..cancel import CancelToken
-from ..sandbox.processes import describe_exit
+from ..system import describe_exit
+from .errors import BackendError
 from .gguf_info import inspect_gguf
 from .memory import check_fits
 
@@ -30,7 +32,7 @@ Progress = Callable[[str, float | None], None]
 """Called with (what is happening, fraction done or None)."""
 
 
-class ModelProcessError(RuntimeError):
+class ModelProcessError(BackendError):
     """The model process failed to start or died; the message says why and what to try."""
 
 
@@ -136,10 +138,6 @@ class LocalModelServer:
                 self._proc.kill()
                 self._proc.wait()
         self._proc = None
-
-    def restart(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> float:
-        self.stop()
-        return self.start(progress, cancel)
 
     def death_message(self, loading: bool) -> str:
         code = self._proc.poll() if self._proc else None

@@ -17,6 +17,7 @@ from jupyter_client import BlockingKernelClient
 
 from . import processes
 from .launcher import BubblewrapLauncher, UnsandboxedLauncher
+from ..system import describe_exit
 from .limits import SandboxLimits
 from .probe import check_sandbox
 
@@ -227,7 +228,7 @@ class KernelSession:
 
     def death_report(self) -> str:
         code = self._proc.poll() if self._proc else None
-        return processes.describe_exit(code) + self._log_excerpt()
+        return describe_exit(code) + self._log_excerpt()
 
     def _log_excerpt(self, lines: int = 8) -> str:
         if self._log_path is None or not self._log_path.exists():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from .limits import SandboxLimits
@@ -40,13 +39,6 @@ def python_prefixes() -> list[str]:
     kept = sorted(p for p in candidates if not p.startswith(system) and os.path.isdir(p))
     # Drop a prefix nested in another kept one: binding the outer one covers it.
     return [p for p in kept if not any(p != q and p.startswith(q + "/") for q in kept)]
-
-
-@dataclass
-class KernelCommand:
-    argv: list[str]
-    connection_file_inside: str
-    isolation: str  # "isolated" or "none"
 
 
 class BubblewrapLauncher:

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 
-MIB = 1024 * 1024
-GIB = 1024 * MIB
-
-
-def total_ram_bytes() -> int:
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError):
-        return 8 * GIB
+from ..system import GIB, MIB, total_ram_bytes  # noqa: F401 (MIB and GIB are public here)
 
 
 def default_memory_bytes() -> int:

@@ -44,21 +44,3 @@ def kill_all(pids: list[int], sig: int = signal.SIGKILL) -> None:
             os.kill(pid, sig)
         except (ProcessLookupError, PermissionError):
             pass
-
-
-def describe_exit(returncode: int | None) -> str:
-    """Plain words for how a kernel process ended (bwrap reports a signal as 128 + n)."""
-    if returncode is None:
-        return "still running"
-    sig = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
-    if sig:
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
-        meaning = {
-            "SIGKILL": "killed (often: out of memory)",
-            "SIGSEGV": "crashed with a segmentation fault",
-            "SIGABRT": "aborted",
-            "SIGBUS": "crashed with a bus error",
-            "SIGFPE": "crashed with an arithmetic fault",
-        }.get(name, f"stopped by {name}")
-        return f"{meaning} ({name})"
-    return f"exited with code {returncode}"

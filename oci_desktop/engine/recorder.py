@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from ..events import (EngineError, Event, ExecutionFinished, ExecutionStarted, RoundFinished, TokenDelta,
+from .events import (EngineError, Event, ExecutionFinished, ExecutionStarted, RoundFinished, TokenDelta,
                       TurnFinished, UserMessageAdded)
-from .db import Store
+from .store.db import Store
 
 _FLUSH_S = 0.5
 
