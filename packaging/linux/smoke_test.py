@@ -139,7 +139,8 @@ import -window root {shlex.quote(str(shot))}
 kill $app; wait $app 2>/dev/null
 exit 0
 """
-    done = person.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", "sh", "-c", script], timeout=180)
+    # -noreset: Xvfb would otherwise reset when a polling xdotool is its only client, and refuse the app.
+    done = person.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24 -noreset", "sh", "-c", script], timeout=180)
     check(done.returncode == 0 and shot.is_file(), f"{label}: window opened from the menu entry", done.stderr[-2000:])
     check("runs model_process" in done.stdout and "runs ipykernel_launcher" in done.stdout,
           f"{label}: the model process and the kernel run from {executable}")
