@@ -12,14 +12,15 @@ import os
 import runpy
 import sys
 
-# Interpreter options callers pass that change nothing in a frozen app.
-_IGNORED_OPTIONS = {"-I", "-u", "-B", "-E", "-s", "-S", "-O", "-q"}
+# Interpreter options callers pass that change nothing in a frozen app; -X and -W take a value.
+_IGNORED_OPTIONS = {"-I", "-u", "-B", "-E", "-s", "-S", "-O", "-OO", "-q", "-P"}
+_IGNORED_WITH_VALUE = {"-X", "-W"}
 
 
 def run_as_python(args: list[str]) -> bool:
     """Run `-m MODULE`, `-c CODE` or `SCRIPT.py` as Python would; False when args are the app's own."""
-    while args and args[0] in _IGNORED_OPTIONS:
-        args = args[1:]
+    while args and (args[0] in _IGNORED_OPTIONS or args[0] in _IGNORED_WITH_VALUE):
+        args = args[2:] if args[0] in _IGNORED_WITH_VALUE else args[1:]
     if len(args) >= 2 and args[0] == "-m":
         sys.argv = [args[1], *args[2:]]
         runpy.run_module(args[1], run_name="__main__", alter_sys=True)
@@ -36,14 +37,12 @@ def run_as_python(args: list[str]) -> bool:
 
 
 def prepare_qt() -> None:
-    """Point Qt at the bundle's plugins, as PyInstaller's PySide6 runtime hook would; done only in
-    the process that opens windows, because it loads Qt (the spec leaves that hook out)."""
+    """Point Qt at the bundle's own plugins through an embedded qt.conf, as PyInstaller's PySide6
+    runtime hook does; only in the process that opens windows, because it loads Qt (the spec leaves
+    that hook out). Unlike the hook, no QT_PLUGIN_PATH: programs the app opens would inherit it."""
     from _pyi_rth_utils import qt as qt_rth_utils  # PyInstaller's helper, shipped in every bundle
 
-    qt_dir = os.path.join(sys._MEIPASS, "PySide6", "Qt")
-    os.environ["QT_PLUGIN_PATH"] = os.path.join(qt_dir, "plugins")
-    os.environ["QML2_IMPORT_PATH"] = os.path.join(qt_dir, "qml")
-    qt_rth_utils.create_embedded_qt_conf("PySide6", qt_dir)
+    qt_rth_utils.create_embedded_qt_conf("PySide6", os.path.join(sys._MEIPASS, "PySide6", "Qt"))
 
 
 def main() -> int:

@@ -38,7 +38,12 @@ OCI_LLAMA_LIBS=$llama_libs OCI_CPU_PROBE=$build/libocicpulevel.so \
   "$python" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$build/dist" --workpath "$build/work" "$here/oci-desktop.spec"
 bundle=$build/dist/oci-desktop
+# Code in the sandbox that starts `python` or `python3` (the bundle's folder is on its PATH) gets
+# the bundle's interpreter: frozen_main.py runs scripts, -c and -m as Python does.
+ln -sfn oci-desktop "$bundle/python3"
+ln -sfn oci-desktop "$bundle/python"
 "$bundle/oci-desktop" --version | grep -qx "oci-desktop $version"
+[[ $("$bundle/python3" -c "print(6 * 7)") == 42 ]]
 "$python" "$here/check_bundle.py" "$bundle"
 
 # -- per-user installer ----------------------------------------------------------------------

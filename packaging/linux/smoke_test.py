@@ -66,6 +66,13 @@ class Person:
         if subprocess.run(["id", USER], capture_output=True).returncode != 0:
             subprocess.run(["useradd", "--no-create-home", "--shell", "/bin/sh", USER], check=True)
         self.uid, self.gid = pwd.getpwnam(USER).pw_uid, pwd.getpwnam(USER).pw_gid
+        # usermod refuses a user with processes, and a model process may outlive its window briefly.
+        subprocess.run(["pkill", "-KILL", "-u", USER], capture_output=True)
+        deadline = time.monotonic() + 30
+        while subprocess.run(["pgrep", "-u", USER], capture_output=True).returncode == 0:
+            if time.monotonic() > deadline:
+                raise SmokeFailure(f"processes of {USER} did not end")
+            time.sleep(0.1)
         subprocess.run(["usermod", "--home", str(home), USER], check=True)
         home.mkdir(parents=True)
         os.chown(home, self.uid, self.gid)
@@ -205,11 +212,17 @@ def smoke_user_installer(run_file: Path, work: Path, shots: Path) -> None:
         return person.run(argv, path_extra=bin_dir, **kw)
 
     check_exec(run, "user install")
+    child_env = "import subprocess; print(subprocess.run(['env'], capture_output=True, text=True).stdout)"
+    done = run(["oci-desktop", "-c", child_env])
+    library_path = [line for line in done.stdout.splitlines() if line.startswith("LD_LIBRARY_PATH=")]
+    check(done.returncode == 0 and not any("oci-desktop" in line for line in library_path),
+          "programs the app starts do not inherit the bundle's library path", done.stdout + done.stderr)
     check_ask(run, "user install")
     check_window(person, desktop_exec(menu), shots / "user-install-window.png", "user install")
     done = person.run([str(prefix / "uninstall")])
     check(done.returncode == 0, "uninstaller runs", done.stderr)
-    kept = ("Xauthority", ".local/share/oci-desktop/", ".cache/", ".config/")
+    # The user's data, caches, and the menu's MIME cache that update-desktop-database keeps.
+    kept = ("Xauthority", ".local/share/oci-desktop/", ".cache/", ".config/", "applications/mimeinfo.cache")
     left = [f for f in person.files() if f not in before and not any(k in f for k in kept)]
     check(not left, f"nothing left outside the user's data after uninstalling {left[:10]}")
     check((person.home / ".local/share/oci-desktop").is_dir(), "the user's data is kept")
@@ -246,8 +259,11 @@ def smoke_deb(deb_file: Path, work: Path, shots: Path) -> None:
         check(not left and not Path("/opt/oci-desktop").exists() and not Path("/etc/apparmor.d/oci-desktop").exists(),
               f"nothing of the package is left {left[:10]}")
     finally:
-        for path in faked:  # the file, then the folders the test made for it
-            path.unlink() if path.is_file() else path.rmdir()
+        for path in faked:  # the file, then the folders the test made for it (left if not empty)
+            try:
+                path.unlink() if path.is_file() else path.rmdir()
+            except OSError:
+                pass
 
 
 def main() -> int:

@@ -26,6 +26,14 @@ if [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n 
     exit 1
 fi
 
+# A running copy would load the new version's files halfway through.
+for exe in /proc/[0-9]*/exe; do
+    if [ "$(readlink "$exe" 2>/dev/null)" = "$prefix/oci-desktop" ]; then
+        echo "OCI Desktop is running. Close it, then run this installer again." >&2
+        exit 1
+    fi
+done
+
 echo "Installing OCI Desktop into $prefix"
 mkdir -p "$HOME/.local/opt" "$bin_dir" "$(dirname "$menu_file")" "$(dirname "$icon_file")"
 # Copy next to the old version, then swap: an interrupted install leaves the old one working.
@@ -34,16 +42,35 @@ cp -R "$here/oci-desktop" "$prefix.new"
 cp "$here/uninstall.sh" "$prefix.new/uninstall"
 chmod 755 "$prefix.new/uninstall"
 rm -rf "$prefix.old"
-[ -e "$prefix" ] && mv "$prefix" "$prefix.old"
+if [ -e "$prefix" ]; then mv "$prefix" "$prefix.old"; fi
 mv "$prefix.new" "$prefix"
 rm -rf "$prefix.old"
 
-ln -sfn "$prefix/oci-desktop" "$bin_dir/oci-desktop"
+# The command, unless another oci-desktop (a pip install, say) already has that name.
+link=$bin_dir/oci-desktop
+if [ ! -e "$link" ] && [ ! -L "$link" ] || [ "$(readlink "$link")" = "$prefix/oci-desktop" ]; then
+    ln -sfn "$prefix/oci-desktop" "$link"
+else
+    echo "Note: $link is another program; left as it is. This one is $prefix/oci-desktop."
+fi
+
+# The menu entry, with the path quoted as the desktop entry format asks: \ " ` $ escaped, % doubled.
+quoted=$(printf '%s' "$prefix/oci-desktop" | sed -e 's/[\\"`$]/\\\\&/g' -e 's/%/%%/g')
 cp "$here/oci-desktop.svg" "$icon_file"
-sed -e "s|^Exec=.*|Exec=\"$prefix/oci-desktop\"|" -e "s|^TryExec=.*|TryExec=$prefix/oci-desktop|" \
-    -e "s|^Icon=.*|Icon=$icon_file|" "$here/oci-desktop.desktop" > "$menu_file"
-command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$(dirname "$menu_file")" || true
+while IFS= read -r line; do
+    case $line in
+        Exec=*) printf 'Exec="%s"\n' "$quoted" ;;
+        TryExec=*) printf 'TryExec=%s\n' "$prefix/oci-desktop" ;;
+        Icon=*) printf 'Icon=%s\n' "$icon_file" ;;
+        *) printf '%s\n' "$line" ;;
+    esac
+done < "$here/oci-desktop.desktop" > "$menu_file"
+if command -v update-desktop-database >/dev/null 2>&1; then update-desktop-database -q "$(dirname "$menu_file")" || true; fi
 
 echo "Done. Open OCI Desktop from your applications menu (Development or Education),"
 echo "or type oci-desktop in a terminal. To remove it: $prefix/uninstall"
 case ":$PATH:" in *":$bin_dir:"*) ;; *) echo "($bin_dir is not on your PATH yet; it will be after you log in again.)";; esac
+if [ "$(cat /proc/sys/kernel/apparmor_restrict_unprivileged_userns 2>/dev/null)" = 1 ]; then
+    echo "Note: AppArmor on this system blocks the user namespaces the app's sandbox needs. The app"
+    echo "will say how to allow them; or install the .deb package, which brings an AppArmor profile."
+fi
