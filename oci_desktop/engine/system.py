@@ -1,10 +1,12 @@
-"""Facts about this computer and its processes that the model side and the sandbox both need,
-kept here so that neither has to import the other."""
+"""Facts about this computer, its installed packages and its processes that the model side and
+the sandbox both need, kept here so that neither has to import the other."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
+from pathlib import Path
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -16,6 +18,14 @@ def total_ram_bytes() -> int:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
         return 8 * GIB
+
+
+def package_folder(name: str) -> Path | None:
+    """Where an installed package lives, found without importing it (None when it is not installed)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
 
 
 def describe_exit(returncode: int | None) -> str:

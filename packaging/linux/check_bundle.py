@@ -2,8 +2,7 @@
 which libraries it still takes from the computer it runs on (each must be a dependency of the
 .deb, from packaging/linux/deb/control).
 
-usage: check_bundle.py BUNDLE          check, and print the findings
-       check_bundle.py --glibc BUNDLE  print the oldest glibc the bundle runs on
+usage: check_bundle.py BUNDLE   findings on stderr; on stdout only the oldest glibc the bundle runs on
 """
 
 from __future__ import annotations
@@ -86,9 +85,6 @@ def import_check(bundle: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--glibc"]:
-        print(oldest_glibc(elf_files(Path(argv[1]))))
-        return 0
     bundle = Path(argv[0])
     elves = elf_files(bundle)
     problems = [f"missing {p}" for p in MUST_CARRY if not (bundle / p).is_file()]
@@ -97,12 +93,14 @@ def main(argv: list[str]) -> int:
     for soname in sorted(needed_from_system(bundle, elves)):
         package = debian_package(soname)
         status = "declared" if package in declared or package.startswith("libc6") else "NOT DECLARED"
-        print(f"  from the system: {soname:28} {package:24} {status}")
+        print(f"  from the system: {soname:28} {package:24} {status}", file=sys.stderr)
         if status != "declared":
             problems.append(f"{soname} (package {package}) is needed but not a dependency in deb/control")
-    print(f"  runs on glibc {oldest_glibc(elves)} or newer; {len(elves)} binaries")
+    glibc = oldest_glibc(elves)
+    print(f"  runs on glibc {glibc} or newer; {len(elves)} binaries", file=sys.stderr)
     for problem in problems:
         print(f"check_bundle: {problem}", file=sys.stderr)
+    print(glibc)
     return 1 if problems else 0
 
 

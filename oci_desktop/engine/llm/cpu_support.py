@@ -12,9 +12,10 @@ OCI_DESKTOP_LLAMA_CPU for the processes it starts; a processor older than x86-64
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 import os
 from pathlib import Path
+
+from ..system import package_folder
 
 CPU_ENV = "OCI_DESKTOP_LLAMA_CPU"
 V3, V2 = "x86-64-v3", "x86-64-v2"
@@ -45,14 +46,6 @@ def choose_backend(probe_library: Path) -> str:
     return chosen
 
 
-def llama_library_dir() -> Path | None:
-    """The folder of llama-cpp-python's shared libraries, found without importing it."""
-    spec = importlib.util.find_spec("llama_cpp")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0]) / "lib"
-
-
 def describe_backend() -> str:
     """What the model process's llama.cpp is built for, in words."""
     chosen = os.environ.get(CPU_ENV)
@@ -66,7 +59,8 @@ def import_llama_cpp():
 
     libggml finds its CPU backend by soname; one already loaded under that name is used as is.
     """
-    lib_dir = llama_library_dir()
+    package = package_folder("llama_cpp")  # not imported yet: that would load the default backend
+    lib_dir = package / "lib" if package else None
     if os.environ.get(CPU_ENV) == V2 and lib_dir is not None and (lib_dir / FALLBACK_BACKEND).is_file():
         # The fallback's own dependency first: it lives one folder up, outside its $ORIGIN.
         ctypes.CDLL(str(lib_dir / "libggml-base.so.0"), mode=ctypes.RTLD_GLOBAL)
