@@ -113,24 +113,36 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def model_source(args: argparse.Namespace):
+    """The ModelSource the options name: --endpoint, else --model (a path or an installed name),
+    else the default model. Raises ModelNotFound."""
+    from oci_desktop.engine.llm.library import resolve_model
+    from oci_desktop.engine.llm.sources import ModelSource
+
+    if args.endpoint:
+        return ModelSource.remote(args.endpoint, args.api_key, args.model_name, n_ctx=args.n_ctx)
+    return ModelSource.local(resolve_model(args.model), n_ctx=args.n_ctx, gpu_layers=args.gpu_layers)
+
+
+def show_loading(text: str, fraction: float | None) -> None:
+    """Model loading progress on one line of stderr."""
+    print(f"\r{text}...", end="", file=sys.stderr, flush=True)
+
+
 def open_backend(args: argparse.Namespace):
     """The backend the options name (an endpoint, or a local model, loaded with progress on
     stderr). Returns None after printing why it could not be opened."""
-    from oci_desktop.engine.llm.backend import LocalBackend, RemoteBackend
+    from oci_desktop.engine.llm.errors import BackendError
     from oci_desktop.engine.llm.gguf_info import GGUFError
-    from oci_desktop.engine.llm.library import ModelNotFound, resolve_model
+    from oci_desktop.engine.llm.library import ModelNotFound
     from oci_desktop.engine.llm.memory import ModelTooLarge
-    from oci_desktop.engine.llm.server import ModelProcessError, ServerConfig
+    from oci_desktop.engine.llm.sources import open_backend as open_source
 
     try:
-        if args.endpoint:
-            return RemoteBackend(args.endpoint, args.api_key, args.model_name)
-        backend = LocalBackend(ServerConfig(resolve_model(args.model), n_ctx=args.n_ctx,
-                                            n_gpu_layers=args.gpu_layers))
-        backend.start(lambda text, fraction: print(f"\r{text}...", end="", file=sys.stderr, flush=True))
+        backend = open_source(model_source(args), show_loading)
         print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
         return backend
-    except (ModelNotFound, GGUFError, ModelTooLarge, ModelProcessError, ValueError) as exc:
+    except (ModelNotFound, GGUFError, ModelTooLarge, BackendError, ValueError) as exc:
         _err(str(exc))
         return None
 

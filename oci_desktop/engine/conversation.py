@@ -1,43 +1,55 @@
-"""One conversation at work: its stored history, its sandboxed kernel, and turns of the loop.
-
-Qt-free: the desktop app drives it from a worker thread, the CLI could drive it directly.
-"""
+"""One conversation at work: its stored history, its sandboxed kernel, and turns of the loop."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .agent.loop import Approver, LoopSettings, RefineLoop
 from .agent.prompts import announce_files
-from .events import Event
+from .events import EngineError, Event, TurnFinished
 from .llm.backend import ChatBackend
-from .llm.library import data_dir
+from .recorder import TurnRecorder
 from .sandbox import Executor, KernelSession, SandboxLimits
 from .sandbox.result import ExecutionResult
 from .sandbox.workspace import upload_files
 from .store.db import Store
-from .recorder import TurnRecorder
 
 
 class Conversation:
-    def __init__(self, store: Store, conversation_id: int, limits: SandboxLimits | None = None) -> None:
+    """A stored conversation, its workspace folder and (once needed) its sandboxed kernel."""
+
+    def __init__(self, store: Store, conversation_id: int, workspaces: Path,
+                 limits: SandboxLimits | None = None) -> None:
         self.store, self.id = store, conversation_id
         self.limits = limits or SandboxLimits()
         row = store.conversation(conversation_id)
-        self.workspace = Path(row["workspace"] or data_dir() / "workspaces" / str(conversation_id)).resolve()
-        if not row["workspace"]:
-            store.set_workspace(conversation_id, str(self.workspace))
+        if row is None:
+            raise LookupError(f"There is no conversation {conversation_id}.")
+        if row["workspace"]:
+            self.workspace = Path(row["workspace"]).resolve()
+        else:
+            self.use_workspace(_unused_folder(workspaces, str(conversation_id)))
         self.session: KernelSession | None = None
         self.executor: Executor | None = None
         self.loop: RefineLoop | None = None
+        self.context_messages: list[dict] = []
+        """What the model saw in the last round of the last turn (for the context gauge)."""
         self._pending_files: list[str] = []
 
     @classmethod
-    def new(cls, store: Store, title: str = "New chat", limits: SandboxLimits | None = None) -> "Conversation":
-        return cls(store, store.create_conversation(title), limits)
+    def new(cls, store: Store, workspaces: Path, title: str = "New chat",
+            limits: SandboxLimits | None = None) -> "Conversation":
+        """A fresh conversation row and its (not yet created) workspace."""
+        return cls(store, store.create_conversation(title), workspaces, limits)
+
+    def use_workspace(self, folder: Path) -> None:
+        """Work in this folder from now on (before the kernel starts: it is bound at start)."""
+        self.workspace = Path(folder).resolve()
+        self.store.set_workspace(self.id, str(self.workspace))
 
     def ensure_kernel(self) -> KernelSession:
+        """The conversation's kernel, started (again) if it is not running."""
         if self.session is None or not self.session.is_alive():
             if self.session is not None:
                 self.session.shutdown()
@@ -46,16 +58,34 @@ class Conversation:
             self.executor = Executor(self.session)
         return self.session
 
+    def restart_kernel(self) -> KernelSession:
+        """A fresh kernel: the namespace is lost, the workspace files stay."""
+        if self.session is not None:
+            self.session.shutdown()
+            self.session = None
+        return self.ensure_kernel()
+
+    def interrupt_kernel(self) -> None:
+        """Thread-safe: KeyboardInterrupt in whatever the kernel runs."""
+        if self.session is not None:
+            self.session.interrupt()
+
     def upload(self, files: list[Path]) -> list[str]:
+        """Copy files into the workspace; the model hears of them with the next message."""
         names = upload_files(self.workspace, files)
         if self.session is not None:
-            self.session.launcher.hand_over(self.workspace)  # the sandbox's uid may change them too
+            self.session.hand_over(self.workspace)  # the sandbox's uid may change them too
         self._pending_files += names
         return names
 
-    def turn(self, text: str, backend: ChatBackend, settings: LoopSettings,
+    def turn(self, text: str, backend: Callable[[], ChatBackend], settings: LoopSettings,
              approver: Approver | None = None) -> Iterator[Event]:
-        """Store the message, then run the loop, recording every event as it passes."""
+        """Store the message, then run the loop, recording every event as it passes.
+
+        backend() is called only once the message is on disk: loading a model can fail, and
+        the request must not be lost when it does. A model that cannot be had ends the turn
+        with an error event; a sandbox that cannot start raises (SandboxUnavailable, KernelDied).
+        """
         recorder = TurnRecorder(self.store, self.id)
         history = self.store.model_history(self.id)
         if not history and self.store.conversation(self.id)["title"] == "New chat":
@@ -63,14 +93,30 @@ class Conversation:
         prompt = announce_files(text, self._pending_files)
         self._pending_files = []
         recorder.user_message(prompt)
+        try:
+            model = backend()
+        except Exception as exc:  # BackendError, GGUFError, ModelTooLarge, LookupError...: all said in words
+            for event in (EngineError(str(exc)), TurnFinished("error", 0, "The model could not be used.")):
+                recorder.record(event)
+                yield event
+            return
         self.ensure_kernel()
-        self.loop = RefineLoop(backend, self.executor, settings, approver, self.workspace)
+        self.loop = RefineLoop(model, self.executor, settings, approver, self.workspace)
         try:
             for event in self.loop.run(prompt, history):
                 recorder.record(event)
+                self.context_messages = self.loop.messages
                 yield event
         finally:
             self.loop = None
+
+    def set_aside_last_request(self) -> str:
+        """Mark the last request and all that followed as superseded; returns its text."""
+        last = self.store.last_user_message(self.id)
+        if last is None:
+            raise LookupError("There is no request to ask again.")
+        self.store.supersede_from(self.id, last["id"])
+        return last["content"]
 
     def run_cell(self, code: str) -> ExecutionResult:
         """The user's own code (the editor's Run), in the same kernel as the agent's."""
@@ -78,11 +124,24 @@ class Conversation:
         return self.executor.run(code)
 
     def stop(self) -> None:
-        if self.loop is not None:
-            self.loop.stop()
+        """Thread-safe: stop the running turn, if any."""
+        loop = self.loop
+        if loop is not None:
+            loop.stop()
 
     def close(self) -> None:
+        """Stop the turn and shut the kernel down; the history stays in the store."""
         self.stop()
         if self.session is not None:
             self.session.shutdown()
             self.session = None
+
+
+def _unused_folder(parent: Path, name: str) -> Path:
+    """parent/name, or parent/name-2... when a deleted conversation with the same id left its
+    files there: a new chat must not start with someone else's files."""
+    folder, n = parent / name, 1
+    while folder.exists():
+        n += 1
+        folder = parent / f"{name}-{n}"
+    return folder

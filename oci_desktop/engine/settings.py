@@ -18,6 +18,8 @@ class SettingsError(ValueError):
 
 @dataclass
 class Settings:
+    """Everything the user can set in the Settings dialog; check() names what is out of range."""
+
     # the loop
     max_rounds: int = 3
     auto_run: bool = True
@@ -28,9 +30,6 @@ class Settings:
     model_path: str = ""
     n_ctx: int = 4096
     gpu_layers: int = 0
-    endpoint: str = ""
-    endpoint_model: str = ""
-    endpoint_api_key: str = ""
     # the sandbox
     cell_timeout_s: float = 60.0
     memory_mib: int = field(default_factory=lambda: default_memory_bytes() // 2**20)
@@ -52,8 +51,6 @@ class Settings:
             ("workspace_mib", 16 <= self.workspace_mib, "at least 16 MiB"),
             ("theme", self.theme in ("system", "light", "dark"), "system, light or dark"),
             ("font_size", 6 <= self.font_size <= 40, "from 6 to 40 points"),
-            ("endpoint", not self.endpoint or self.endpoint.startswith(("http://", "https://")),
-             "empty, or a URL starting with http:// or https://"),
         ]
         wrong = [f"{name} must be {rule}" for name, ok, rule in rules if not ok]
         if wrong:
@@ -83,13 +80,23 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Check, then write to a temporary file and rename it over the old one: never half a file."""
+    """Check, then write to a temporary file and rename it over the old one: never half a file.
+
+    Raises SettingsError for a wrong value, OSError (with the folder named) when it cannot write.
+    """
     settings.check()
+    try:
+        _write_atomically(json.dumps(asdict(settings), indent=2), path)
+    except OSError as exc:
+        raise OSError(f"The settings could not be saved in {path.parent}: {exc.strerror or exc}.") from exc
+
+
+def _write_atomically(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
     try:
         with os.fdopen(fd, "w") as handle:
-            json.dump(asdict(settings), handle, indent=2)
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

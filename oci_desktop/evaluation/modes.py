@@ -99,8 +99,7 @@ class Solver:
                 # The given code is the user's own starting point, in the kernel as if they had run
                 # it: its imports and helpers exist, as they do when the program is scored.
                 executor.run(task.prompt)
-            loop = RefineLoop(self.backend, executor, settings, workspace=workspace)
-            loop.cancel = self.cancel
+            loop = RefineLoop(self.backend, executor, settings, workspace=workspace, cancel=self.cancel)
             for event in loop.run(protocol.instruction(task)):
                 if isinstance(event, RoundFinished):
                     rounds.append({"reply": event.reply, "feedback": ""})

@@ -80,7 +80,7 @@ class Scorer:
         folder = self.workspace / "eval-inputs"
         folder.mkdir(exist_ok=True)
         (folder / self._inputs_name(task)).write_text(json.dumps(task.base_input + task.plus_input))
-        self.executor.session.launcher.hand_over(folder)
+        self.executor.session.hand_over(folder)
         return self._inputs_inside(task)
 
     def prepare(self, task: Task) -> dict:

@@ -1,30 +1,27 @@
-"""The engine on a worker thread: commands come in as queued slots, events go out as signals.
+"""The engine's Session on a worker thread: commands come in as queued slots, events go out as signals.
 
-stop() and answer() are called directly from the GUI thread: they only set thread-safe state,
-which is how a busy turn can be stopped at all.
+stop(), answer() and interrupt_kernel() are the exceptions: the window connects them directly
+(Qt.DirectConnection), because during a turn the worker thread is busy and would only see a
+queued stop after the turn ended. They touch only the session's thread-safe state.
 """
 
 from __future__ import annotations
 
-import queue
 import traceback
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from oci_desktop.engine.agent import feedback
-from oci_desktop.engine.agent.loop import LoopSettings
-from oci_desktop.engine.conversation import Conversation
-from oci_desktop.engine.events import ExecutionFinished, ExecutionStarted, RoundFinished, TurnFinished
-from oci_desktop.engine.llm.backend import LocalBackend, Sampling
-from oci_desktop.engine.llm.server import ServerConfig
-from oci_desktop.engine.sandbox import Executor, ExecutionResult, SandboxUnavailable, check_sandbox
-from oci_desktop.engine.store.db import Store
+from oci_desktop.engine.events import EngineError, ExecutionFinished, ExecutionStarted, RoundFinished, TurnFinished
+from oci_desktop.engine.llm.sources import ModelSource
+from oci_desktop.engine.session import KernelStatus, Session
+from oci_desktop.engine.settings import Settings
 
 
 class EngineWorker(QObject):
     sig_model_state = Signal(str, str, float)
-    """(state: loading | ready | error, text, fraction done)."""
+    """(state: loading | ready | error | stopped, text, fraction done or -1)."""
+    sig_model_path = Signal(str)
+    """The local model file being loaded (for the model picker)."""
     sig_event = Signal(object)
     """An engine event of the running turn (events.py)."""
     sig_turn_done = Signal()
@@ -35,198 +32,200 @@ class EngineWorker(QObject):
     sig_sandbox_state = Signal(str, str)
     """(isolated | none, detail or the reason it is unavailable)."""
     sig_cell_result = Signal(dict)
-    """A run from the editor finished: ExecutionResult.to_json()."""
+    """A run from the editor finished: Session.run_cell's dict."""
     sig_context = Signal(int, int)
     """(tokens used, context size)."""
     sig_approval_needed = Signal(str)
     """Auto-run is off: the code waits for the user's answer()."""
-    sig_conversation = Signal(int)
+    sig_conversation = Signal(int, str)
+    """This conversation is open now: (id, its workspace folder)."""
+    sig_conversations_changed = Signal()
+    """A conversation was renamed or deleted: the list needs refreshing."""
     sig_error = Signal(str)
     sig_uploaded = Signal(list)
     """These files are now in the workspace; the model hears of them with the next message."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.store = store
-        self.backend = None  # LocalBackend or RemoteBackend
-        self.conversation: Conversation | None = None
-        self.auto_run = True
-        self.settings = LoopSettings(sampling=Sampling(max_tokens=1024))
-        self.n_ctx, self.gpu_layers = 4096, 0
-        self.limits = None
-        self._answers: queue.Queue = queue.Queue()
+        self.session = session
+        session.on_approval = self.sig_approval_needed.emit
         self._kernel_file: str | None = None
 
-    # -- called from the GUI thread ----------------------------------------------------------
+    # -- thread-safe, connected directly ------------------------------------------------------
 
+    @Slot()
     def stop(self) -> None:
-        if self.conversation is not None:
-            self.conversation.stop()
-            self._answers.put(None)
+        self.session.stop()
+        self.session.interrupt_kernel()
 
+    @Slot(object)
     def answer(self, code: str | None) -> None:
-        self._answers.put(code)
+        self.session.answer(code)
 
-    def apply(self, settings) -> None:
-        """New settings (engine.settings.Settings): the loop's apply from the next turn, the
-        model's from the next load, the sandbox's from the next kernel."""
-        self.auto_run = settings.auto_run
-        self.settings = LoopSettings(max_rounds=settings.max_rounds, system_prompt=settings.system_prompt or None,
-                                     sampling=Sampling(temperature=settings.temperature, max_tokens=settings.max_tokens))
-        self.n_ctx, self.gpu_layers = settings.n_ctx, settings.gpu_layers
-        self.limits = settings.sandbox_limits()
-
+    @Slot()
     def interrupt_kernel(self) -> None:
-        if self.conversation is not None and self.conversation.session is not None:
-            self.conversation.session.interrupt()
+        self.session.interrupt_kernel()
 
-    # -- slots, run on the worker thread ------------------------------------------------------
+    # -- the model ----------------------------------------------------------------------------
+
+    @Slot()
+    def load_default_model(self) -> None:
+        try:
+            source = self.session.default_source()
+        except LookupError as exc:
+            self.sig_model_state.emit("error", str(exc), 0.0)
+            return
+        self._load(source)
 
     @Slot(str)
     def load_model(self, path: str) -> None:
-        if self.backend is not None:
-            self.backend.close()
-            self.backend = None
+        s = self.session.settings
+        self._load(ModelSource.local(path, s.n_ctx, s.gpu_layers))
+
+    @Slot(str)
+    def switch_model(self, path: str) -> None:
+        """Load this file and make it the one loaded at the next start."""
         try:
-            backend = LocalBackend(ServerConfig(Path(path), n_ctx=self.n_ctx, n_gpu_layers=self.gpu_layers))
-            backend.start(lambda text, fraction: self.sig_model_state.emit("loading", text,
-                                                                          fraction if fraction is not None else -1))
-        except Exception as exc:  # every failure to load becomes a message in the toolbar
-            self.sig_model_state.emit("error", str(exc), 0.0)
-            return
-        self.backend = backend
-        self.sig_model_state.emit("ready", backend.description, 1.0)
+            self.session.remember_model(path)
+        except (OSError, ValueError) as exc:
+            self.sig_error.emit(f"The choice of model could not be saved: {exc}")
+        self.load_model(path)
 
     @Slot(str, str, str)
     def use_endpoint(self, url: str, model: str, api_key: str) -> None:
-        from oci_desktop.engine.llm.backend import RemoteBackend
-        from oci_desktop.engine.llm.client import LLMError
+        self._load(ModelSource.remote(url, api_key, model, n_ctx=self.session.settings.n_ctx))
 
+    @Slot()
+    def restart_model(self) -> None:
+        if self.session.source is not None:
+            self._load(self.session.source)
+
+    def _load(self, source: ModelSource) -> None:
+        if source.path is not None:
+            self.sig_model_path.emit(str(source.path))
+        self.sig_model_state.emit("loading", f"Loading {source.describe()}", -1)
+        progress = lambda text, fraction: self.sig_model_state.emit(  # noqa: E731
+            "loading", text, fraction if fraction is not None else -1)
         try:
-            backend = RemoteBackend(url, api_key or None, model or None, n_ctx=self.n_ctx)
-            backend.client.models()  # reachable, and the key is accepted
-        except (LLMError, ValueError) as exc:
+            description = self.session.open_model(source, progress)
+        except Exception as exc:  # every failure to load becomes a message in the toolbar
             self.sig_model_state.emit("error", str(exc), 0.0)
             return
-        if self.backend is not None:
-            self.backend.close()
-        self.backend = backend
-        self.sig_model_state.emit("ready", backend.description, 1.0)
+        self.sig_model_state.emit("ready", description, 1.0)
+
+    # -- conversations ------------------------------------------------------------------------
 
     @Slot(int)
     def open_conversation(self, conversation_id: int) -> None:
-        if self.conversation is not None and self.conversation.id == conversation_id:
-            return
-        if self.conversation is not None:
-            self.conversation.close()
-        if conversation_id <= 0:  # a new chat: reuse an untouched one rather than pile them up
-            empty = [c["id"] for c in self.store.conversations() if not self.store.messages(c["id"])]
-            conversation_id = empty[0] if empty else 0
-        self.conversation = (Conversation(self.store, conversation_id, self.limits) if conversation_id > 0
-                             else Conversation.new(self.store, limits=self.limits))
-        self.sig_conversation.emit(self.conversation.id)
-        self._ensure_kernel()
-
-    @Slot(str)
-    def send(self, text: str) -> None:
-        self._run_turn(lambda approver: self.conversation.turn(text, self.backend, self.settings, approver))
-
-    @Slot()
-    def restart_kernel(self) -> None:
-        if self.conversation is not None and self.conversation.session is not None:
-            self.sig_kernel_state.emit("restarting")
-            self.conversation.session.restart()
-            self.conversation.executor = Executor(self.conversation.session)
-        self._ensure_kernel()
-
-    def _run_turn(self, make_events) -> None:
-        if self.conversation is None:
-            self.open_conversation(0)
-        if self.backend is None:
-            self.sig_error.emit("The model is not loaded yet.")
-            self.sig_turn_done.emit()
-            return
-        approver = None if self.auto_run else self._wait_for_approval
         try:
-            for event in make_events(approver):
-                self._track(event)
-                self.sig_event.emit(event)
-        except Exception as exc:  # the sandbox or the store failed: say so, keep the app alive
-            self.sig_error.emit(f"{exc}\n{traceback.format_exc(limit=3)}")
-        self._ensure_kernel()
-        self.sig_turn_done.emit()
+            conversation = self.session.open_conversation(conversation_id)
+        except LookupError as exc:
+            self.sig_error.emit(str(exc))
+            conversation = self.session.open_conversation(0)
+        self.sig_conversation.emit(conversation.id, str(conversation.workspace))
+        self._start_kernel()
+
+    @Slot(int, str)
+    def rename(self, conversation_id: int, title: str) -> None:
+        self.session.rename(conversation_id, title)
+        self.sig_conversations_changed.emit()
+
+    @Slot(int)
+    def delete(self, conversation_id: int) -> None:
+        was_open = self.session.conversation is not None and self.session.conversation.id == conversation_id
+        self.session.delete(conversation_id)
+        self.sig_conversations_changed.emit()
+        if was_open:
+            self.open_conversation(0)
 
     @Slot(list)
     def upload(self, paths: list) -> None:
-        if self.conversation is None:
-            self.open_conversation(0)
         try:
-            names = self.conversation.upload([Path(p) for p in paths])
+            names = self.session.upload(paths)
         except OSError as exc:
             self.sig_error.emit(f"Could not add the file: {exc}")
             return
         self.sig_uploaded.emit(names)
 
+    # -- turns ------------------------------------------------------------------------------
+
+    @Slot(str)
+    def send(self, text: str) -> None:
+        self._run_turn(lambda: self.session.send(text))
+
+    @Slot()
+    def regenerate(self) -> None:
+        self._run_turn(self.session.regenerate)
+
+    @Slot(str)
+    def edit_and_resend(self, text: str) -> None:
+        self._run_turn(lambda: self.session.edit_and_resend(text))
+
+    @Slot()
+    def send_result(self) -> None:
+        self._run_turn(self.session.send_result)
+
     @Slot(str)
     def run_code(self, code: str) -> None:
-        if self.conversation is None:
-            self.open_conversation(0)
         self.sig_kernel_state.emit("busy")
-        try:
-            result = self.conversation.run_cell(code)
-        except Exception as exc:  # the sandbox could not run it: a refused run, shown as a card
-            result = ExecutionResult(status="refused", notes=[f"The code could not be run: {exc}"])
-        data = result.to_json()
-        data["code"] = code
-        data["feedback"] = feedback.describe(result, self.conversation.workspace)
-        self._ensure_kernel()  # the kernel's state first, so the window never shows a stale one
+        data = self.session.run_cell(code)
+        self._start_kernel()  # the kernel's state first, so the window never shows a stale one
         self.sig_cell_result.emit(data)
 
     @Slot()
+    def restart_kernel(self) -> None:
+        self.sig_kernel_state.emit("restarting")
+        self._report_kernel(self.session.restart_kernel())
+
+    @Slot(object)
+    def apply_settings(self, settings: Settings) -> None:
+        self.session.apply(settings)
+
+    @Slot(bool)
+    def set_auto_run(self, on: bool) -> None:
+        self.session.auto_run = on
+
+    @Slot()
     def shutdown(self) -> None:
-        if self.conversation is not None:
-            self.conversation.close()
-            self.conversation = None
-        if self.backend is not None:
-            self.backend.close()
-            self.backend = None
+        self.session.close()
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _ensure_kernel(self) -> None:
+    def _run_turn(self, start) -> None:
         try:
-            support = check_sandbox(self.conversation.limits)
-            session = self.conversation.ensure_kernel()
-        except SandboxUnavailable as exc:
-            self.sig_sandbox_state.emit("none", f"{exc.reason} How to fix it: {exc.fix}")
-            self.sig_kernel_state.emit("dead")
-            return
-        except Exception as exc:
-            self.sig_kernel_state.emit("dead")
-            self.sig_error.emit(f"The sandboxed kernel could not start: {exc}")
-            return
-        self.sig_sandbox_state.emit("isolated", support.detail)
-        self.sig_kernel_state.emit("idle")
-        if str(session.connection_file) != self._kernel_file:
-            self._kernel_file = str(session.connection_file)
-            self.sig_kernel_ready.emit(self._kernel_file)
+            for event in start():
+                self._forward(event)
+        except LookupError as exc:  # no model yet, nothing to regenerate...
+            self.sig_error.emit(str(exc))
+        except Exception as exc:  # the sandbox or the store failed: say so, keep the app alive
+            self.sig_error.emit(f"{exc}\n{traceback.format_exc(limit=3)}")
+        self._start_kernel()
+        self.sig_turn_done.emit()
 
-    def _track(self, event) -> None:
+    def _forward(self, event) -> None:
+        if isinstance(event, EngineError) and self.session.backend is not None and not self.session.model_alive():
+            self.sig_model_state.emit("stopped", event.message, 0.0)  # the window offers a restart
+            return
+        self.sig_event.emit(event)
         if isinstance(event, ExecutionStarted):
             self.sig_kernel_state.emit("busy")
         elif isinstance(event, ExecutionFinished):
             self.sig_kernel_state.emit("restarting" if event.result.kernel_restarted else "idle")
             if event.result.kernel_restarted:
-                self._ensure_kernel()
-        elif isinstance(event, (RoundFinished, TurnFinished)) and self.conversation.loop is not None:
-            try:
-                used = self.backend.count_tokens(self.conversation.loop.messages)
-                self.sig_context.emit(used, self.backend.n_ctx)
-            except Exception:  # a figure for the status bar is not worth failing a turn
-                pass
+                self._start_kernel()
+        elif isinstance(event, (RoundFinished, TurnFinished)):
+            usage = self.session.context_usage()
+            if usage is not None:
+                self.sig_context.emit(*usage)
 
-    def _wait_for_approval(self, code: str) -> str | None:
-        while not self._answers.empty():
-            self._answers.get_nowait()
-        self.sig_approval_needed.emit(code)
-        return self._answers.get()
+    def _start_kernel(self) -> None:
+        self._report_kernel(self.session.start_kernel())
+
+    def _report_kernel(self, status: KernelStatus) -> None:
+        self.sig_sandbox_state.emit(status.sandbox, status.detail)
+        if status.state == "dead" and status.sandbox == "isolated":
+            self.sig_error.emit(status.detail)
+        self.sig_kernel_state.emit(status.state)
+        if status.connection_file and status.connection_file != self._kernel_file:
+            self._kernel_file = status.connection_file
+            self.sig_kernel_ready.emit(self._kernel_file)

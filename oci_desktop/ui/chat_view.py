@@ -9,6 +9,8 @@ from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QToolButton, QVBoxLayout, QWidget)
 
+from oci_desktop.engine.session import code_blocks
+
 from .markdown_render import pre_html, render_markdown
 
 EXAMPLES = [
@@ -39,6 +41,12 @@ def _label(html: str, selectable: bool = True) -> QLabel:
     return label
 
 
+def _discard(widget: QWidget) -> None:
+    """Off the view at once (deleteLater alone leaves it a child until the event loop runs)."""
+    widget.setParent(None)
+    widget.deleteLater()
+
+
 class MessageBubble(QFrame):
     def __init__(self, who: str, text: str = "", user: bool = False) -> None:
         super().__init__()
@@ -65,12 +73,7 @@ class MessageBubble(QFrame):
         self.copy.setVisible("```" in text)
 
     def code(self) -> str:
-        from oci_desktop.engine.agent.fences import FenceExtractor
-
-        extractor = FenceExtractor()
-        extractor.feed(self.text)
-        extractor.finish()
-        return "\n\n".join(extractor.blocks)
+        return "\n\n".join(code_blocks(self.text))
 
     def _copy_code(self) -> None:
         QGuiApplication.clipboard().setText(self.code())
@@ -150,7 +153,7 @@ class ChatView(QScrollArea):
         while self._layout.count() > 1:
             item = self._layout.takeAt(0)
             if item.widget():
-                item.widget().deleteLater()
+                _discard(item.widget())
         self._streaming, self._pending = None, []
 
     def _add(self, widget: QWidget) -> QWidget:
@@ -220,12 +223,10 @@ class ChatView(QScrollArea):
         self._add(box)
         return button
 
-    def load(self, store, conversation_id: int, workspace: Path | None) -> None:
-        """Show a stored conversation: its messages and cells in the order they happened."""
-        from oci_desktop.engine.store.export import timeline
-
+    def load(self, items: list[tuple[str, dict]], workspace: Path | None) -> None:
+        """Show a stored conversation: Session.timeline's messages and cells, in order."""
         self.clear()
-        for kind, item in timeline(store, conversation_id):
+        for kind, item in items:
             if kind == "cell":
                 if item["result"]:
                     self.add_card(item["result"], workspace)
@@ -239,6 +240,19 @@ class ChatView(QScrollArea):
                     self.add_note("This reply was interrupted.")
             elif item["kind"] in ("note", "error"):
                 self.add_note(item["content"])
+
+    def drop_last_turn(self) -> str | None:
+        """Take the last request and everything after it off the view (regenerate, edit and
+        resend); returns the request's text."""
+        widgets = [self._layout.itemAt(i).widget() for i in range(self._layout.count() - 1)]
+        users = [i for i, w in enumerate(widgets) if isinstance(w, MessageBubble) and w.objectName() == "userBubble"]
+        if not users:
+            return None
+        for widget in widgets[users[-1]:]:
+            self._layout.removeWidget(widget)
+            _discard(widget)
+        self._streaming, self._pending = None, []
+        return widgets[users[-1]].text
 
     def cards(self) -> list[ExecutionCard]:
         return self._inner.findChildren(ExecutionCard)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QThread, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
                                QProgressBar, QPushButton, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, RoundFinished, TokenDelta,
                                        TurnFinished, UserMessageAdded)
-from oci_desktop.engine.llm.library import data_dir, default_model, list_models
-from oci_desktop.engine.settings import load_settings, save_settings
-from oci_desktop.engine.store.db import Store
+from oci_desktop.engine.llm.library import list_models
+from oci_desktop.engine.session import Session
 
 from .bridge import EngineWorker
 from .chat_view import ChatView
@@ -26,36 +26,52 @@ from .theme import apply_theme
 from .sidebar import Sidebar
 
 
-class MainWindow(QMainWindow):
-    sig_send = Signal(str)
-    """Queued to the worker: run a turn with this message."""
-    sig_run = Signal(str)
-    """Queued to the worker: run the editor's code."""
-    sig_open = Signal(int)
-    sig_load_model = Signal(str)
-    sig_use_endpoint = Signal(str, str, str)
-    sig_restart_kernel = Signal()
+EngineFactory = Callable[[], Session]
+"""Builds the window's engine: Session() for the app, a Session on a scripted model in tests."""
 
-    def __init__(self, store: Store | None = None) -> None:
+
+class MainWindow(QMainWindow):
+    """Renders the engine's events and sends the user's commands to it (ui/bridge.py)."""
+
+    # Queued to the worker thread, one per command a person can give.
+    sig_send = Signal(str)
+    sig_regenerate = Signal()
+    sig_edit_and_resend = Signal(str)
+    sig_send_result = Signal()
+    sig_run = Signal(str)
+    sig_open = Signal(int)
+    sig_load_default_model = Signal()
+    sig_load_model = Signal(str)
+    sig_switch_model = Signal(str)
+    sig_use_endpoint = Signal(str, str, str)
+    sig_restart_model = Signal()
+    sig_restart_kernel = Signal()
+    sig_apply_settings = Signal(object)
+    sig_auto_run = Signal(bool)
+    # Connected directly: the worker is busy during a turn, and these are thread-safe.
+    sig_stop = Signal()
+    sig_answer = Signal(object)
+    sig_interrupt = Signal()
+
+    def __init__(self, engine_factory: EngineFactory = Session) -> None:
         super().__init__()
         self.setWindowTitle("OCI Desktop")
         self.resize(1280, 800)
-        self.store = store or Store(data_dir() / "history.sqlite3")
-        self.settings_path = data_dir() / "settings.json"
-        self.settings, settings_problem = load_settings(self.settings_path)
+        self.session = engine_factory()
+        self.settings = self.session.settings
+        self.workspace: Path | None = None
+        self.conversation_id: int | None = None
         self.busy = False
         self._editing = False
         self._tokens: list[float] = []
         self._build()
         self._start_worker()
         self._apply_settings()
-        if settings_problem:
-            self.chat.add_note(settings_problem, "#cf222e")
-        if self.store.notice:
-            self.chat.add_note(self.store.notice, "#cf222e")
+        for notice in self.session.notices:
+            self.chat.add_note(notice, "#cf222e")
         self.sidebar.refresh()
         self.sig_open.emit(0)
-        self._load_default_model()
+        self.sig_load_default_model.emit()
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -85,7 +101,7 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(self.stop)
         bar.addWidget(self.stop_button)
 
-        self.sidebar = Sidebar(self.store)
+        self.sidebar = Sidebar(self.session.conversations)
         self.chat = ChatView()
         self.chat.sig_example.connect(self._use_example)
         self.input = QPlainTextEdit(placeholderText="Ask for something… (Ctrl+Enter sends)")
@@ -140,16 +156,22 @@ class MainWindow(QMainWindow):
 
     def _start_worker(self) -> None:
         self.thread_ = QThread(self)
-        self.worker = EngineWorker(self.store)
+        self.worker = EngineWorker(self.session)
         self.worker.moveToThread(self.thread_)
         w = self.worker
-        self.sig_send.connect(w.send)
-        self.sig_run.connect(w.run_code)
-        self.sig_open.connect(w.open_conversation)
-        self.sig_load_model.connect(w.load_model)
-        self.sig_use_endpoint.connect(w.use_endpoint)
-        self.sig_restart_kernel.connect(w.restart_kernel)
-        self.console.custom_interrupt_requested.connect(self._interrupt_kernel)
+        for signal, slot in ((self.sig_send, w.send), (self.sig_regenerate, w.regenerate),
+                             (self.sig_edit_and_resend, w.edit_and_resend), (self.sig_send_result, w.send_result),
+                             (self.sig_run, w.run_code), (self.sig_open, w.open_conversation),
+                             (self.sig_load_default_model, w.load_default_model), (self.sig_load_model, w.load_model),
+                             (self.sig_switch_model, w.switch_model), (self.sig_use_endpoint, w.use_endpoint),
+                             (self.sig_restart_model, w.restart_model), (self.sig_restart_kernel, w.restart_kernel),
+                             (self.sig_apply_settings, w.apply_settings), (self.sig_auto_run, w.set_auto_run),
+                             (self.sidebar.sig_upload, w.upload), (self.sidebar.sig_rename, w.rename),
+                             (self.sidebar.sig_delete, w.delete)):
+            signal.connect(slot, Qt.ConnectionType.QueuedConnection)
+        for signal, slot in ((self.sig_stop, w.stop), (self.sig_answer, w.answer), (self.sig_interrupt, w.interrupt_kernel)):
+            signal.connect(slot, Qt.ConnectionType.DirectConnection)
+        self.console.custom_interrupt_requested.connect(self.sig_interrupt)
         self.console.custom_restart_requested.connect(self.sig_restart_kernel)
         w.sig_event.connect(self._on_event)
         w.sig_turn_done.connect(self._on_turn_done)
@@ -163,64 +185,43 @@ class MainWindow(QMainWindow):
         w.sig_context.connect(self._on_context)
         w.sig_approval_needed.connect(self._on_approval)
         w.sig_conversation.connect(self._on_conversation)
+        w.sig_conversations_changed.connect(self._on_conversations_changed)
         w.sig_uploaded.connect(self._on_uploaded)
+        w.sig_model_path.connect(self._on_model_path)
         self.sidebar.sig_open.connect(self._open_conversation)
-        self.sidebar.sig_upload.connect(w.upload)
         w.sig_error.connect(self._on_error)
-        self.auto_run.toggled.connect(self._on_auto_run)
+        self.auto_run.toggled.connect(self.sig_auto_run)
         self.thread_.start()
 
     # -- commands ------------------------------------------------------------------------------
 
     def _apply_settings(self) -> None:
-        self.worker.apply(self.settings)
+        self.sig_apply_settings.emit(self.settings)
         self.auto_run.setChecked(self.settings.auto_run)
         apply_theme(QApplication.instance(), self.settings.theme, self.settings.font_size)
 
     def show_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.settings_path, self)
+        dialog = SettingsDialog(self.settings, self.session.settings_path, self)
         if dialog.exec():
             self.settings = dialog.settings
             self._apply_settings()
 
     def show_models(self) -> None:
         dialog = ModelsDialog(self)
-        dialog.sig_use_model.connect(self._use_model_from_dialog)
+        dialog.sig_use_model.connect(self.sig_switch_model)
         dialog.sig_use_endpoint.connect(self.sig_use_endpoint)
         dialog.exec()
         self.model_box.clear()
         for entry in list_models():
             self.model_box.addItem(entry.name, str(entry.path))
 
-    def _use_model_from_dialog(self, path: str) -> None:
-        # The picked model becomes the default: it is what the app loads next time.
-        self.settings.model_path = path
-        try:
-            save_settings(self.settings, self.settings_path)
-        except (OSError, ValueError) as exc:
-            self.chat.add_note(f"The choice of model could not be saved: {exc}", "#cf222e")
-        self._load_model(path)
+    def _load_model(self, path: str) -> None:
+        self.sig_load_model.emit(path)
 
-    def _load_default_model(self) -> None:
-        if self.settings.model_path and Path(self.settings.model_path).is_file():
-            self._load_model(self.settings.model_path)
-            return
-        try:
-            path = str(default_model().path)
-        except LookupError as exc:
-            self._on_model_state("error", str(exc), 0.0)
-            return
+    def _on_model_path(self, path: str) -> None:
         index = self.model_box.findData(path)
         if index >= 0:
             self.model_box.setCurrentIndex(index)
-        self._load_model(path)
-
-    def _load_model(self, path: str) -> None:
-        self._model_path = path
-        self.sig_load_model.emit(path)
-
-    def _restart_model(self) -> None:
-        self._load_model(self._model_path)
 
     def send(self) -> None:
         text = self.input.toPlainText().strip()
@@ -229,39 +230,31 @@ class MainWindow(QMainWindow):
         self.input.clear()
         if self._editing:
             self._editing = False
-            self._redo(text, edited=True)
+            self.chat.drop_last_turn()
+            self._start_turn(lambda: self.sig_edit_and_resend.emit(text), shown=text)
             return
-        self.chat.add_user(text)
-        self._set_busy(True)
-        self.sig_send.emit(text)
+        self._start_turn(lambda: self.sig_send.emit(text), shown=text)
 
     def regenerate(self) -> None:
-        last = self.store.last_user_message(self.worker.conversation.id) if self.worker.conversation else None
-        if last is not None and not self.busy:
-            self._redo(last["content"], edited=False)
+        text = None if self.busy else self.chat.drop_last_turn()
+        if text is not None:
+            self._start_turn(self.sig_regenerate.emit, shown=text)
 
     def edit_last(self) -> None:
-        last = self.store.last_user_message(self.worker.conversation.id) if self.worker.conversation else None
+        last = self.session.last_request()
         if last is not None and not self.busy:
             self._editing = True
-            self.input.setPlainText(last["content"])
+            self.input.setPlainText(last)
             self.input.setFocus()
 
-    def _redo(self, text: str, edited: bool) -> None:
-        # The old turn is set aside in the store; show the conversation without it.
-        last = self.store.last_user_message(self.worker.conversation.id)
-        self.store.supersede_from(self.worker.conversation.id, last["id"])
-        self.chat.load(self.store, self.worker.conversation.id, self.worker.conversation.workspace)
-        self.chat.add_user(text)
+    def _start_turn(self, command, shown: str | None = None) -> None:
+        if shown is not None:
+            self.chat.add_user(shown)
         self._set_busy(True)
-        self.sig_send.emit(text)
-
-    def _interrupt_kernel(self) -> None:
-        self.worker.interrupt_kernel()
+        command()
 
     def stop(self) -> None:
-        self.worker.stop()
-        self.worker.interrupt_kernel()
+        self.sig_stop.emit()
 
     def run_editor(self) -> None:
         if self.code.waiting_for_approval:
@@ -283,13 +276,12 @@ class MainWindow(QMainWindow):
 
     def _answer(self, code: str | None) -> None:
         self.code.approval_done()
-        self.worker.answer(code)
+        self.sig_answer.emit(code)
 
     def _send_last_result(self) -> None:
-        data = self._last_result
-        self.code.send_result.setEnabled(False)
-        self.input.setPlainText(f"I ran this code myself:\n```python\n{data['code']}\n```\n{data['feedback']}")
-        self.send()
+        if not self.busy:
+            self.code.send_result.setEnabled(False)
+            self._start_turn(self.sig_send_result.emit, shown=self._last_result["message"])
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -309,28 +301,16 @@ class MainWindow(QMainWindow):
             self.chat.finish_reply(event.reply)
             self._show_speed()
         elif isinstance(event, ExecutionFinished):
-            self.chat.add_card(event.result.to_json(), self.worker.conversation.workspace
-                               if self.worker.conversation else None)
+            self.chat.add_card(event.result.to_json(), self.workspace)
             self.sidebar.refresh_files()
         elif isinstance(event, UserMessageAdded):
             self.chat.add_user(event.text)
         elif isinstance(event, EngineError):
             self.chat.finish_reply()
-            backend = self.worker.backend
-            server = getattr(backend, "server", None)
-            if server is not None and not server.is_alive():
-                # The model process died: say how, and offer to start it again.
-                self.restart_model_button = self.chat.add_action(event.message, "Restart the model",
-                                                                 self._restart_model)
-                self._on_model_state("error", "the model process stopped", 0.0)
-            else:
-                self.chat.add_note(event.message, "#cf222e")
+            self.chat.add_note(event.message, "#cf222e")
         elif isinstance(event, TurnFinished):
             self.chat.finish_reply()
             self.chat.add_note(f"Stopped after {event.rounds} round(s): {event.message}")
-
-    def _on_auto_run(self, on: bool) -> None:
-        self.worker.auto_run = on
 
     def _on_kernel_state(self, state: str) -> None:
         self.status_kernel.setText(f"Kernel: {state}")
@@ -350,9 +330,13 @@ class MainWindow(QMainWindow):
 
     def _on_turn_done(self) -> None:
         self._set_busy(False)
-        self.sidebar.refresh(current=self.worker.conversation.id if self.worker.conversation else None)
+        self.sidebar.refresh(current=self.conversation_id)
 
     def _on_model_state(self, state: str, text: str, fraction: float) -> None:
+        if state == "stopped":  # the model process died mid-turn: say how, and offer a restart
+            self.chat.finish_reply()
+            self.restart_model_button = self.chat.add_action(text, "Restart the model", self.sig_restart_model.emit)
+            state, text = "error", "the model process stopped"
         self._progress_action.setVisible(state == "loading")
         self.model_progress.setValue(int(max(fraction, 0) * 100))
         self.model_state.setText({"loading": f" {text}…", "ready": " ready", "error": " error"}[state])
@@ -371,7 +355,7 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
         self._last_result = data
         self.code.send_result.setEnabled(True)
-        self.chat.add_card(data, self.worker.conversation.workspace if self.worker.conversation else None)
+        self.chat.add_card(data, self.workspace)
         self.sidebar.refresh_files()
 
     def _on_approval(self, code: str) -> None:
@@ -382,13 +366,17 @@ class MainWindow(QMainWindow):
         if not self.busy:
             self.sig_open.emit(conversation_id)
 
-    def _on_conversation(self, conversation_id: int) -> None:
-        workspace = self.worker.conversation.workspace
-        self.sidebar.workspace = workspace
+    def _on_conversation(self, conversation_id: int, workspace: str) -> None:
+        self.conversation_id, self.workspace = conversation_id, Path(workspace)
+        self.sidebar.workspace = self.workspace
         self.sidebar.refresh(current=conversation_id)
-        self.chat.load(self.store, conversation_id, workspace)
-        if not self.store.messages(conversation_id):
+        items = self.session.timeline(conversation_id)
+        self.chat.load(items, self.workspace)
+        if not items:
             self.chat.add_welcome()
+
+    def _on_conversations_changed(self) -> None:
+        self.sidebar.refresh(current=self.conversation_id)
 
     def _on_uploaded(self, names: list) -> None:
         self.chat.add_note("Added to the workspace (the model is told with your next message): " + ", ".join(names))
@@ -397,9 +385,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         # Stop the turn, then end the worker thread and shut the model and kernel down:
         # nothing outlives the window, and everything shown is already in the store.
-        self.worker.stop()
+        self.sig_stop.emit()
         self.console.detach()
         self.thread_.quit()
         self.thread_.wait(30_000)
-        self.worker.shutdown()
+        self.worker.blockSignals(True)
+        for receiver in (self, self.console):  # what the worker said last is moot: drop it unread
+            QCoreApplication.removePostedEvents(receiver)
+        self.worker.shutdown()  # the worker thread has ended: this thread may use the session now
         super().closeEvent(event)

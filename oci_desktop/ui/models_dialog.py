@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHB
 
 from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
-from oci_desktop.engine.llm.download import DownloadCancelled, DownloadError, download_model, part_path
+from oci_desktop.engine.llm.download import DownloadCancelled, DownloadError, discard_partial, download_model
 from oci_desktop.engine.llm.library import import_model, list_models, models_dir, remove_model
 
 
@@ -190,7 +190,7 @@ class ModelsDialog(QDialog):
 
     def _on_finished(self, message: str, ok: bool) -> None:
         if getattr(self, "_discard", False) and getattr(self, "_current_file", None):
-            part_path(models_dir() / Path(self._current_file).name).unlink(missing_ok=True)
+            discard_partial(models_dir(), self._current_file)
             message = "Download cancelled; what was fetched was deleted."
         self.status.setText(message)
         self.progress.setVisible(False)

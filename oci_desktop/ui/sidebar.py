@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
-
-from oci_desktop.engine.store.db import Store
 
 
 class Sidebar(QWidget):
@@ -17,10 +16,14 @@ class Sidebar(QWidget):
     """Open this conversation (0: a new one)."""
     sig_upload = Signal(list)
     """Copy these files (paths as str) into the conversation's workspace."""
+    sig_rename = Signal(int, str)
+    """Give this conversation this title."""
+    sig_delete = Signal(int)
+    """Delete this conversation."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, list_conversations: Callable[[str | None], list[dict]]) -> None:
         super().__init__()
-        self.store = store
+        self.list_conversations = list_conversations
         self.workspace: Path | None = None
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
@@ -57,7 +60,7 @@ class Sidebar(QWidget):
 
     def refresh(self, *_args, current: int | None = None) -> None:
         self.list.clear()
-        for conversation in self.store.conversations(self.search.text() or None):
+        for conversation in self.list_conversations(self.search.text() or None):
             item = QListWidgetItem(conversation["title"])
             item.setData(Qt.ItemDataRole.UserRole, conversation["id"])
             self.list.addItem(item)
@@ -83,14 +86,12 @@ class Sidebar(QWidget):
             return
         title, ok = QInputDialog.getText(self, "Rename", "Title:", text=self.list.currentItem().text())
         if ok and title.strip():
-            self.store.rename(cid, title.strip())
-            self.refresh(current=cid)
+            self.sig_rename.emit(cid, title.strip())
 
     def _delete(self) -> None:
         cid = self._selected()
         if cid is not None:
-            self.store.delete(cid)
-            self.refresh()
+            self.sig_delete.emit(cid)
 
     def _open_file(self, item: QListWidgetItem) -> None:
         if self.workspace is not None:

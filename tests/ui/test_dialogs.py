@@ -15,7 +15,7 @@ from tests.support.fake_hub import FakeHub  # noqa: E402
 from tests.support.gguf_files import write_gguf  # noqa: E402
 
 
-def test_settings_dialog_saves_and_names_a_wrong_value(qtbot, tmp_path):
+def test_settings_dialog_saves_and_says_when_it_cannot(qtbot, tmp_path):
     path = tmp_path / "settings.json"
     dialog = SettingsDialog(Settings(), path)
     qtbot.addWidget(dialog)
@@ -25,11 +25,14 @@ def test_settings_dialog_saves_and_names_a_wrong_value(qtbot, tmp_path):
     assert dialog.result() == dialog.DialogCode.Accepted
     saved, problem = load_settings(path)
     assert problem is None and saved.max_rounds == 7 and saved.theme == "dark"
-    again = SettingsDialog(saved, path)
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    again = SettingsDialog(saved, blocked / "settings.json")
     qtbot.addWidget(again)
-    again.settings.endpoint = "not a url"
+    again.max_rounds.setValue(9)
     again.save()
-    assert "endpoint" in again.error.text() and load_settings(path)[0].endpoint == ""
+    assert "could not be saved" in again.error.text() and again.result() != again.DialogCode.Accepted
+    assert load_settings(path)[0].max_rounds == 7
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The real window on the bundled model and a real sandbox, offscreen."""
+"""The window on a scripted model and a real sandbox, offscreen: every command a person can give."""
 
 import os
 
@@ -10,126 +10,146 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel  # noqa: E402
 
 from oci_desktop.engine.events import TurnFinished  # noqa: E402
-from oci_desktop.engine.store.db import Store  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
+from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
-pytestmark = pytest.mark.slow
-TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."
+pytestmark = pytest.mark.slow  # the kernel is real
+TASK = "Print the sum of the squares of 1 to 10."
+FIX = fence("print(sum(i * i for i in range(1, 11)))")
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(Store(tmp_path / "history.sqlite3"))
+def models():
+    return ScriptedModels(seconds_per_chunk=0.002)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, models):
+    win = MainWindow(lambda: scripted_session(tmp_path / "data", models))
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: win.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
-    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.status_model.text() == "Model: scripted replies", timeout=10_000)
+    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=30_000)
     yield win
     win.close()
 
 
-def test_a_turn_streams_runs_code_and_shows_the_card(window, qtbot):
+def click_and_finish(qtbot, window, button):
+    """Click, then wait until the window has taken in the whole turn (not only the worker)."""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.busy
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+
+
+def send(window, qtbot, text=TASK):
+    window.input.setPlainText(text)
+    click_and_finish(qtbot, window, window.send_button)
+
+
+def test_a_turn_streams_runs_code_fixes_it_and_shows_the_cards(window, qtbot, models):
+    models.replies += [fence("print(total)"), FIX, "The sum is 385."]
     assert window.status_sandbox.text() == "Sandbox: isolated"
-    window.input.setPlainText(TASK)
-    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
-        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    send(window, qtbot)
     bubbles = window.chat.bubbles()
-    assert bubbles[0].text == TASK and len(bubbles) >= 2 and bubbles[1].text
-    cards = window.chat.cards()
-    assert cards and cards[0].result["status"] in ("ok", "error")
-    assert window.editor.toPlainText().strip()
-    assert "tokens/s" in window.status_speed.text()
+    assert [b.text for b in bubbles][0] == TASK and bubbles[-1].text == "The sum is 385."
+    assert [c.result["status"] for c in window.chat.cards()] == ["error", "ok"]
+    assert window.editor.toPlainText().strip() == "print(sum(i * i for i in range(1, 11)))"
+    assert "+print(sum(" in window.code.diff.toPlainText()
+    assert "tokens/s" in window.status_speed.text() and window.status_ctx.text().startswith("Context: ")
     qtbot.waitUntil(lambda: "[agent]" in window.console._control.toPlainText(), timeout=10_000)
-    conversation = window.worker.conversation.id
-    stored = window.store.messages(conversation)
-    assert stored[0]["content"] == TASK and stored[-1]["kind"] == "note"
+    qtbot.waitUntil(lambda: window.sidebar.list.item(0).text() == TASK, timeout=5_000)
+    stored = window.session.timeline(window.conversation_id)
+    assert stored[0][1]["content"] == TASK and stored[-1][1]["kind"] == "note"
 
 
-def test_stop_mid_reply(window, qtbot):
-    window.input.setPlainText("Write a very long story about a dragon, with many chapters.")
+def test_stop_mid_reply(window, qtbot, models):
+    models.seconds_per_chunk = 0.02
+    models.backend.seconds_per_chunk = 0.02
+    models.replies += ["Once upon a time " * 400]
     stopped, tokens = [], []
     window.worker.sig_event.connect(lambda e: (stopped if isinstance(e, TurnFinished) else tokens).append(e))
+    window.input.setPlainText("A long story, please.")
     window.send()
-    qtbot.waitUntil(lambda: len(tokens) > 5, timeout=60_000)
-    window.stop()
-    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
-    assert stopped and stopped[0].reason == "cancelled"
+    qtbot.waitUntil(lambda: len(tokens) > 5, timeout=10_000)
+    qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    assert stopped and stopped[0].reason == "cancelled" and len(tokens) < 100
 
 
-def run_in_editor(window, qtbot, code):
-    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
-    window.editor.setPlainText(code)
-    with qtbot.waitSignal(window.worker.sig_cell_result, timeout=30_000) as got:
-        window.run_editor()
-    return got.args[0]
+def test_regenerate_and_edit_last_replace_the_old_turn(window, qtbot, models):
+    models.replies += ["First answer.", "Second answer.", "Third answer."]
+    send(window, qtbot)
+    click_and_finish(qtbot, window, window.regenerate_button)
+    assert [b.text for b in window.chat.bubbles()] == [TASK, "Second answer."]
+    qtbot.mouseClick(window.edit_button, Qt.MouseButton.LeftButton)
+    assert window.input.toPlainText() == TASK
+    send(window, qtbot, "Print 385.")
+    assert [b.text for b in window.chat.bubbles()] == ["Print 385.", "Third answer."]
+    assert [m["content"] for m in window.session.store.model_history(window.conversation_id)] == \
+        ["Print 385.", "Third answer."]
 
 
-def test_editor_run_and_a_crashed_kernel_is_restarted(window, qtbot):
-    assert run_in_editor(window, qtbot, "x = 41\nprint(x + 1)")["stdout"] == "42\n"
-    crashed = run_in_editor(window, qtbot, "import os\nos._exit(1)")
-    assert crashed["status"] == "crashed" and crashed["kernel_restarted"]
-    qtbot.waitUntil(lambda: window.chat.cards()[-1].result["status"] == "crashed", timeout=10_000)
-    assert run_in_editor(window, qtbot, "print('back')")["stdout"] == "back\n"
-    qtbot.waitUntil(lambda: window.status_kernel.text() == "Kernel: idle", timeout=10_000)
-
-
-def test_regenerate_sets_the_old_turn_aside(window, qtbot):
+def test_with_auto_run_off_the_code_waits_and_can_be_edited_or_skipped(window, qtbot, models):
+    models.replies += [fence("print('as proposed')"), "Done.", fence("print('not run')")]
+    qtbot.mouseClick(window.auto_run, Qt.MouseButton.LeftButton)
+    assert not window.auto_run.isChecked()
     window.input.setPlainText(TASK)
-    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
-        window.send()
-    conversation = window.worker.conversation.id
-    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
-        window.regenerate()
-    users = [m for m in window.store.model_history(conversation) if m["role"] == "user"
-             and not m["content"].startswith("Execution result")]
-    assert [u["content"] for u in users] == [TASK]  # one request in the history, not two
-    assert any(m["kind"].startswith("superseded-") for m in window.store.messages(conversation))
-
-
-def test_window_icon_exists():
-    from oci_desktop.app import ICON
-    assert ICON.is_file() and ICON.read_text().startswith("<svg")
-
-
-def test_attempts_show_a_diff_to_the_one_before(window):
-    window.code.add_attempt("print(x)\n", "round 1")
-    window.code.add_attempt("x = 1\nprint(x)\n", "round 2")
-    assert window.editor.toPlainText() == "x = 1\nprint(x)\n"
-    assert "+x = 1" in window.code.diff.toPlainText()
-    window.code.show_attempt(0)
-    assert window.editor.toPlainText() == "print(x)\n" and window.code.diff.toPlainText() == ""
-
-
-def test_with_auto_run_off_the_code_waits_and_can_be_skipped(window, qtbot):
-    window.auto_run.setChecked(False)
-    reasons = []
-    window.worker.sig_event.connect(lambda e: reasons.append(e.reason) if isinstance(e, TurnFinished) else None)
-    window.input.setPlainText(TASK)
-    with qtbot.waitSignal(window.worker.sig_approval_needed, timeout=120_000):
+    with qtbot.waitSignal(window.worker.sig_approval_needed, timeout=30_000):
         window.send()
     qtbot.waitUntil(lambda: window.code.waiting_for_approval, timeout=10_000)
-    assert window.editor.toPlainText().strip()
-    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=60_000):
-        qtbot.mouseClick(window.code.skip_button, Qt.MouseButton.LeftButton)
-    assert reasons == ["declined"] and window.chat.cards() == []
+    assert window.editor.toPlainText() == "print('as proposed')"
+    window.editor.setPlainText("print('edited')")
+    click_and_finish(qtbot, window, window.code.run_button)
+    assert window.chat.cards()[-1].result["stdout"] == "edited\n"
+    reasons = []
+    window.worker.sig_event.connect(lambda e: reasons.append(e.reason) if isinstance(e, TurnFinished) else None)
+    window.input.setPlainText("Again.")
+    with qtbot.waitSignal(window.worker.sig_approval_needed, timeout=30_000):
+        window.send()
+    qtbot.waitUntil(lambda: window.code.waiting_for_approval, timeout=10_000)
+    click_and_finish(qtbot, window, window.code.skip_button)
+    assert reasons == ["declined"] and len(window.chat.cards()) == 1
 
 
-def test_closing_mid_turn_stops_model_and_kernel_and_keeps_what_was_shown(qtbot, tmp_path):
-    win = MainWindow(Store(tmp_path / "history.sqlite3"))
-    qtbot.waitUntil(lambda: win.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
-    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
-    tokens = []
-    win.worker.sig_event.connect(lambda e: tokens.append(e))
-    win.input.setPlainText("Write a very long story about a dragon, with many chapters.")
-    win.send()
-    qtbot.waitUntil(lambda: len(tokens) > 10, timeout=60_000)
-    server = win.worker.backend.server._proc
-    kernel = win.worker.conversation.session._proc
-    conversation = win.worker.conversation.id
-    win.close()
-    assert server.poll() is not None and kernel.poll() is not None
-    messages = Store(tmp_path / "history.sqlite3").messages(conversation)
-    assert messages[0]["content"].startswith("Write a very long story")
-    assert messages[1]["role"] == "assistant" and messages[1]["content"]
+def test_my_own_run_and_sending_its_result(window, qtbot, models):
+    models.replies += ["You got 42."]
+    window.editor.setPlainText("print(6 * 7)")
+    with qtbot.waitSignal(window.worker.sig_cell_result, timeout=30_000) as got:
+        qtbot.mouseClick(window.code.run_button, Qt.MouseButton.LeftButton)
+    assert got.args[0]["stdout"] == "42\n"
+    qtbot.waitUntil(lambda: window.code.send_result.isEnabled(), timeout=5_000)
+    click_and_finish(qtbot, window, window.code.send_result)
+    assert window.chat.bubbles()[-2].text.startswith("I ran this code myself")
+    assert "42" in models.backend.requests[-1][-1]["content"]
+
+
+def test_a_crashed_model_is_reported_with_a_restart_button(window, qtbot, models):
+    models.replies += ["Back again."]
+    models.backend.alive = False
+    send(window, qtbot)
+    assert window.status_model.text() == "Model: error"
+    window.restart_model_button.click()
+    qtbot.waitUntil(lambda: window.status_model.text() == "Model: scripted replies", timeout=10_000)
+    assert len(models.made) == 2 and models.made[0].closed
+    send(window, qtbot, "Hello?")
+    assert window.chat.bubbles()[-1].text == "Back again."
+
+
+def test_delete_rename_and_new_conversation_from_the_sidebar(window, qtbot, models, monkeypatch):
+    models.replies += ["Hi."]
+    send(window, qtbot, "First chat")
+    kernel = window.session.conversation.session
+    window.sidebar.list.setCurrentRow(0)
+    from PySide6.QtWidgets import QInputDialog
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Renamed", True))
+    window.sidebar._rename()
+    qtbot.waitUntil(lambda: window.sidebar.list.item(0).text() == "Renamed", timeout=5_000)
+    old_workspace = window.workspace
+    window.sidebar._delete()
+    qtbot.waitUntil(lambda: window.workspace != old_workspace, timeout=30_000)
+    assert not kernel.is_alive() and [c["title"] for c in window.session.conversations()] == ["New chat"]
+    assert window.chat.bubbles() == [] and window.sidebar.list.item(0).text() == "New chat"
 
 
 def test_tables_render_and_replies_offer_their_code(window, qtbot):
@@ -147,20 +167,15 @@ def test_tables_render_and_replies_offer_their_code(window, qtbot):
     assert QGuiApplication.clipboard().text() == "print(1)\n\nprint(2)"
 
 
-def test_a_crashed_model_is_reported_with_a_restart_button(window, qtbot):
-    import os
-    import signal as signals
+def test_attempts_show_a_diff_to_the_one_before(window):
+    window.code.add_attempt("print(x)\n", "round 1")
+    window.code.add_attempt("x = 1\nprint(x)\n", "round 2")
+    assert window.editor.toPlainText() == "x = 1\nprint(x)\n"
+    assert "+x = 1" in window.code.diff.toPlainText()
+    window.code.show_attempt(0)
+    assert window.editor.toPlainText() == "print(x)\n" and window.code.diff.toPlainText() == ""
 
-    server = window.worker.backend.server._proc
-    os.kill(server.pid, signals.SIGKILL)
-    server.wait()
-    window.input.setPlainText(TASK)
-    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=60_000):
-        window.send()
-    assert window.status_model.text() == "Model: error"
-    window.restart_model_button.click()
-    qtbot.waitUntil(lambda: window.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
-    window.input.setPlainText(TASK)
-    with qtbot.waitSignal(window.worker.sig_turn_done, timeout=120_000):
-        window.send()
-    assert len(window.chat.cards()) >= 1
+
+def test_window_icon_exists():
+    from oci_desktop.app import ICON
+    assert ICON.is_file() and ICON.read_text().startswith("<svg")

@@ -17,7 +17,7 @@ def test_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize("bad, name", [({"max_rounds": 0}, "max_rounds"), ({"theme": "pink"}, "theme"),
-                                       ({"endpoint": "ftp://x"}, "endpoint"), ({"temperature": 5.0}, "temperature")])
+                                       ({"n_ctx": 100}, "n_ctx"), ({"temperature": 5.0}, "temperature")])
 def test_a_wrong_value_gets_a_clear_message_and_nothing_is_written(tmp_path, bad, name):
     path = tmp_path / "settings.json"
     save_settings(Settings(), path)

@@ -97,3 +97,11 @@ class FenceExtractor:
             self.blocks.append(code)
             return code
         return None
+
+
+def code_blocks(text: str) -> list[str]:
+    """The code blocks of a finished reply, as the loop would run them."""
+    extractor = FenceExtractor()
+    extractor.feed(text)
+    extractor.finish()
+    return extractor.blocks

@@ -30,6 +30,8 @@ Approver = Callable[[str], "str | None"]
 
 @dataclass
 class LoopSettings:
+    """How a turn runs: rounds, time budget, system prompt, sampling, feedback size."""
+
     max_rounds: int = 3
     time_budget_s: float = 600.0
     system_prompt: str | None = SYSTEM_PROMPT
@@ -46,13 +48,17 @@ class CodeRunner:
 
 
 class RefineLoop:
+    """One turn: ask, run, feed the result back, until done; a generator of events."""
+
     def __init__(self, backend: ChatBackend, runner: CodeRunner, settings: LoopSettings | None = None,
-                 approver: Approver | None = None, workspace: Path | None = None) -> None:
+                 approver: Approver | None = None, workspace: Path | None = None,
+                 cancel: CancelToken | None = None) -> None:
         self.backend, self.runner = backend, runner
         self.settings = settings or LoopSettings()
         self.approver = approver
         self.workspace = workspace
-        self.cancel = CancelToken()
+        self.cancel = cancel or CancelToken()
+        """Shared with the caller's token when given (an evaluation run stops every task at once)."""
         self._inbox: queue.Queue[str] = queue.Queue()
         self.messages: list[dict] = []
 
@@ -61,6 +67,7 @@ class RefineLoop:
         self._inbox.put(text)
 
     def stop(self) -> None:
+        """Thread-safe: the reply stops streaming and a running cell is interrupted."""
         self.cancel.cancel()
 
     # -- the turn ----------------------------------------------------------------------------

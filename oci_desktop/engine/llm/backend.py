@@ -36,6 +36,8 @@ class ChatBackend(Protocol):
 
     def count_tokens(self, messages: list[dict]) -> int: ...
 
+    def is_alive(self) -> bool: ...
+
     def close(self) -> None: ...
 
 
@@ -85,6 +87,10 @@ class LocalBackend:
         count = self.client.count_tokens(prompt) if self.client else None
         return count if count is not None else len(prompt) // 3
 
+    def is_alive(self) -> bool:
+        """False once the model process has died (a crash, the out-of-memory killer)."""
+        return self.client is not None and self.server.is_alive()
+
     def close(self) -> None:
         if self.client is not None:
             self.client.close()
@@ -110,6 +116,10 @@ class RemoteBackend:
         text = "\n".join(f"{m['role']}: {m['content']}" for m in messages)
         count = self.client.count_tokens(text)
         return count if count is not None else len(text) // 3  # a cautious estimate
+
+    def is_alive(self) -> bool:
+        """An endpoint has no process of ours to die; its failures come as request errors."""
+        return True
 
     def close(self) -> None:
         self.client.close()

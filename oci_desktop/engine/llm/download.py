@@ -50,7 +50,13 @@ ProgressCallback = Callable[[DownloadProgress], None]
 
 
 def part_path(target: Path) -> Path:
+    """Where an unfinished download of target waits to be resumed."""
     return target.with_name(target.name + ".part")
+
+
+def discard_partial(dest_dir: Path, filename: str) -> None:
+    """Delete what a cancelled download of filename had fetched (a paused one keeps it)."""
+    part_path(dest_dir / Path(filename).name).unlink(missing_ok=True)
 
 
 def download_model(repo: str, filename: str, dest_dir: Path, progress: ProgressCallback | None = None,

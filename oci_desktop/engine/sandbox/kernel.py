@@ -73,6 +73,10 @@ class KernelSession:
         self.connection_file: Path | None = None
         """The host's connection file: a second client (the app's console) can attach with it."""
 
+    def hand_over(self, path: Path) -> None:
+        """Let the sandboxed code change files the app put into its workspace (its uid may differ)."""
+        self.launcher.hand_over(path)
+
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> float:

@@ -1,0 +1,70 @@
+"""Where replies come from, and the one place a backend is built for it (window, CLI, session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..cancel import CancelToken
+from .backend import ChatBackend, LocalBackend, RemoteBackend
+from .client import LLMError
+from .server import Progress, ServerConfig
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """A GGUF file served by our own model process, or an OpenAI-compatible endpoint."""
+
+    path: Path | None = None
+    endpoint: str | None = None
+    api_key: str | None = None
+    model: str | None = None
+    """The model name to ask an endpoint for (None: its default)."""
+    n_ctx: int = 4096
+    gpu_layers: int = 0
+
+    @classmethod
+    def local(cls, path: Path | str, n_ctx: int = 4096, gpu_layers: int = 0) -> "ModelSource":
+        """A GGUF file on this computer."""
+        return cls(path=Path(path), n_ctx=n_ctx, gpu_layers=gpu_layers)
+
+    @classmethod
+    def remote(cls, endpoint: str, api_key: str | None = None, model: str | None = None,
+               n_ctx: int = 8192) -> "ModelSource":
+        """A server that speaks the OpenAI chat API."""
+        return cls(endpoint=endpoint, api_key=api_key or None, model=model or None, n_ctx=n_ctx)
+
+    def describe(self) -> str:
+        """The file's name or the endpoint's address, for messages."""
+        return str(self.endpoint) if self.endpoint else Path(self.path).name
+
+
+BackendFactory = Callable[[ModelSource, Progress | None, CancelToken | None], ChatBackend]
+"""Builds a ready backend for a source; the session takes one, so tests can script the model."""
+
+
+def open_backend(source: ModelSource, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> ChatBackend:
+    """A ready backend: a local model loaded (progress as it loads), or an endpoint that answers.
+
+    Raises BackendError (the process or endpoint failed), GGUFError, ModelTooLarge or ValueError;
+    each carries a message for the user.
+    """
+    if source.endpoint:
+        backend = RemoteBackend(source.endpoint, source.api_key, source.model, n_ctx=source.n_ctx)
+        try:
+            backend.client.models()  # reachable, and the key is accepted
+        except LLMError:
+            backend.close()
+            raise
+        return backend
+    if source.path is None:
+        raise ValueError("Neither a model file nor an endpoint was given.")
+    backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_gpu_layers=source.gpu_layers))
+    try:
+        backend.start(progress, cancel)
+    except BaseException:
+        backend.close()
+        raise
+    return backend

@@ -1,0 +1,299 @@
+"""The engine's one API for front ends: every command a person can give, without Qt.
+
+The window (through ui/bridge.py on a worker thread), `oci-desktop ask` and tests drive a
+Session: it owns the data folder, the history store, the model backend (built by an injected
+factory, so tests can script the model), the open conversation and its sandboxed kernel.
+Turn commands return the events of engine/events.py; nothing here prints or draws.
+
+Thread-safety: stop(), answer() and interrupt_kernel() may be called from any thread while a
+turn runs on another; read-only queries (conversations, timeline, last_request) too, the store
+being locked. Every other command runs on the one thread that owns the session.
+"""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .agent import feedback
+from .agent.fences import code_blocks
+from .agent.loop import Approver, LoopSettings
+from .conversation import Conversation
+from .events import Event
+from .llm.backend import ChatBackend, Sampling
+from .llm.library import data_dir, default_model
+from .llm.server import Progress
+from .llm.sources import BackendFactory, ModelSource, open_backend
+from .sandbox import ExecutionResult, SandboxUnavailable, check_sandbox
+from .settings import Settings, load_settings, save_settings
+from .store.db import Store
+from .store.export import export, timeline
+
+
+__all__ = ["KernelStatus", "ModelSource", "Session", "code_blocks"]
+
+
+@dataclass
+class KernelStatus:
+    """Whether code can run now, and why not when it cannot."""
+
+    state: str
+    """idle | dead"""
+    sandbox: str
+    """isolated | none"""
+    detail: str
+    connection_file: str | None = None
+    """For a second client (the window's console)."""
+
+
+class Session:
+    """OCI Desktop's engine for one front end: model, history, the open conversation, its kernel."""
+
+    def __init__(self, data_folder: Path | None = None, backend_factory: BackendFactory = open_backend) -> None:
+        self.data_folder = Path(data_folder) if data_folder else data_dir()
+        self.store = Store(self.data_folder / "history.sqlite3")
+        self.settings_path = self.data_folder / "settings.json"
+        self.settings, problem = load_settings(self.settings_path)
+        self.notices = [text for text in (problem, self.store.notice) if text]
+        """Problems found at start (bad settings file, repaired history) for the front end to show."""
+        self.backend: ChatBackend | None = None
+        self.source: ModelSource | None = None
+        self.conversation: Conversation | None = None
+        self.on_approval: Callable[[str], None] | None = None
+        """Told the code that waits for answer() when auto-run is off."""
+        self.on_progress: Progress | None = None
+        """Told how a model chosen with choose_model() loads when a turn needs it."""
+        self._factory = backend_factory
+        self._answers: queue.Queue[str | None] = queue.Queue()
+        self._last_cell: dict | None = None
+        self.apply(self.settings)
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def apply(self, settings: Settings) -> None:
+        """Use these settings: the loop's from the next turn, the model's from the next load,
+        the sandbox's from the next kernel."""
+        self.settings = settings
+        self.auto_run = settings.auto_run
+        self.loop_settings = LoopSettings(
+            max_rounds=settings.max_rounds, system_prompt=settings.system_prompt or None,
+            sampling=Sampling(temperature=settings.temperature, max_tokens=settings.max_tokens))
+        self.limits = settings.sandbox_limits()
+
+    def save_settings(self, settings: Settings) -> None:
+        """Check and write the settings file, then use them (SettingsError or OSError if not)."""
+        save_settings(settings, self.settings_path)
+        self.apply(settings)
+
+    # -- the model --------------------------------------------------------------------------
+
+    def default_source(self) -> ModelSource:
+        """The model the user chose last, else the best installed one (LookupError if none)."""
+        chosen = Path(self.settings.model_path) if self.settings.model_path else None
+        path = chosen if chosen is not None and chosen.is_file() else default_model().path
+        return ModelSource.local(path, self.settings.n_ctx, self.settings.gpu_layers)
+
+    def open_model(self, source: ModelSource, progress: Progress | None = None) -> str:
+        """Switch to this model (the old one is closed first, freeing its memory); returns its
+        description. Raises with a message for the user when it cannot be loaded."""
+        self.close_model()
+        self.backend = self._factory(source, progress, None)
+        self.source = source
+        return self.backend.description
+
+    def choose_model(self, source: ModelSource) -> None:
+        """Use this model, loading it when the first turn needs it (after the request is stored)."""
+        self.close_model()
+        self.source = source
+
+    def remember_model(self, path: str) -> None:
+        """Make this file the model loaded at the next start."""
+        self.settings.model_path = path
+        save_settings(self.settings, self.settings_path)
+
+    def restart_model(self, progress: Progress | None = None) -> str:
+        """Load the current model again, after its process died."""
+        if self.source is None:
+            raise LookupError("No model was loaded yet.")
+        return self.open_model(self.source, progress)
+
+    def model_alive(self) -> bool:
+        """A model is loaded and its process (if it has one) still runs."""
+        return self.backend is not None and self.backend.is_alive()
+
+    def close_model(self) -> None:
+        """Stop the model process (if any)."""
+        if self.backend is not None:
+            self.backend.close()
+            self.backend = None
+
+    # -- conversations ----------------------------------------------------------------------
+
+    def conversations(self, search: str | None = None) -> list[dict]:
+        """Stored conversations, newest first (id, title, ...), matching the search if given."""
+        return self.store.conversations(search)
+
+    def timeline(self, conversation_id: int) -> list[tuple[str, dict]]:
+        """A conversation's messages and cells in the order they happened, for display."""
+        return timeline(self.store, conversation_id)
+
+    def open_conversation(self, conversation_id: int = 0, workspace: Path | None = None) -> Conversation:
+        """Make this conversation current (0: an untouched one, or a new one; LookupError if there
+        is no such conversation); the previous one's kernel is shut down. A workspace given
+        replaces the conversation's folder."""
+        if self.conversation is not None and self.conversation.id == conversation_id and workspace is None:
+            return self.conversation
+        self.close_conversation()
+        if conversation_id <= 0:  # a new chat: reuse an untouched one rather than pile them up
+            empty = [c["id"] for c in self.store.conversations() if not self.store.messages(c["id"])]
+            conversation_id = empty[0] if empty else 0
+        workspaces = self.data_folder / "workspaces"
+        self.conversation = (Conversation(self.store, conversation_id, workspaces, self.limits) if conversation_id > 0
+                             else Conversation.new(self.store, workspaces, limits=self.limits))
+        if workspace is not None:
+            self.conversation.use_workspace(workspace)
+        return self.conversation
+
+    def close_conversation(self) -> None:
+        """Stop the current conversation's turn and kernel."""
+        if self.conversation is not None:
+            self.conversation.close()
+            self.conversation = None
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        """Give a conversation a new title."""
+        self.store.rename(conversation_id, title.strip() or "Untitled")
+
+    def delete(self, conversation_id: int) -> None:
+        """Delete a conversation from the history; if it is open, its kernel is stopped first."""
+        if self.conversation is not None and self.conversation.id == conversation_id:
+            self.close_conversation()
+        self.store.delete(conversation_id)
+
+    def export(self, conversation_id: int, fmt: str = "md") -> str:
+        """A conversation as Markdown, a script, CodeFeedback JSON lines or a Jupyter notebook (fmt: md | py | jsonl | ipynb)."""
+        return export(self.store, conversation_id, fmt)
+
+    def last_request(self) -> str | None:
+        """The text of the open conversation's last request, for "edit and resend"."""
+        if self.conversation is None:
+            return None
+        last = self.store.last_user_message(self.conversation.id)
+        return last["content"] if last else None
+
+    # -- the kernel -------------------------------------------------------------------------
+
+    def start_kernel(self) -> KernelStatus:
+        """Start the open conversation's kernel if it is not running; never raises."""
+        conversation = self._current()
+        try:
+            support = check_sandbox(conversation.limits)
+            session = conversation.ensure_kernel()
+        except SandboxUnavailable as exc:
+            return KernelStatus("dead", "none", f"{exc.reason} How to fix it: {exc.fix}")
+        except Exception as exc:  # the kernel would not start: the status says why, the app lives on
+            return KernelStatus("dead", "isolated", f"The sandboxed kernel could not start: {exc}")
+        return KernelStatus("idle", "isolated", support.detail, str(session.connection_file))
+
+    def restart_kernel(self) -> KernelStatus:
+        """A fresh kernel for the open conversation."""
+        self._current().restart_kernel()
+        return self.start_kernel()
+
+    def interrupt_kernel(self) -> None:
+        """Thread-safe: interrupt whatever the kernel runs."""
+        conversation = self.conversation
+        if conversation is not None:
+            conversation.interrupt_kernel()
+
+    # -- turns ------------------------------------------------------------------------------
+
+    def send(self, text: str) -> Iterator[Event]:
+        """Store the request, then run the refine loop on it; yields the turn's events."""
+        approver: Approver | None = None if self.auto_run else self._wait_for_answer
+        return self._current().turn(text, self._ready_backend, self.loop_settings, approver)
+
+    def regenerate(self) -> Iterator[Event]:
+        """Set the last request's answer aside and ask again."""
+        return self.send(self._current().set_aside_last_request())
+
+    def edit_and_resend(self, text: str) -> Iterator[Event]:
+        """Set the last request and its answer aside and send this text in its place."""
+        self._current().set_aside_last_request()
+        return self.send(text)
+
+    def send_result(self) -> Iterator[Event]:
+        """Tell the model about the user's own last run (run_cell) and let it go on from there."""
+        if self._last_cell is None:
+            raise LookupError("There is no run of your own to send.")
+        return self.send(self._last_cell["message"])
+
+    def run_cell(self, code: str) -> dict:
+        """Run the user's code in the conversation's kernel: ExecutionResult.to_json() plus the
+        code, the feedback the model would get, and the message that would send it."""
+        conversation = self._current()
+        try:
+            result = conversation.run_cell(code)
+        except Exception as exc:  # the sandbox could not run it: a refused run, shown as a card
+            result = ExecutionResult(status="refused", notes=[f"The code could not be run: {exc}"])
+        data = result.to_json()
+        data["code"] = code
+        data["feedback"] = feedback.describe(result, conversation.workspace)
+        data["message"] = f"I ran this code myself:\n```python\n{code}\n```\n{data['feedback']}"
+        self._last_cell = data
+        return data
+
+    def upload(self, paths: list[Path]) -> list[str]:
+        """Copy files into the workspace (OSError if one cannot be); returns their names there."""
+        return self._current().upload([Path(p) for p in paths])
+
+    def answer(self, code: str | None) -> None:
+        """Thread-safe reply to on_approval: the code to run (maybe edited), or None to skip it."""
+        self._answers.put(code)
+
+    def stop(self) -> None:
+        """Thread-safe: stop the running turn (the reply, a cell, a wait for approval)."""
+        conversation = self.conversation
+        if conversation is not None:
+            conversation.stop()
+            self._answers.put(None)
+
+    def context_usage(self) -> tuple[int, int] | None:
+        """(tokens the last request used, the model's context size), when known."""
+        if self.backend is None or self.conversation is None or not self.conversation.context_messages:
+            return None
+        try:
+            return self.backend.count_tokens(self.conversation.context_messages), self.backend.n_ctx
+        except Exception:  # a figure for the status bar is not worth failing a turn
+            return None
+
+    def workspace(self) -> Path | None:
+        """The open conversation's folder of files."""
+        return self.conversation.workspace if self.conversation else None
+
+    def close(self) -> None:
+        """Stop everything this session started; what was shown is already in the store."""
+        self.close_conversation()
+        self.close_model()
+        self.store.close()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _current(self) -> Conversation:
+        return self.conversation if self.conversation is not None else self.open_conversation(0)
+
+    def _ready_backend(self) -> ChatBackend:
+        if self.backend is None and self.source is not None:
+            self.open_model(self.source, self.on_progress)
+        if self.backend is None:
+            raise LookupError("The model is not loaded yet: wait for it, or choose one in Models….")
+        return self.backend
+
+    def _wait_for_answer(self, code: str) -> str | None:
+        while not self._answers.empty():  # an answer left from an earlier question is stale
+            self._answers.get_nowait()
+        if self.on_approval is not None:
+            self.on_approval(code)
+        return self._answers.get()

@@ -1,0 +1,131 @@
+"""The engine's one API (Session) on a scripted model and a real sandboxed kernel."""
+
+import threading
+
+import pytest
+
+from oci_desktop.engine.events import CodeProposed, EngineError, ExecutionFinished, TurnFinished
+from oci_desktop.engine.llm.errors import BackendError
+from oci_desktop.engine.llm.sources import ModelSource
+from tests.support.engines import ScriptedModels, fence, scripted_session
+
+pytestmark = pytest.mark.slow
+TASK = "Print the sum of the squares of 1 to 10."
+FIX = fence("print(sum(i * i for i in range(1, 11)))")
+
+
+@pytest.fixture
+def models():
+    return ScriptedModels()
+
+
+@pytest.fixture
+def session(tmp_path, models):
+    s = scripted_session(tmp_path / "data", models)
+    s.open_model(s.default_source())
+    yield s
+    s.close()
+
+
+def test_send_runs_the_loop_and_stores_the_turn(session, models):
+    models.replies += [fence("print(total)"), FIX, "The sum is 385."]
+    events = list(session.send(TASK))
+    runs = [e for e in events if isinstance(e, ExecutionFinished)]
+    assert runs[0].result.error.ename == "NameError" and runs[1].result.stdout == "385\n"
+    assert events[-1].reason == "done"
+    conversation = session.conversation.id
+    assert session.conversations()[0]["title"] == TASK
+    kinds = [item["kind"] if kind == "message" else "cell" for kind, item in session.timeline(conversation)]
+    assert kinds[0] == "user" and kinds.count("cell") == 2
+    used, n_ctx = session.context_usage()
+    assert 0 < used < n_ctx
+
+
+def test_regenerate_and_edit_set_the_old_turn_aside(session, models):
+    models.replies += ["First answer.", "Second answer.", "Third answer."]
+    list(session.send(TASK))
+    list(session.regenerate())
+    requests = models.backend.requests
+    assert [m["content"] for m in requests[1] if m["role"] != "system"] == [TASK]  # the old turn is gone
+    list(session.edit_and_resend("Print 385."))
+    assert [m["content"] for m in requests[2] if m["role"] != "system"] == ["Print 385."]
+    assert session.last_request() == "Print 385."
+    history = session.store.model_history(session.conversation.id)
+    assert [m["content"] for m in history] == ["Print 385.", "Third answer."]
+
+
+def test_the_users_own_run_can_be_sent_to_the_model(session, models):
+    models.replies += ["You got 42."]
+    data = session.run_cell("print(6 * 7)")
+    assert data["stdout"] == "42\n" and data["code"] == "print(6 * 7)" and "42" in data["feedback"]
+    events = list(session.send_result())
+    sent = models.backend.requests[0][-1]["content"]
+    assert sent.startswith("I ran this code myself") and "print(6 * 7)" in sent and "42" in sent
+    assert isinstance(events[-1], TurnFinished) and events[-1].reason == "no_code"
+
+
+def test_approval_edit_and_skip(session, models):
+    models.replies += [fence("print('as proposed')"), "Done.", fence("print('again')")]
+    session.auto_run = False
+    asked = []
+    session.on_approval = lambda code: (asked.append(code), session.answer("print('edited')"))
+    events = list(session.send(TASK))
+    run = next(e for e in events if isinstance(e, ExecutionFinished))
+    assert asked == ["print('as proposed')"] and run.result.stdout == "edited\n"
+    session.on_approval = lambda code: session.answer(None)
+    events = list(session.send("Once more."))
+    assert events[-1].reason == "declined" and not [e for e in events if isinstance(e, ExecutionFinished)]
+
+
+def test_stop_from_another_thread_while_waiting_for_approval(session, models):
+    models.replies += [fence("print(1)")]
+    session.auto_run = False
+    session.on_approval = lambda code: threading.Timer(0.2, session.stop).start()
+    events = list(session.send(TASK))
+    assert any(isinstance(e, CodeProposed) for e in events) and events[-1].reason == "cancelled"
+
+
+def test_a_model_that_cannot_load_keeps_the_request(tmp_path):
+    def broken(source, progress=None, cancel=None):
+        raise BackendError("The model process exited while loading.")
+
+    session = scripted_session(tmp_path / "data", broken)
+    try:
+        session.choose_model(ModelSource.local(tmp_path / "missing.gguf"))
+        events = list(session.send(TASK))
+        assert isinstance(events[0], EngineError) and "exited while loading" in events[0].message
+        assert events[-1].reason == "error"
+        stored = session.store.messages(session.conversation.id)
+        assert stored[0]["content"] == TASK
+    finally:
+        session.close()
+
+
+def test_delete_stops_the_open_conversations_kernel(session):
+    session.open_conversation(0)
+    status = session.start_kernel()
+    assert status.state == "idle" and status.connection_file
+    kernel = session.conversation.session
+    doomed = session.conversation.id
+    session.delete(doomed)
+    assert not kernel.is_alive() and session.conversation is None
+    assert doomed not in [c["id"] for c in session.conversations()]
+    with pytest.raises(LookupError):
+        session.open_conversation(doomed)
+
+
+def test_upload_rename_export_and_switch_model(session, models, tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("a,b\n1,2\n")
+    assert session.upload([data]) == ["data.csv"]
+    assert (session.workspace() / "data.csv").read_text() == "a,b\n1,2\n"
+    models.replies += ["Noted."]
+    list(session.send("Look at the file."))
+    assert "data.csv" in models.backend.requests[0][-1]["content"]  # the model is told of the upload
+    session.rename(session.conversation.id, "  Budget  ")
+    assert session.conversations()[0]["title"] == "Budget"
+    assert "Look at the file." in session.export(session.conversation.id, "md")
+    first = models.backend
+    session.open_model(ModelSource.remote("http://127.0.0.1:9/v1", n_ctx=2048))
+    assert first.closed and models.sources[-1].endpoint == "http://127.0.0.1:9/v1"
+    assert models.sources[-1].n_ctx == 2048
