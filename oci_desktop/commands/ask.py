@@ -30,11 +30,10 @@ def _ask_before_running(code: str) -> str | None:
 
 
 def ask(args: argparse.Namespace) -> int:
-    from oci_desktop.engine.agent.loop import LoopSettings
-    from oci_desktop.engine.llm.backend import Sampling
+    from dataclasses import replace
+
     from oci_desktop.engine.llm.library import ModelNotFound
-    from oci_desktop.engine.sandbox import KernelDied, SandboxUnavailable
-    from oci_desktop.engine.session import Session
+    from oci_desktop.engine.session import KernelDied, SandboxUnavailable, Session
 
     if not args.yes and not sys.stdin.isatty():
         return _err("without --yes every run needs your approval, but there is no terminal to ask in; "
@@ -44,19 +43,22 @@ def ask(args: argparse.Namespace) -> int:
         print(f"oci-desktop: {notice}", file=sys.stderr)
     try:
         conversation = session.open_conversation(args.conversation or 0, args.workspace)
+    except LookupError as exc:
+        session.close()
+        return _err(f"{exc} See `oci-desktop history list`.")
+    try:
         session.upload(args.file)
         session.choose_model(model_source(args))
-    except LookupError as exc:  # also ModelNotFound
+    except ModelNotFound as exc:
         session.close()
-        return _err(f"{exc} See `oci-desktop history list` and `oci-desktop models list`."
-                    if not isinstance(exc, ModelNotFound) else str(exc))
+        return _err(str(exc))
     except OSError as exc:
         session.close()
         return _err(f"could not copy a file into the workspace: {exc}")
     session.on_progress = show_loading
-    session.auto_run = args.yes
+    session.apply(replace(session.settings, max_rounds=args.max_rounds, max_tokens=args.max_tokens))
+    session.auto_run = args.yes  # after apply(): the command line overrides the settings file
     session.on_approval = lambda code: session.answer(_ask_before_running(code))
-    session.loop_settings = LoopSettings(max_rounds=args.max_rounds, sampling=Sampling(max_tokens=args.max_tokens))
     show = _print_json if args.json else _print_text
     try:
         for event in session.send(args.prompt):  # the request is stored first, whatever fails next

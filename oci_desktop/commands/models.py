@@ -125,8 +125,11 @@ def model_source(args: argparse.Namespace):
 
 
 def show_loading(text: str, fraction: float | None) -> None:
-    """Model loading progress on one line of stderr."""
-    print(f"\r{text}...", end="", file=sys.stderr, flush=True)
+    """Model loading progress on one line of stderr, wiped once the model is ready."""
+    if fraction is not None and fraction >= 1.0:
+        print("\r" + " " * 70 + "\r", end="", file=sys.stderr, flush=True)
+    else:
+        print(f"\r{text}...", end="", file=sys.stderr, flush=True)
 
 
 def open_backend(args: argparse.Namespace):
@@ -139,9 +142,7 @@ def open_backend(args: argparse.Namespace):
     from oci_desktop.engine.llm.sources import open_backend as open_source
 
     try:
-        backend = open_source(model_source(args), show_loading)
-        print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
-        return backend
+        return open_source(model_source(args), show_loading)
     except (ModelNotFound, GGUFError, ModelTooLarge, BackendError, ValueError) as exc:
         _err(str(exc))
         return None

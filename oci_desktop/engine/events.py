@@ -9,22 +9,30 @@ from .sandbox.result import ExecutionResult
 
 @dataclass
 class Event:
+    """Something the engine reports while a turn runs: the base of all events."""
+
     @property
     def type(self) -> str:
+        """The event's name in JSON ("token", "code", "execution", "done"...)."""
         return _TYPES[type(self)]
 
     def to_json(self) -> dict:
+        """The event as a JSON-ready dict, its type included."""
         return {"type": self.type, **asdict(self)}
 
 
 @dataclass
 class TokenDelta(Event):
+    """A piece of the model's reply, as it streams in."""
+
     text: str
     round: int
 
 
 @dataclass
 class CodeProposed(Event):
+    """A code block found in the reply, to be run."""
+
     code: str
     round: int
     index: int = 0
@@ -33,18 +41,24 @@ class CodeProposed(Event):
 
 @dataclass
 class ExecutionStarted(Event):
+    """A cell started running."""
+
     code: str
     round: int
 
 
 @dataclass
 class ExecutionOutput(Event):
+    """Text a running cell printed, on stdout or stderr."""
+
     stream: str
     text: str
 
 
 @dataclass
 class ExecutionFinished(Event):
+    """A cell finished: what happened, and what the model is told about it."""
+
     result: ExecutionResult
     round: int
     feedback: str = ""
@@ -53,6 +67,8 @@ class ExecutionFinished(Event):
 
 @dataclass
 class RoundFinished(Event):
+    """The model's reply of a round is complete, with how many code blocks it held."""
+
     round: int
     reply: str
     code_blocks: int
@@ -60,12 +76,16 @@ class RoundFinished(Event):
 
 @dataclass
 class UserMessageAdded(Event):
+    """A message the user sent while the turn ran was passed on to the model."""
+
     text: str
     round: int
 
 
 @dataclass
 class TurnFinished(Event):
+    """The turn is over: why, after how many rounds, and a message for the user."""
+
     reason: str
     """no_code, done, tests_passed, repeated_error, repeated_code, max_rounds, time_budget,
     cancelled, declined, error."""
@@ -75,6 +95,8 @@ class TurnFinished(Event):
 
 @dataclass
 class EngineError(Event):
+    """Something failed (the model could not answer); the message says what."""
+
     message: str
 
 

@@ -12,6 +12,8 @@ _FLUSH_S = 0.5
 
 
 class TurnRecorder:
+    """Writes a conversation's turns into the store: the user's message, then each event as it passes."""
+
     def __init__(self, store: Store, conversation_id: int) -> None:
         self.store, self.conversation_id = store, conversation_id
         self._reply_id: int | None = None
@@ -24,6 +26,7 @@ class TurnRecorder:
         return self.store.add_message(self.conversation_id, "user", "user", text, status="sent")
 
     def record(self, event: Event) -> None:
+        """Write what the event adds to the history (events with nothing to store are skipped)."""
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is not None:
             handler(event)

@@ -26,13 +26,13 @@ from .llm.backend import ChatBackend, Sampling
 from .llm.library import data_dir, default_model
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
-from .sandbox import ExecutionResult, SandboxUnavailable, check_sandbox
+from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
 from .settings import Settings, load_settings, save_settings
 from .store.db import Store
 from .store.export import export, timeline
 
 
-__all__ = ["KernelStatus", "ModelSource", "Session", "code_blocks"]
+__all__ = ["KernelDied", "KernelStatus", "ModelSource", "SandboxUnavailable", "Session", "code_blocks"]
 
 
 @dataclass

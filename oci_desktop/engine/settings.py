@@ -40,6 +40,7 @@ class Settings:
     font_size: int = 11
 
     def check(self) -> "Settings":
+        """Raise SettingsError naming every value out of range; returns self when all are fine."""
         rules = [
             ("max_rounds", 1 <= self.max_rounds <= 20, "a whole number from 1 to 20"),
             ("temperature", 0.0 <= self.temperature <= 2.0, "a number from 0 to 2"),
@@ -58,6 +59,7 @@ class Settings:
         return self
 
     def sandbox_limits(self) -> SandboxLimits:
+        """The sandbox limits these settings ask for; the others keep their defaults."""
         return SandboxLimits(cell_timeout_s=self.cell_timeout_s, memory_bytes=self.memory_mib * 2**20,
                              workspace_bytes=self.workspace_mib * 2**20, network=self.network)
 

@@ -8,7 +8,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+                               QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 
 class Sidebar(QWidget):
@@ -90,7 +90,13 @@ class Sidebar(QWidget):
 
     def _delete(self) -> None:
         cid = self._selected()
-        if cid is not None:
+        if cid is None:
+            return
+        title = self.list.currentItem().text()
+        answer = QMessageBox.question(
+            self, "Delete conversation",
+            f"Delete “{title}”? Its messages and results leave the history; the files in its workspace stay.")
+        if answer == QMessageBox.StandardButton.Yes:
             self.sig_delete.emit(cid)
 
     def _open_file(self, item: QListWidgetItem) -> None:

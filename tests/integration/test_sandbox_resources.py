@@ -106,6 +106,7 @@ def test_plots_are_saved_as_files_in_outputs(run_cells, workspace):
                    "    plt.figure(); plt.plot([1, 2, i]); plt.show()"])
     images = [o for o in r[0]["outputs"] if o["mime"] == "image/png"]
     assert len(images) == 3 and r[0]["images_dropped"] == 2
+    assert any("2 more images were not kept" in note for note in r[0]["notes"])
     for image in images:
         data = (workspace / image["path"]).read_bytes()
         assert data.startswith(b"\x89PNG")

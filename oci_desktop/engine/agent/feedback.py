@@ -19,6 +19,7 @@ def truncate(text: str, limit: int = 1000, keep: int = 200) -> str:
 
 
 def image_stand_in(path: str, workspace: Path | None) -> str:
+    """The text the model gets in place of an image: its file name, and its size when it can be read."""
     size = ""
     if workspace is not None:
         try:
@@ -58,4 +59,5 @@ def told(texts: list[str], heading: str = PREFIX) -> str:
 
 
 def describe(result: ExecutionResult, workspace: Path | None = None, limit: int = 1000) -> str:
+    """One run's output, told to the model as an execution result."""
     return told([shown(result, workspace, limit)])

@@ -18,6 +18,7 @@ _PYTHON = {"python", "py", "python3", "ipython", "py3"}
 
 
 def clean_code(code: str) -> str:
+    """A block's code without its common indentation and, when every line has one, the >>> / ... prompts."""
     lines = code.splitlines()
     prompt_lines = [ln for ln in lines if ln.strip()]
     if prompt_lines and all(ln.lstrip().startswith((">>>", "...")) for ln in prompt_lines):
@@ -47,6 +48,7 @@ class FenceExtractor:
         self.blocks: list[str] = []
 
     def feed(self, text: str) -> list[str]:
+        """Take the next piece of the reply; returns the Python blocks that closed in it."""
         self._pending += text
         done = []
         while "\n" in self._pending:

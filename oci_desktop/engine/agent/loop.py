@@ -44,7 +44,9 @@ class CodeRunner:
     """What the loop needs of the sandbox: Executor fits."""
 
     def run(self, code: str, cancel: CancelToken | None = None,
-            on_output: Callable[[str, str], None] | None = None) -> ExecutionResult: ...
+            on_output: Callable[[str, str], None] | None = None) -> ExecutionResult:
+        """Run code in the sandbox, passing output to on_output as it arrives; cancel stops it."""
+        ...
 
 
 class RefineLoop:
@@ -73,6 +75,7 @@ class RefineLoop:
     # -- the turn ----------------------------------------------------------------------------
 
     def run(self, user_text: str, history: list[dict] | None = None) -> Iterator[Event]:
+        """Run one turn for user_text after history, yielding events until a TurnFinished says why it ended."""
         s = self.settings
         self.messages = initial_messages(s.system_prompt, history or [], user_text)
         tests = testspec.extract_tests(user_text) if s.run_request_tests else []

@@ -24,5 +24,6 @@ def announce_files(text: str, files: list[str]) -> str:
 
 
 def initial_messages(system_prompt: str | None, history: list[dict], user_text: str) -> list[dict]:
+    """The messages of a new turn: the system prompt (if any), the history, then the user's text."""
     messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
     return messages + [dict(m) for m in history] + [{"role": "user", "content": user_text}]

@@ -50,4 +50,5 @@ def test_cell(tests: list[str]) -> str:
 
 
 def passed(stdout: str, tests: list[str]) -> bool:
+    """Whether the test cell's output says that every test passed."""
     return stdout.strip() == PASSED.format(n=len(tests))

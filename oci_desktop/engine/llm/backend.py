@@ -19,6 +19,8 @@ from .server import LocalModelServer, ModelProcessError, Progress, ServerConfig
 
 @dataclass
 class Sampling:
+    """How to sample a reply: temperature, length limit, stop strings, seed, token biases."""
+
     temperature: float = 0.0
     max_tokens: int = 1024
     stop: list[str] = field(default_factory=list)
@@ -28,17 +30,27 @@ class Sampling:
 
 
 class ChatBackend(Protocol):
+    """What the engine needs of a model; LocalBackend, RemoteBackend and ScriptedBackend fit."""
+
     description: str
     n_ctx: int
 
     def stream(self, messages: list[dict], sampling: Sampling,
-               cancel: CancelToken | None = None) -> Iterator[Chunk]: ...
+               cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        """Stream the reply to messages in chunks; cancel stops it."""
+        ...
 
-    def count_tokens(self, messages: list[dict]) -> int: ...
+    def count_tokens(self, messages: list[dict]) -> int:
+        """How many tokens the messages take as a prompt (an estimate when no tokenizer answers)."""
+        ...
 
-    def is_alive(self) -> bool: ...
+    def is_alive(self) -> bool:
+        """False once the model can no longer answer (its process died)."""
+        ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Let go of the model: its connection, and its process when it is ours."""
+        ...
 
 
 class LocalBackend:
@@ -53,6 +65,7 @@ class LocalBackend:
         self.client: OpenAIClient | None = None
 
     def start(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> float:
+        """Start the model process and connect to it; returns the seconds it took."""
         seconds = self.server.start(progress, cancel)
         self.client = OpenAIClient(self.server.base_url, self.server.api_key)
         return seconds
@@ -66,10 +79,12 @@ class LocalBackend:
         return self.start(progress, cancel)
 
     def prompt(self, messages: list[dict]) -> str:
+        """The prompt text for these messages, in the model's chat format."""
         return self.format.render(messages)
 
     def stream(self, messages: list[dict], sampling: Sampling,
                cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        """Stream the reply to messages; when the model process has died, the error says why."""
         if self.client is None:
             raise ModelProcessError("The model is not loaded yet.")
         self.server.check_alive()
@@ -83,6 +98,7 @@ class LocalBackend:
             raise
 
     def count_tokens(self, messages: list[dict]) -> int:
+        """The prompt's token count from the server; a third of its characters when it cannot count."""
         prompt = self.prompt(messages)
         count = self.client.count_tokens(prompt) if self.client else None
         return count if count is not None else len(prompt) // 3
@@ -92,6 +108,7 @@ class LocalBackend:
         return self.client is not None and self.server.is_alive()
 
     def close(self) -> None:
+        """Close the client and stop the model process."""
         if self.client is not None:
             self.client.close()
         self.server.stop()
@@ -108,11 +125,13 @@ class RemoteBackend:
 
     def stream(self, messages: list[dict], sampling: Sampling,
                cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        """Stream the endpoint's chat reply to messages; cancel closes the connection."""
         yield from self.client.stream_chat(messages, max_tokens=sampling.max_tokens,
                                            temperature=sampling.temperature, stop=sampling.stop,
                                            cancel=cancel, seed=sampling.seed, logit_bias=sampling.logit_bias)
 
     def count_tokens(self, messages: list[dict]) -> int:
+        """Tokens in the messages as "role: content" lines, counted by the endpoint or estimated."""
         text = "\n".join(f"{m['role']}: {m['content']}" for m in messages)
         count = self.client.count_tokens(text)
         return count if count is not None else len(text) // 3  # a cautious estimate
@@ -122,4 +141,5 @@ class RemoteBackend:
         return True
 
     def close(self) -> None:
+        """Close the connection to the endpoint."""
         self.client.close()

@@ -111,6 +111,7 @@ def run_benchmark(model: Path, n_ctx: int = 4096, repeats: int = 5) -> dict:
 
 
 def format_table(f: dict) -> str:
+    """The figures as a text table beside their floors, and whether all floors were met."""
     rows = [
         ("model process start to ready (s)", f["ready_s"], ""),
         ("tokens/s, our server and client", f["app_tokens_per_s"], ""),

@@ -16,6 +16,8 @@ _OVERHEAD = 0.3 * GB
 
 @dataclass(frozen=True)
 class CatalogEntry:
+    """One downloadable GGUF file: the model, its repository and file, quantization and size."""
+
     model: str
     repo: str
     file: str
@@ -27,9 +29,11 @@ class CatalogEntry:
 
     @property
     def ram_gb(self) -> float:
+        """Memory the model needs with a 4096-token context, in GB: file, KV cache and overhead."""
         return round(self.size_gb + self.kv_gb_per_4k + _OVERHEAD / GB, 2)
 
     def as_dict(self) -> dict:
+        """The entry's fields and ram_gb, as a dict."""
         return {**asdict(self), "ram_gb": self.ram_gb}
 
 
@@ -71,6 +75,8 @@ _PREFERRED = ["IQ4_XS", "Q4_K_M", "Q5_K_M", "IQ3_XXS", "Q8_0", "Q3_K_M", "Q2_K",
 
 @dataclass(frozen=True)
 class Machine:
+    """What a computer offers a model: RAM, GPU memory, a GPU-enabled llama.cpp, CPU cores."""
+
     ram_bytes: int
     vram_bytes: int = 0
     gpu_build: bool = False
@@ -90,6 +96,7 @@ def gpu_vram_bytes() -> int:
 
 
 def llama_gpu_build() -> bool:
+    """Whether the installed llama.cpp can offload to a GPU; False when it is missing or cannot load."""
     try:
         from .cpu_support import import_llama_cpp
         return bool(import_llama_cpp().llama_supports_gpu_offload())
@@ -98,6 +105,7 @@ def llama_gpu_build() -> bool:
 
 
 def this_machine() -> Machine:
+    """This computer: the RAM a model can use, GPU memory and support, and the CPU cores it may use."""
     from .memory import available_ram_bytes
     from ..system import total_ram_bytes
     vram = gpu_vram_bytes()
@@ -109,12 +117,15 @@ def this_machine() -> Machine:
 
 @dataclass(frozen=True)
 class Fit:
+    """How a catalog file suits a machine, and how many layers go on the GPU (-1: all)."""
+
     entry: CatalogEntry
     label: str  # "fits", "fits on the GPU", "tight", "too big"
     gpu_layers: int
 
 
 def fit(entry: CatalogEntry, machine: Machine) -> Fit:
+    """Judge a file for a machine: fits on the GPU, fits, tight, or too big."""
     need = entry.ram_gb * GB
     if machine.gpu_build and machine.vram_bytes and need <= machine.vram_bytes * 0.9:
         return Fit(entry, "fits on the GPU", -1)
@@ -135,6 +146,7 @@ def _cpu_speed_cap(cores: int) -> int:
 
 
 def recommend(machine: Machine) -> Fit | None:
+    """The file to suggest: the biggest model this machine runs usably, in the preferred quantization; None if none."""
     usable = [fit(e, machine) for e in CATALOG]
     usable = [f for f in usable if f.label == "fits on the GPU"
               or (f.label == "fits" and _SIZES[f.entry.model] <= _cpu_speed_cap(machine.cores))]

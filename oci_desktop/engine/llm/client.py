@@ -19,12 +19,16 @@ class LLMError(BackendError):
 
 @dataclass
 class Usage:
+    """Token counts of a request (completion_tokens: the text chunks streamed, about one token each)."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
 
 @dataclass
 class Chunk:
+    """A piece of a streamed reply; the last one carries no text, but finish_reason and usage."""
+
     text: str
     finish_reason: str | None = None
     usage: Usage | None = None
@@ -32,6 +36,8 @@ class Chunk:
 
 
 class OpenAIClient:
+    """Talks to an OpenAI-compatible server; the base URL gets /v1 added when it lacks it."""
+
     def __init__(self, base_url: str, api_key: str | None = None, model: str | None = None,
                  connect_timeout_s: float = 10.0, read_timeout_s: float = 300.0) -> None:
         self.base_url = base_url.rstrip("/")
@@ -42,18 +48,22 @@ class OpenAIClient:
         self._http = httpx.Client(headers=headers, timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s))
 
     def close(self) -> None:
+        """Close the HTTP connections."""
         self._http.close()
 
     # -- requests ------------------------------------------------------------------------
 
     def models(self) -> list[str]:
+        """The ids of the models the server offers."""
         data = self._json("GET", "/models")
         return [m.get("id", "") for m in data.get("data", [])]
 
     def stream_chat(self, messages: list[dict], **options) -> Iterator[Chunk]:
+        """Stream a chat completion of messages (the server applies its chat template)."""
         yield from self._stream("/chat/completions", {"messages": messages}, **options)
 
     def stream_completion(self, prompt: str, **options) -> Iterator[Chunk]:
+        """Stream a plain completion of prompt (already in the model's chat format)."""
         yield from self._stream("/completions", {"prompt": prompt}, **options)
 
     def count_tokens(self, text: str) -> int | None:

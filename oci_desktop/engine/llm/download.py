@@ -35,12 +35,15 @@ class DownloadCancelled(DownloadError):
 
 @dataclass
 class DownloadProgress:
+    """How far a download has got: bytes done and in all, speed, and seconds left when known."""
+
     done: int
     total: int
     speed_bps: float
     eta_s: float | None
 
     def describe(self) -> str:
+        """The progress in words: "12.0 of 870.0 MB (5.1 MB/s, 168 s left)"."""
         eta = f", {self.eta_s:.0f} s left" if self.eta_s is not None else ""
         return (f"{self.done / 1e6:,.1f} of {self.total / 1e6:,.1f} MB "
                 f"({self.speed_bps / 1e6:.1f} MB/s{eta})")
@@ -62,6 +65,7 @@ def discard_partial(dest_dir: Path, filename: str) -> None:
 def download_model(repo: str, filename: str, dest_dir: Path, progress: ProgressCallback | None = None,
                    cancel: CancelToken | None = None, endpoint: str | None = None,
                    token: str | None = None, retries: int = 5) -> Path:
+    """Download a file of a Hugging Face repo into dest_dir (resumed, retried, sha256 checked); returns its path."""
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     size, sha256, url = _metadata(repo, filename, endpoint, token)

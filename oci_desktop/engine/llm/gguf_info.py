@@ -23,6 +23,8 @@ class GGUFError(ValueError):
 
 @dataclass
 class GGUFInfo:
+    """What a GGUF file's metadata says about its model, with warnings for the user."""
+
     path: str
     size_bytes: int
     architecture: str
@@ -41,9 +43,11 @@ class GGUFInfo:
 
     @property
     def has_chat_template(self) -> bool:
+        """Whether the file carries its own chat template."""
         return bool(self.chat_template)
 
     def summary(self) -> dict:
+        """The info as a dict, with has_chat_template in place of the template itself."""
         data = asdict(self)
         data.pop("chat_template")
         data["has_chat_template"] = self.has_chat_template
@@ -99,6 +103,7 @@ def _inspect_cached(path: str, size: int, mtime_ns: int) -> GGUFInfo:
 
 
 def is_deepseek(info: GGUFInfo) -> bool:
+    """Whether the model is DeepSeek-based, judged by its name, file name or pre-tokenizer."""
     text = f"{info.name} {Path(info.path).name}".lower()
     return "deepseek" in text or "opencodeinterpreter-ds" in text or (info.pre_tokenizer or "").startswith("deepseek")
 

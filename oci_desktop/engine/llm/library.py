@@ -16,11 +16,14 @@ from .gguf_info import GGUFInfo, inspect_gguf
 
 
 class ModelNotFound(LookupError):
+    """No model matches the name asked for, or none is installed; the message says which."""
     pass
 
 
 @dataclass
 class ModelEntry:
+    """A model in the library: its name, file and size, and whether it came with the app."""
+
     name: str
     path: Path
     size_bytes: int
@@ -33,10 +36,12 @@ def data_dir() -> Path:
 
 
 def models_dir() -> Path:
+    """The folder that holds downloaded and imported models."""
     return data_dir() / "models"
 
 
 def list_models() -> list[ModelEntry]:
+    """The .gguf files in models_dir, sorted by file name, then the bundled model when it is installed."""
     entries = []
     folder = models_dir()
     if folder.is_dir():
@@ -60,6 +65,7 @@ def default_model() -> ModelEntry:
 
 
 def resolve_model(name_or_path: str | None) -> Path:
+    """The model file for a path or a library name; the default model when none is given."""
     if not name_or_path:
         return default_model().path
     path = Path(name_or_path).expanduser()
@@ -107,6 +113,7 @@ def import_model(source: Path, progress: Callable[[int, int], None] | None = Non
 
 
 def remove_model(name: str) -> Path:
+    """Delete a library model, by name or file name; returns its path. The bundled one cannot be removed."""
     for entry in list_models():
         if entry.name == name or entry.path.name == name:
             if entry.bundled:

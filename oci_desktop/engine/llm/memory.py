@@ -34,6 +34,7 @@ def needed_ram_bytes(info: GGUFInfo, n_ctx: int, n_gpu_layers: int = 0) -> int:
 
 
 def check_fits(info: GGUFInfo, n_ctx: int, n_gpu_layers: int = 0, available: int | None = None) -> None:
+    """Raise ModelTooLarge when the model and its context would not fit in the memory available."""
     available = available_ram_bytes() if available is None else available
     need = needed_ram_bytes(info, n_ctx, n_gpu_layers)
     if need > available:

@@ -26,10 +26,13 @@ _COMPLETION_KEYS = ("max_tokens", "temperature", "top_p", "top_k", "min_p", "sto
 
 
 class ModelHandler(BaseHTTPRequestHandler):
+    """Answers the model process's HTTP requests: checks the API key, then routes each one."""
+
     protocol_version = "HTTP/1.1"
     server: "ModelServer"
 
-    def log_message(self, fmt: str, *args) -> None:  # one line per request in the log file
+    def log_message(self, fmt: str, *args) -> None:
+        """Log each request as one line on stderr, which goes to the model process's log file."""
         sys.stderr.write(f"{self.address_string()} {fmt % args}\n")
 
     def _authorized(self) -> bool:
@@ -48,6 +51,7 @@ class ModelHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        """Serve /v1/models: the one model loaded."""
         if not self._authorized():
             return
         if self.path.rstrip("/") == "/v1/models":
@@ -56,6 +60,7 @@ class ModelHandler(BaseHTTPRequestHandler):
             self._json(404, {"error": {"message": f"no route {self.path}"}})
 
     def do_POST(self) -> None:  # noqa: N802
+        """Serve completions and chat completions (streamed or not) and token counts."""
         if not self._authorized():
             return
         try:
@@ -92,6 +97,7 @@ class ModelHandler(BaseHTTPRequestHandler):
                     self._json(400, {"error": {"message": str(exc)}})
 
     def headers_sent(self) -> bool:
+        """Whether a streamed reply has started, so an error can no longer be sent as JSON."""
         return getattr(self, "_sse_started", False)
 
     def _stream(self, chunks) -> None:
@@ -114,6 +120,8 @@ class ModelHandler(BaseHTTPRequestHandler):
 
 
 class ModelServer(ThreadingHTTPServer):
+    """The HTTP server holding the loaded model; its lock lets one request decode at a time."""
+
     daemon_threads = True
 
     def __init__(self, address, llm, model_name: str, api_key: str) -> None:
@@ -123,6 +131,7 @@ class ModelServer(ThreadingHTTPServer):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Load the model named on the command line and serve it until the process is stopped."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True)
     parser.add_argument("--host", default="127.0.0.1")

@@ -25,6 +25,8 @@ DEEPSEEK_EOT = "<|EOT|>"
 
 @dataclass(frozen=True)
 class PromptFormat:
+    """How messages become a prompt: a Jinja chat template, or DeepSeek-Coder's format when it is None."""
+
     name: str
     template: str | None
     bos_token: str = ""
@@ -32,12 +34,14 @@ class PromptFormat:
 
     @property
     def stop(self) -> list[str]:
+        """The strings that end a reply: the EOS token, and <|EOT|> for DeepSeek-Coder."""
         stops = [s for s in (self.eos_token,) if s]
         if self.name == "deepseek-coder":
             stops.append(DEEPSEEK_EOT)
         return sorted(set(stops))
 
     def render(self, messages: list[dict]) -> str:
+        """The prompt text for these messages, ending where the assistant's reply begins."""
         if self.template is None:
             return render_deepseek(messages)
         env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
@@ -69,6 +73,7 @@ def render_deepseek(messages: list[dict]) -> str:
 
 
 def format_for(info: GGUFInfo) -> PromptFormat:
+    """The GGUF's own chat template, else DeepSeek-Coder's format for DeepSeek models; ValueError otherwise."""
     if info.chat_template:
         return PromptFormat("gguf-template", info.chat_template, info.bos_token or "", info.eos_token or "")
     if is_deepseek(info):

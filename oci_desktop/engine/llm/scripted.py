@@ -29,6 +29,7 @@ class ScriptedBackend:
         self.closed = False
 
     def stream(self, messages: list[dict], sampling: Sampling, cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        """Record the request, then stream the next scripted reply in chunks (or raise it, if an exception)."""
         self.requests.append([dict(m) for m in messages])
         if not self.alive:
             raise LLMError("The scripted model process has stopped.")
@@ -49,10 +50,13 @@ class ScriptedBackend:
         yield Chunk("", finish_reason="stop", usage=Usage(completion_tokens=sent))
 
     def count_tokens(self, messages: list[dict]) -> int:
+        """A rough count: a quarter of each message's characters, plus 4 per message."""
         return sum(len(m["content"]) // 4 + 4 for m in messages)
 
     def is_alive(self) -> bool:
+        """False once a test sets alive to False."""
         return self.alive
 
     def close(self) -> None:
+        """Note that the backend was closed."""
         self.closed = True

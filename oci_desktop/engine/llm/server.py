@@ -38,6 +38,8 @@ class ModelProcessError(BackendError):
 
 @dataclass(frozen=True)
 class ServerConfig:
+    """How to run the model process: the file, context size, threads, GPU layers, time to get ready."""
+
     model_path: Path
     n_ctx: int = 4096
     n_threads: int = 0
@@ -46,6 +48,7 @@ class ServerConfig:
     ready_timeout_s: float = 180.0
 
     def threads(self) -> int:
+        """The threads to use: n_threads, or one per CPU core this process may run on."""
         return self.n_threads or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                                      else os.cpu_count() or 1)
 
@@ -63,6 +66,8 @@ def _die_with_parent() -> None:
 
 
 class LocalModelServer:
+    """Starts, watches and stops one model process, on a free local port with a fresh API key."""
+
     def __init__(self, config: ServerConfig, log_dir: Path | None = None) -> None:
         self.config = config
         self.log_dir = Path(log_dir or tempfile.gettempdir())
@@ -73,6 +78,7 @@ class LocalModelServer:
 
     @property
     def base_url(self) -> str:
+        """The model process's API address (http://127.0.0.1:PORT/v1)."""
         return f"http://127.0.0.1:{self.port}/v1"
 
     def start(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> float:
@@ -121,13 +127,16 @@ class LocalModelServer:
             time.sleep(0.1)
 
     def is_alive(self) -> bool:
+        """Whether the model process is running."""
         return self._proc is not None and self._proc.poll() is None
 
     def check_alive(self) -> None:
+        """Raise ModelProcessError, saying why, when the model process has died."""
         if self._proc is not None and self._proc.poll() is not None:
             raise ModelProcessError(self.death_message(loading=False))
 
     def stop(self) -> None:
+        """Stop the model process: terminate it, and kill it when it has not ended after 5 s."""
         if self._proc is None:
             return
         if self._proc.poll() is None:
@@ -140,6 +149,7 @@ class LocalModelServer:
         self._proc = None
 
     def death_message(self, loading: bool) -> str:
+        """How the model process ended, a likely cause and what to try, with the last lines of its log."""
         code = self._proc.poll() if self._proc else None
         tail = self._log_tail()
         text = tail.lower()

@@ -44,6 +44,7 @@ def _cell_ms(sandboxed: bool, workspace: Path, cells: int) -> tuple[float, float
 
 
 def run_benchmark(cells: int = 200, starts: int = 5) -> dict:
+    """Kernel start times and median trivial-cell times (ours and plain jupyter_client), sandboxed and not."""
     with tempfile.TemporaryDirectory(prefix="oci-bench-") as tmp:
         sandboxed_ws, plain_ws = Path(tmp, "sandboxed"), Path(tmp, "plain")
         start = _starts(True, sandboxed_ws, starts)
@@ -67,6 +68,7 @@ FLOORS = {"kernel_start_s": 1.5, "cell_ms_median": 15.0, "sandbox_overhead_pct":
 
 
 def format_table(figures: dict) -> str:
+    """The figures as a text table beside their floors, naming any floor missed."""
     rows = [
         ("kernel start (s)", figures["kernel_start_s"], figures["unsandboxed_kernel_start_s"], "< 1.5"),
         ("trivial cell, median (ms)", figures["cell_ms_median"], figures["unsandboxed_cell_ms_median"], "< 15"),

@@ -65,6 +65,7 @@ class Executor:
 
     def run(self, code: str, cancel: CancelToken | None = None,
             on_output: OutputCallback | None = None) -> ExecutionResult:
+        """Run one cell, passing output to on_output as it arrives; cancel interrupts it. Returns what happened."""
         notes: list[str] = []
         if not self.session.is_alive():
             notes.append(f"The kernel had stopped ({self.session.death_report()}); it was restarted first.")
@@ -81,7 +82,8 @@ class Executor:
                                  stdout_truncated=cell.stdout.dropped, stderr_truncated=cell.stderr.dropped,
                                  images_dropped=cell.images_dropped, notes=notes + cell.notes)
         if cell.images_dropped:
-            notes.append(f"{cell.images_dropped} more images were not kept (limit {self.limits.max_images} per cell).")
+            result.notes.append(f"{cell.images_dropped} more images were not kept "
+                                f"(limit {self.limits.max_images} per cell).")
         if not self.session.is_alive() and not killed:
             self._after_crash(result)
         elif killed:

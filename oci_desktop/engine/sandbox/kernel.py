@@ -178,6 +178,7 @@ class KernelSession:
                 if p not in skip and not processes.is_zombie(p)]
 
     def is_alive(self) -> bool:
+        """Whether the sandbox's process is still running."""
         return self._proc is not None and self._proc.poll() is None
 
     def interrupt(self) -> None:
@@ -205,11 +206,13 @@ class KernelSession:
             pass
 
     def restart(self) -> float:
+        """Shut the kernel down and start a fresh one (its variables are lost); returns the seconds it took."""
         self.shutdown()
         self.restarts += 1
         return self.start()
 
     def shutdown(self) -> None:
+        """Close the client, kill the sandbox, and delete its sockets, connection file and log."""
         if self.client is not None:
             self.client.stop_channels()
             self.client = None
@@ -231,6 +234,7 @@ class KernelSession:
     # -- reporting -------------------------------------------------------------------------
 
     def death_report(self) -> str:
+        """How the kernel's process ended, with the last lines of its log."""
         code = self._proc.poll() if self._proc else None
         return describe_exit(code) + self._log_excerpt()
 

@@ -53,6 +53,7 @@ class BubblewrapLauncher:
 
     @property
     def sandbox_uid(self) -> int:
+        """The uid the code runs as: "nobody" when the app runs as root, else the app's own."""
         return SANDBOX_UID if self.as_root else os.geteuid()
 
     @property
@@ -61,9 +62,11 @@ class BubblewrapLauncher:
         return SANDBOX_UID if self.as_root else None
 
     def workspace_inside(self, workspace: Path) -> str:
+        """Where the workspace appears inside the sandbox: always /workspace."""
         return WORKSPACE_INSIDE
 
     def runtime_inside(self, runtime_dir: Path) -> str:
+        """Where the socket folder appears inside the sandbox: always /run/kernel."""
         return RUNTIME_INSIDE
 
     def prepare(self, workspace: Path, runtime_dir: Path) -> None:
@@ -81,6 +84,7 @@ class BubblewrapLauncher:
         os.chown(path, SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
 
     def command(self, workspace: Path, runtime_dir: Path, inner: list[str]) -> list[str]:
+        """The bwrap command line that runs inner (the kernel) in the sandbox, within the limits."""
         lim = self.limits
         argv = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session",
                 "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
@@ -135,18 +139,23 @@ class UnsandboxedLauncher:
         self.python = python or sys.executable
 
     def workspace_inside(self, workspace: Path) -> str:
+        """The workspace's own path: nothing is remapped."""
         return str(workspace)
 
     def runtime_inside(self, runtime_dir: Path) -> str:
+        """The socket folder's own path: nothing is remapped."""
         return str(runtime_dir)
 
     def prepare(self, workspace: Path, runtime_dir: Path) -> None:
+        """Nothing to prepare: the kernel runs as the app's own user."""
         pass
 
     def hand_over(self, path: Path) -> None:
+        """Nothing to hand over: the kernel runs as the app's own user."""
         pass
 
     def command(self, workspace: Path, runtime_dir: Path, inner: list[str]) -> list[str]:
+        """The command line that runs inner with only the clean sandbox environment (env -i), unsandboxed."""
         return ["env", "-i", *(f"{k}={v}" for k, v in sandbox_environment(str(workspace)).items()), *inner]
 
 

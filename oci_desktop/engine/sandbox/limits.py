@@ -8,11 +8,14 @@ from ..system import GIB, MIB, total_ram_bytes  # noqa: F401 (MIB and GIB are pu
 
 
 def default_memory_bytes() -> int:
+    """The default memory limit: 4 GiB, or half the machine's RAM when that is less."""
     return min(4 * GIB, total_ram_bytes() // 2)
 
 
 @dataclass(frozen=True)
 class SandboxLimits:
+    """What one sandboxed kernel may use; a value out of range raises ValueError."""
+
     cell_timeout_s: float = 60.0
     """After this, the cell is interrupted."""
     interrupt_grace_s: float = 5.0
@@ -52,4 +55,5 @@ class SandboxLimits:
             raise ValueError("Invalid sandbox limits: " + "; ".join(problems))
 
     def as_dict(self) -> dict:
+        """The limits as a plain dict."""
         return asdict(self)

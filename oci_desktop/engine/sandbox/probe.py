@@ -29,6 +29,8 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class SandboxSupport:
+    """The sandbox works here: its kind of isolation, and a line describing it."""
+
     isolation: str  # "isolated" on Linux with bubblewrap
     detail: str
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 
 def children(pid: int) -> list[int]:
+    """The direct children of pid (of all its threads); [] when it is gone."""
     found: list[int] = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
@@ -39,6 +40,7 @@ def is_zombie(pid: int) -> bool:
 
 
 def kill_all(pids: list[int], sig: int = signal.SIGKILL) -> None:
+    """Send sig (SIGKILL by default) to each pid, skipping those already gone or not ours to signal."""
     for pid in pids:
         try:
             os.kill(pid, sig)

@@ -13,11 +13,14 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 
 
 def strip_ansi(text: str) -> str:
+    """The text without ANSI colour and terminal control codes."""
     return _ANSI.sub("", text)
 
 
 @dataclass
 class ErrorInfo:
+    """The exception a cell raised: its type name, value and traceback."""
+
     ename: str
     evalue: str
     traceback: str
@@ -25,6 +28,8 @@ class ErrorInfo:
 
 @dataclass
 class RichOutput:
+    """A displayed output of a cell: an image saved in the workspace, or HTML, Markdown or plain text."""
+
     mime: str
     path: str | None = None
     """For images: the file under the workspace's outputs/ folder."""
@@ -33,6 +38,8 @@ class RichOutput:
 
 @dataclass
 class ExecutionResult:
+    """What running one cell produced: status, printed text, error, rich outputs, and notes."""
+
     status: Status
     stdout: str = ""
     stderr: str = ""
@@ -50,6 +57,7 @@ class ExecutionResult:
     """Plain-language remarks on what happened besides the code's own output."""
 
     def to_json(self) -> dict:
+        """The result as a JSON-ready dict, the duration rounded to 0.1 ms."""
         data = asdict(self)
         data["duration_s"] = round(self.duration_s, 4)
         return data
@@ -68,6 +76,7 @@ class CappedText:
         self.dropped = 0
 
     def add(self, text: str) -> None:
+        """Append streamed text; once over budget, the oldest text after the head is dropped and counted."""
         if self._head_len < self._head_limit:
             take = text[: self._head_limit - self._head_len]
             self._head.append(take)
@@ -90,6 +99,7 @@ class CappedText:
                 self.dropped += excess
 
     def text(self) -> str:
+        """The kept text, with a line saying how many characters were dropped from the middle."""
         head = "".join(self._head)
         tail = "".join(self._tail)
         if self.dropped:

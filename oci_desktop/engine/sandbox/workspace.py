@@ -16,6 +16,8 @@ OUTPUTS = "outputs"
 
 @dataclass
 class Usage:
+    """A workspace's disk use: allocated bytes, files and folders counted, and whether the count is whole."""
+
     bytes: int
     files: int
     complete: bool

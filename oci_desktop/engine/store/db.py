@@ -36,6 +36,8 @@ TABLES = ("conversations", "messages", "cells", "artifacts")
 
 
 class Store:
+    """The history database; safe to share between threads, and repaired when opened after a crash."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +82,7 @@ class Store:
             self._db.execute("UPDATE cells SET status='interrupted' WHERE status IN ('running', 'pending')")
 
     def close(self) -> None:
+        """Close the database file."""
         self._db.close()
 
     # -- writing -------------------------------------------------------------------------
@@ -94,20 +97,24 @@ class Store:
             return cursor.lastrowid
 
     def create_conversation(self, title: str, workspace: str | None = None, model: str | None = None) -> int:
+        """Add a conversation (title cut to 200 characters, "Untitled" when empty); returns its id."""
         now = time.time()
         return self._insert("conversations", title=title[:200] or "Untitled", workspace=workspace, model=model,
                             created_at=now, updated_at=now)
 
     def set_workspace(self, conversation_id: int, workspace: str) -> None:
+        """Record the workspace folder a conversation's code runs in."""
         with self._lock:
             self._db.execute("UPDATE conversations SET workspace=? WHERE id=?", (workspace, conversation_id))
 
     def add_message(self, conversation_id: int, role: str, kind: str, content: str, status: str = "done",
                     round_no: int | None = None) -> int:
+        """Store a message of a conversation; returns its id."""
         return self._insert("messages", conversation_id=conversation_id, role=role, kind=kind, content=content,
                             status=status, round=round_no, created_at=time.time())
 
     def update_message(self, message_id: int, content: str | None = None, status: str | None = None) -> None:
+        """Change a message's content, its status, or both (a reply while it streams, then when it ends)."""
         with self._lock:
             if content is not None:
                 self._db.execute("UPDATE messages SET content=? WHERE id=?", (content, message_id))
@@ -115,18 +122,22 @@ class Store:
                 self._db.execute("UPDATE messages SET status=? WHERE id=?", (status, message_id))
 
     def add_cell(self, conversation_id: int, code: str, round_no: int, message_id: int | None = None) -> int:
+        """Store a cell as it starts running (status "running"); returns its id."""
         return self._insert("cells", conversation_id=conversation_id, message_id=message_id, code=code,
                             status="running", round=round_no, created_at=time.time())
 
     def finish_cell(self, cell_id: int, status: str, result: dict) -> None:
+        """Store a cell's final status and its result, as JSON."""
         with self._lock:
             self._db.execute("UPDATE cells SET status=?, result=? WHERE id=?", (status, json.dumps(result), cell_id))
 
     def add_artifact(self, conversation_id: int, cell_id: int | None, kind: str, path: str) -> int:
+        """Record a file a cell produced (an image in outputs/); returns its id."""
         return self._insert("artifacts", conversation_id=conversation_id, cell_id=cell_id, kind=kind, path=path,
                             created_at=time.time())
 
     def last_user_message(self, conversation_id: int) -> dict | None:
+        """The conversation's latest message of kind "user", as a dict; None when there is none."""
         with self._lock:
             row = self._db.execute("SELECT * FROM messages WHERE conversation_id=? AND kind='user' "
                                    "ORDER BY id DESC LIMIT 1", (conversation_id,)).fetchone()
@@ -144,16 +155,19 @@ class Store:
                                  (conversation_id, first[0]))
 
     def rename(self, conversation_id: int, title: str) -> None:
+        """Give a conversation a new title."""
         with self._lock:
             self._db.execute("UPDATE conversations SET title=? WHERE id=?", (title, conversation_id))
 
     def delete(self, conversation_id: int) -> None:
+        """Delete a conversation with its messages, cells and artifacts."""
         with self._lock:
             self._db.execute("DELETE FROM conversations WHERE id=?", (conversation_id,))
 
     # -- reading -------------------------------------------------------------------------
 
     def conversations(self, search: str | None = None) -> list[dict]:
+        """All conversations, the most recently updated first; search matches titles and message text."""
         query = "SELECT * FROM conversations"
         args: tuple = ()
         if search:
@@ -163,16 +177,19 @@ class Store:
             return [dict(r) for r in self._db.execute(query + " ORDER BY updated_at DESC", args)]
 
     def conversation(self, conversation_id: int) -> dict | None:
+        """A conversation's row as a dict; None when there is no such id."""
         with self._lock:
             row = self._db.execute("SELECT * FROM conversations WHERE id=?", (conversation_id,)).fetchone()
         return dict(row) if row else None
 
     def messages(self, conversation_id: int) -> list[dict]:
+        """Every message of a conversation in order, superseded ones included (their kind says so)."""
         with self._lock:
             return [dict(r) for r in self._db.execute(
                 "SELECT * FROM messages WHERE conversation_id=? ORDER BY id", (conversation_id,))]
 
     def cells(self, conversation_id: int) -> list[dict]:
+        """A conversation's cells in order, superseded ones left out, each result decoded from JSON."""
         with self._lock:
             rows = [dict(r) for r in self._db.execute(
                 "SELECT * FROM cells WHERE conversation_id=? AND status!='superseded' ORDER BY id", (conversation_id,))]

@@ -43,6 +43,7 @@ def timeline(store: Store, conversation_id: int) -> list[tuple[str, dict]]:
 
 
 def to_notebook(store: Store, conversation_id: int) -> nbformat.NotebookNode:
+    """The conversation as a notebook: messages as Markdown cells, code cells with their outputs and images."""
     conversation = store.conversation(conversation_id)
     workspace = Path(conversation["workspace"]) if conversation and conversation["workspace"] else None
     nb = v4.new_notebook()
@@ -62,6 +63,7 @@ def to_notebook(store: Store, conversation_id: int) -> nbformat.NotebookNode:
 
 
 def to_markdown(store: Store, conversation_id: int) -> str:
+    """The conversation as Markdown: messages, code, its text output, and links to its images."""
     conversation = store.conversation(conversation_id)
     parts = [f"# {conversation['title']}\n"]
     for kind, item in timeline(store, conversation_id):
@@ -84,6 +86,7 @@ def to_markdown(store: Store, conversation_id: int) -> str:
 
 
 def to_script(store: Store, conversation_id: int) -> str:
+    """The conversation's code cells as one Python script, in the order they ran."""
     conversation = store.conversation(conversation_id)
     parts = [f"# {conversation['title']}\n# Exported from OCI Desktop: the code cells in the order they ran.\n"]
     for cell in store.cells(conversation_id):
@@ -98,6 +101,7 @@ def to_jsonl(store: Store, conversation_id: int) -> str:
 
 
 def export(store: Store, conversation_id: int, fmt: str) -> str:
+    """The conversation as text in fmt (one of FORMATS); LookupError when there is no such conversation."""
     if store.conversation(conversation_id) is None:
         raise LookupError(f"No conversation {conversation_id}.")
     if fmt == "ipynb":
