@@ -93,6 +93,7 @@ class Conversation:
         prompt = announce_files(text, self._pending_files)
         self._pending_files = []
         recorder.user_message(prompt)
+        self.ensure_kernel()  # before the model: a broken sandbox is reported without a long load first
         try:
             model = backend()
         except Exception as exc:  # BackendError, GGUFError, ModelTooLarge, LookupError...: all said in words
@@ -100,7 +101,6 @@ class Conversation:
                 recorder.record(event)
                 yield event
             return
-        self.ensure_kernel()
         self.loop = RefineLoop(model, self.executor, settings, approver, self.workspace)
         try:
             for event in self.loop.run(prompt, history):

@@ -23,7 +23,7 @@ from .agent.loop import Approver, LoopSettings
 from .conversation import Conversation
 from .events import Event
 from .llm.backend import ChatBackend, Sampling
-from .llm.library import data_dir, default_model
+from .llm.library import data_dir, default_model, display_name
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
 from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
@@ -101,7 +101,14 @@ class Session:
         self.close_model()
         self.backend = self._factory(source, progress, None)
         self.source = source
-        return self.backend.description
+        return self.model_name()
+
+    def model_name(self) -> str:
+        """The loaded model as people know it ("SmolLM2-135M-Instruct (bundled)", a catalog name,
+        an endpoint's model and address)."""
+        if self.backend is None or self.source is None:
+            return ""
+        return display_name(self.source.path) if self.source.path is not None else self.backend.description
 
     def choose_model(self, source: ModelSource) -> None:
         """Use this model, loading it when the first turn needs it (after the request is stored)."""

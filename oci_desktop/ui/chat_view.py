@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QToolButton, QVBoxLayout, QWidget)
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 from oci_desktop.engine.session import code_blocks
 
 from .markdown_render import pre_html, render_markdown
+from .rich_text import RichText
 
 EXAMPLES = [
     ("A plot", "Write Python code that plots y = sin(x) for x from 0 to 10 with matplotlib."),
@@ -27,18 +29,44 @@ def _card_style(name: str, background: str, border: bool = True) -> str:
     colour from the palette, not from its parent's style sheet)."""
     edge = "border:1px solid #d0d7de;" if border else ""
     return (f"#{name}{{background:{background};{edge}border-radius:8px;}}"
-            f"#{name} QLabel{{color:#1f2328;background:transparent;}}")
+            f"#{name} QLabel, #{name} QTextBrowser{{color:#1f2328;background:transparent;}}")
 
 
-def _label(html: str, selectable: bool = True) -> QLabel:
-    label = QLabel(html)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
-    label.setOpenExternalLinks(True)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-    return label
+def _label(html: str, selectable: bool = True) -> RichText:
+    return RichText(html, selectable)
+
+
+class ScaledImage(QLabel):
+    """A plot at its own size, or narrower (keeping its shape) when the column is narrower."""
+
+    def __init__(self, pixmap: QPixmap, largest: int = 560) -> None:
+        super().__init__()
+        self._pixmap = pixmap
+        self._largest = min(largest, pixmap.width())
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self._show(self._largest)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        width = max(1, min(width, self._largest))
+        return round(self._pixmap.height() * width / self._pixmap.width())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self._largest, self.heightForWidth(self._largest))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._show(min(self.width(), self._largest))
+
+    def _show(self, width: int) -> None:
+        width = max(1, width)
+        if self.pixmap().isNull() or self.pixmap().width() != width:
+            self.setPixmap(self._pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation))
+            self.setFixedHeight(self.heightForWidth(width))
 
 
 def _discard(widget: QWidget) -> None:
@@ -106,8 +134,13 @@ class ExecutionCard(QFrame):
                     o.get("mime") == "text/html" for o in result.get("outputs", [])):
                 layout.addWidget(_label(pre_html(output["text"])))
         error = result.get("error")
+        if result.get("explanation"):
+            explanation = _label(html.escape(result["explanation"]))
+            explanation.setAccessibleName("What went wrong")
+            layout.addWidget(explanation)
         if error:
-            layout.addWidget(_label(f'<b style="color:#cf222e">{error["ename"]}</b>: {error["evalue"]}'))
+            layout.addWidget(_label(f'<b style="color:#cf222e">{html.escape(error["ename"])}</b>: '
+                                    f'{html.escape(error["evalue"])}'))
             toggle = QToolButton(text="Show traceback")
             toggle.setCheckable(True)
             trace = _label(pre_html(error["traceback"], "#57606a"))
@@ -124,8 +157,7 @@ class ExecutionCard(QFrame):
         if pixmap.isNull():
             layout.addWidget(_label(f"<i>image {path.name} could not be shown</i>"))
             return
-        image = QLabel()
-        image.setPixmap(pixmap.scaledToWidth(min(560, pixmap.width()), Qt.TransformationMode.SmoothTransformation))
+        image = ScaledImage(pixmap)
         image.setAccessibleName(f"Plot {path.name}")
         layout.addWidget(image)
 

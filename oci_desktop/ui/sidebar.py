@@ -5,10 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+                               QListWidgetItem, QMessageBox, QPushButton, QStyledItemDelegate, QVBoxLayout,
+                               QWidget)
+
+
+class _FitToWidth(QStyledItemDelegate):
+    """Rows as wide as the list, not as their text: a long title ends in "…" (full in its tooltip)."""
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint(option, index)
+        return QSize(1, hint.height())
+
+
+def _elide_long_names(view: QListWidget) -> None:
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setItemDelegate(_FitToWidth(view))
 
 
 class Sidebar(QWidget):
@@ -33,6 +48,7 @@ class Sidebar(QWidget):
         layout.addWidget(self.search)
         self.list = QListWidget()
         self.list.setAccessibleName("Conversations")
+        _elide_long_names(self.list)
         self.list.itemActivated.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.list.itemClicked.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.list, stretch=2)
@@ -46,6 +62,7 @@ class Sidebar(QWidget):
         layout.addWidget(QLabel("<b>Workspace files</b> (drop files here)"))
         self.files = QListWidget()
         self.files.setAccessibleName("Workspace files")
+        _elide_long_names(self.files)
         self.files.itemActivated.connect(self._open_file)
         layout.addWidget(self.files, stretch=1)
         files_row = QHBoxLayout()
@@ -62,6 +79,7 @@ class Sidebar(QWidget):
         self.list.clear()
         for conversation in self.list_conversations(self.search.text() or None):
             item = QListWidgetItem(conversation["title"])
+            item.setToolTip(conversation["title"])
             item.setData(Qt.ItemDataRole.UserRole, conversation["id"])
             self.list.addItem(item)
             if conversation["id"] == current:

@@ -7,13 +7,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QLabel  # noqa: E402
 
 from oci_desktop.engine.events import TurnFinished  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.rich_text import RichText  # noqa: E402
 from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the kernel is real
+MODEL = "Model: SmolLM2-135M-Instruct (bundled)"  # the bundled file's name, not its GGUF title
 TASK = "Print the sum of the squares of 1 to 10."
 FIX = fence("print(sum(i * i for i in range(1, 11)))")
 
@@ -29,7 +30,7 @@ def window(qtbot, tmp_path, models):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.status_model.text() == "Model: scripted replies", timeout=10_000)
+    qtbot.waitUntil(lambda: win.status_model.text() == MODEL, timeout=10_000)
     qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=30_000)
     yield win
     win.close()
@@ -130,7 +131,7 @@ def test_a_crashed_model_is_reported_with_a_restart_button(window, qtbot, models
     send(window, qtbot)
     assert window.status_model.text() == "Model: error"
     window.restart_model_button.click()
-    qtbot.waitUntil(lambda: window.status_model.text() == "Model: scripted replies", timeout=10_000)
+    qtbot.waitUntil(lambda: window.status_model.text() == MODEL, timeout=10_000)
     assert len(models.made) == 2 and models.made[0].closed
     send(window, qtbot, "Hello?")
     assert window.chat.bubbles()[-1].text == "Back again."
@@ -161,7 +162,7 @@ def test_tables_render_and_replies_offer_their_code(window, qtbot):
         window.run_editor()
     assert any(o["mime"] == "text/html" and "<table" in o["text"] for o in got.args[0]["outputs"])
     qtbot.waitUntil(lambda: bool(window.chat.cards()), timeout=10_000)
-    labels = [w.text() for w in window.chat.cards()[-1].findChildren(QLabel)]
+    labels = [w.text() for w in window.chat.cards()[-1].findChildren(RichText)]
     assert any("<table" in text and "Oslo" in text for text in labels)
     bubble = window.chat.add_assistant("Here:\n```python\nprint(1)\n```\nand\n```python\nprint(2)\n```")
     assert bubble.code() == "print(1)\n\nprint(2)"

@@ -15,6 +15,7 @@ from oci_desktop.engine.store.db import Store  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
 
 pytestmark = pytest.mark.slow
+MODEL = "Model: SmolLM2-135M-Instruct (bundled)"  # the bundled file's name, not its GGUF title
 TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."
 
 
@@ -22,7 +23,7 @@ TASK = "Write Python code that prints the sum of the squares of the numbers 1 to
 def window(qtbot, tmp_path):
     win = MainWindow(lambda: Session(tmp_path / "data"))
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: win.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
+    qtbot.waitUntil(lambda: win.status_model.text() == MODEL, timeout=60_000)
     qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
     yield win
     win.close()
@@ -74,7 +75,7 @@ def test_editor_run_and_a_crashed_kernel_is_restarted(window, qtbot):
 
 def test_closing_mid_turn_stops_model_and_kernel_and_keeps_what_was_shown(qtbot, tmp_path):
     win = MainWindow(lambda: Session(tmp_path / "data"))
-    qtbot.waitUntil(lambda: win.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
+    qtbot.waitUntil(lambda: win.status_model.text() == MODEL, timeout=60_000)
     qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
     tokens = []
     win.worker.sig_event.connect(lambda e: tokens.append(e))
@@ -103,7 +104,7 @@ def test_a_crashed_model_is_reported_with_a_restart_button(window, qtbot):
     qtbot.waitUntil(lambda: not window.busy, timeout=60_000)
     assert window.status_model.text() == "Model: error"
     window.restart_model_button.click()
-    qtbot.waitUntil(lambda: window.status_model.text().startswith("Model: Smollm2"), timeout=60_000)
+    qtbot.waitUntil(lambda: window.status_model.text() == MODEL, timeout=60_000)
     window.input.setPlainText(TASK)
     window.send()
     qtbot.waitUntil(lambda: not window.busy, timeout=120_000)

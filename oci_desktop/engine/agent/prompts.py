@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..sandbox.packages import describe_packages
+
 # The OpenCodeInterpreter demo's system prompt (its demo builds it but never sends it; we do).
 SYSTEM_PROMPT = (
     "You are an AI code interpreter.\n"
@@ -23,7 +25,14 @@ def announce_files(text: str, files: list[str]) -> str:
     return f"{text}\n\n[Files uploaded to the working directory:\n{listing}]"
 
 
+def environment() -> str:
+    """What the code can use, told after the system prompt so the model does not reach for the rest."""
+    return ("The code runs in a sandbox without network access, so packages cannot be installed. "
+            f"Python packages available: {describe_packages()}.")
+
+
 def initial_messages(system_prompt: str | None, history: list[dict], user_text: str) -> list[dict]:
-    """The messages of a new turn: the system prompt (if any), the history, then the user's text."""
-    messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
+    """The messages of a new turn: the system prompt (if any) with the environment, the history,
+    then the user's text."""
+    messages = [{"role": "system", "content": f"{system_prompt}\n\n{environment()}"}] if system_prompt else []
     return messages + [dict(m) for m in history] + [{"role": "user", "content": user_text}]

@@ -11,7 +11,8 @@ from typing import Callable
 import platformdirs
 
 from ..cancel import CancelToken
-from .bundled import BUNDLED_NAME, bundled_model_path  # noqa: F401 (BUNDLED_NAME is public here)
+from .bundled import BUNDLED_NAME, bundled_model_path
+from .catalog import CATALOG
 from .gguf_info import GGUFInfo, inspect_gguf
 
 
@@ -46,11 +47,24 @@ def list_models() -> list[ModelEntry]:
     folder = models_dir()
     if folder.is_dir():
         for path in sorted(folder.glob("*.gguf")):
-            entries.append(ModelEntry(path.stem, path, path.stat().st_size))
+            entries.append(ModelEntry(display_name(path), path, path.stat().st_size))
     bundled = bundled_model_path()
     if bundled is not None:
         entries.append(ModelEntry(BUNDLED_NAME, bundled, bundled.stat().st_size, bundled=True))
     return entries
+
+
+def display_name(path: Path) -> str:
+    """How people know a model file: "SmolLM2-135M-Instruct (bundled)", a catalog file's model and
+    quantization ("OpenCodeInterpreter-DS-1.3B Q4_K_M"), else the file's name without .gguf."""
+    path = Path(path)
+    bundled = bundled_model_path()
+    if bundled is not None and path.name == bundled.name and path.resolve() == bundled.resolve():
+        return BUNDLED_NAME
+    for entry in CATALOG:
+        if entry.file == path.name:
+            return f"{entry.model} {entry.quantization}"
+    return path.name.removesuffix(".gguf")
 
 
 def default_model() -> ModelEntry:
@@ -109,7 +123,7 @@ def import_model(source: Path, progress: Callable[[int, int], None] | None = Non
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
-    return ModelEntry(target.stem, target, size), info
+    return ModelEntry(display_name(target), target, size), info
 
 
 def remove_model(name: str) -> Path:

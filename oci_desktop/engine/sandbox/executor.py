@@ -14,7 +14,9 @@ from typing import Callable
 
 from ..cancel import CancelToken
 from . import processes, workspace
+from .explain import explain
 from .kernel import KernelSession
+from .limits import MIB
 from .result import CappedText, ErrorInfo, ExecutionResult, RichOutput, strip_ansi
 
 OutputCallback = Callable[[str, str], None]
@@ -93,6 +95,8 @@ class Executor:
             self._classify(result, stop_reason)
             self._check_aftermath(result, reply)
         result.duration_s = time.monotonic() - started
+        result.explanation = explain(result, self.session.workspace, self.limits.memory_bytes // MIB,
+                                     self.limits.cell_timeout_s)
         return result
 
     # -- the message loop ----------------------------------------------------------------

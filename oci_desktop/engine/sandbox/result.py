@@ -55,6 +55,8 @@ class ExecutionResult:
     """False when the kernel's variables were lost (crash, kill, restart)."""
     notes: list[str] = field(default_factory=list)
     """Plain-language remarks on what happened besides the code's own output."""
+    explanation: str = ""
+    """For a failed run: what went wrong and what to try, in plain words (sandbox/explain.py)."""
 
     def to_json(self) -> dict:
         """The result as a JSON-ready dict, the duration rounded to 0.1 ms."""
