@@ -35,7 +35,7 @@ def main() -> int:
     steps = {"asked": False, "plotted": False}
 
     def tick() -> None:
-        ready = window.status_model.text().startswith("Model: Smollm2") and window.status_kernel.text() == "Kernel: idle"
+        ready = window.status_model.text().startswith("Model: SmolLM2") and window.status_kernel.text() == "Kernel: idle"
         if not steps["asked"] and ready and not window.busy:
             steps["asked"] = True
             window.input.setPlainText(TASK)

@@ -96,6 +96,8 @@ def _print_text(event, conversation) -> None:
         print(f"[{result.status}] " + " ".join(result.notes)
               + (f"\n{result.error.ename}: {result.error.evalue}" if result.error else "")
               + "".join(f"\n[saved {o.path}]" for o in result.outputs if o.path), flush=True)
+    elif kind == "runaway":
+        print(f"\n[{event.message}]", flush=True)
     elif kind == "error":
         print(f"\n[error] {event.message}", file=sys.stderr)
     elif kind == "done":

@@ -75,6 +75,23 @@ class RoundFinished(Event):
 
 
 @dataclass
+class RunawayReply(Event):
+    """The reply kept repeating itself and was stopped early; the round counts as failed."""
+
+    round: int
+    repeated: str
+    """The piece it repeated."""
+    feedback: str = ""
+    """What the model is told before it tries again."""
+
+    @property
+    def message(self) -> str:
+        """For people: what happened."""
+        shown = " ".join(self.repeated.split())[:60] or repr(self.repeated)
+        return f"The reply kept repeating “{shown}” and was stopped early; the model was asked to answer again."
+
+
+@dataclass
 class UserMessageAdded(Event):
     """A message the user sent while the turn ran was passed on to the model."""
 
@@ -102,4 +119,4 @@ class EngineError(Event):
 
 _TYPES = {TokenDelta: "token", CodeProposed: "code", ExecutionStarted: "execution_started",
           ExecutionOutput: "execution_output", ExecutionFinished: "execution", RoundFinished: "round",
-          UserMessageAdded: "user_message", TurnFinished: "done", EngineError: "error"}
+          UserMessageAdded: "user_message", TurnFinished: "done", EngineError: "error", RunawayReply: "runaway"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from .events import (EngineError, Event, ExecutionFinished, ExecutionStarted, RoundFinished, TokenDelta,
-                      TurnFinished, UserMessageAdded)
+from .events import (EngineError, Event, ExecutionFinished, ExecutionStarted, RoundFinished, RunawayReply,
+                      TokenDelta, TurnFinished, UserMessageAdded)
 from .store.db import Store
 
 _FLUSH_S = 0.5
@@ -62,6 +62,10 @@ class TurnRecorder:
                     self.store.add_artifact(self.conversation_id, self._cell_id, output.mime, output.path)
         self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
         self._cell_id = None
+
+    def _on_RunawayReply(self, event: RunawayReply) -> None:  # noqa: N802
+        self.store.add_message(self.conversation_id, "system", "note", event.message, round_no=event.round)
+        self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
 
     def _on_UserMessageAdded(self, event: UserMessageAdded) -> None:  # noqa: N802
         self.store.add_message(self.conversation_id, "user", "user", event.text, round_no=event.round)

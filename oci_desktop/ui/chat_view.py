@@ -12,14 +12,10 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 
 from oci_desktop.engine.session import code_blocks
 
+from .examples import EXAMPLES
 from .markdown_render import pre_html, render_markdown
 from .rich_text import RichText
 
-EXAMPLES = [
-    ("A plot", "Write Python code that plots y = sin(x) for x from 0 to 10 with matplotlib."),
-    ("A small calculation", "Write Python code that prints the sum of the squares of the numbers 1 to 10."),
-    ("A CSV summary", "Write Python code that reads data.csv with pandas and prints a summary of each column."),
-]
 _STATUS_COLORS = {"ok": "#1a7f37", "error": "#cf222e", "timeout": "#9a6700", "interrupted": "#9a6700",
                   "crashed": "#cf222e", "restarted": "#9a6700", "refused": "#6e7781"}
 
@@ -193,7 +189,8 @@ class ChatView(QScrollArea):
         QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(self.verticalScrollBar().maximum()))
         return widget
 
-    def add_welcome(self) -> None:
+    def add_welcome(self, offer: QWidget | None = None) -> None:
+        """The first screen of a new chat: what the app does, a real model to get (offer), examples."""
         card = QFrame()
         card.setObjectName("welcome")
         card.setStyleSheet(_card_style("welcome", "#fff8c5", border=False))
@@ -201,9 +198,11 @@ class ChatView(QScrollArea):
         layout.addWidget(_label(
             "<h3>Welcome to OCI Desktop</h3>Ask for something a little Python can do. The model writes "
             "the code, a sandbox on this computer runs it, and the model fixes it when it fails. "
-            "Nothing leaves your machine.<br><br>The bundled model is tiny and makes many mistakes; "
-            "for real work get an OpenCodeInterpreter model: <b>Models…</b> in the toolbar shows the "
-            "one that suits this computer.<br><br>Try one of these:", selectable=False))
+            "Nothing leaves your machine.", selectable=False))
+        if offer is not None:
+            layout.addWidget(_label("The bundled model is tiny and makes many mistakes.", selectable=False))
+            layout.addWidget(offer)
+        layout.addWidget(_label("Try one of these:", selectable=False))
         for title, prompt in EXAMPLES:
             button = QPushButton(title)
             button.setToolTip(prompt)

@@ -11,7 +11,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
                                QProgressBar, QPushButton, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, RoundFinished, TokenDelta,
+from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, RoundFinished, RunawayReply,
+                                       TokenDelta,
                                        TurnFinished, UserMessageAdded)
 from oci_desktop.engine.llm.library import list_models
 from oci_desktop.engine.session import Session
@@ -20,9 +21,11 @@ from .bridge import EngineWorker
 from .chat_view import ChatView
 from .code_pane import CodePane
 from .console import KernelConsole
+from .model_offer import ModelOffer, model_to_offer
 from .models_dialog import ModelsDialog
 from .settings_dialog import SettingsDialog
 from .theme import apply_theme
+from .transfer import Transfers
 from .sidebar import Sidebar
 
 
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
         self.busy = False
         self._editing = False
         self._tokens: list[float] = []
+        self.transfers = Transfers(self)
         self._build()
         self._start_worker()
         self._apply_settings()
@@ -207,13 +211,30 @@ class MainWindow(QMainWindow):
             self._apply_settings()
 
     def show_models(self) -> None:
-        dialog = ModelsDialog(self)
+        dialog = ModelsDialog(self, self.transfers)
         dialog.sig_use_model.connect(self.sig_switch_model)
         dialog.sig_use_endpoint.connect(self.sig_use_endpoint)
         dialog.exec()
+        self._fill_model_box()
+
+    def _fill_model_box(self) -> None:
+        current = self.model_box.currentData()
         self.model_box.clear()
         for entry in list_models():
             self.model_box.addItem(entry.name, str(entry.path))
+        self._on_model_path(current or "")
+
+    def _model_offer(self) -> ModelOffer | None:
+        entry = model_to_offer()
+        if entry is None:
+            return None
+        offer = ModelOffer(entry, self.transfers)
+        offer.sig_use_model.connect(self._use_downloaded)
+        return offer
+
+    def _use_downloaded(self, path: str) -> None:
+        self._fill_model_box()
+        self.sig_switch_model.emit(path)
 
     def _load_model(self, path: str) -> None:
         self.sig_load_model.emit(path)
@@ -303,6 +324,8 @@ class MainWindow(QMainWindow):
         elif isinstance(event, ExecutionFinished):
             self.chat.add_card(event.result.to_json(), self.workspace)
             self.sidebar.refresh_files()
+        elif isinstance(event, RunawayReply):
+            self.chat.add_note(event.message, "#9a6700")
         elif isinstance(event, UserMessageAdded):
             self.chat.add_user(event.text)
         elif isinstance(event, EngineError):
@@ -373,7 +396,7 @@ class MainWindow(QMainWindow):
         items = self.session.timeline(conversation_id)
         self.chat.load(items, self.workspace)
         if not items:
-            self.chat.add_welcome()
+            self.chat.add_welcome(self._model_offer())
 
     def _on_conversations_changed(self) -> None:
         self.sidebar.refresh(current=self.conversation_id)
@@ -386,6 +409,7 @@ class MainWindow(QMainWindow):
         # Stop the turn, then end the worker thread and shut the model and kernel down:
         # nothing outlives the window, and everything shown is already in the store.
         self.sig_stop.emit()
+        self.transfers.shutdown()  # a download is paused: it resumes at the next start
         self.console.detach()
         self.thread_.quit()
         self.thread_.wait(30_000)

@@ -4,53 +4,16 @@ remove, and a remote OpenAI-compatible endpoint."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
-from oci_desktop.engine.llm.download import DownloadCancelled, DownloadError, discard_partial, download_model
-from oci_desktop.engine.llm.library import import_model, list_models, models_dir, remove_model
+from oci_desktop.engine.llm.library import list_models, remove_model
 
-
-class TransferWorker(QObject):
-    """Downloads and imports on their own thread."""
-
-    sig_progress = Signal(str, float)
-    """(what, fraction done)."""
-    sig_finished = Signal(str, bool)
-    """(message, success)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cancel = CancelToken()
-
-    @Slot(str, str)
-    def download(self, repo: str, file: str) -> None:
-        self.cancel = CancelToken()
-        try:
-            path = download_model(repo, file, models_dir(), cancel=self.cancel, endpoint=os.environ.get("HF_ENDPOINT"),
-                                  progress=lambda p: self.sig_progress.emit(p.describe(), p.done / max(p.total, 1)))
-            self.sig_finished.emit(f"Downloaded {path.name}.", True)
-        except DownloadCancelled as exc:
-            self.sig_finished.emit(f"Paused: {exc}", False)
-        except DownloadError as exc:
-            self.sig_finished.emit(str(exc), False)
-
-    @Slot(str)
-    def import_file(self, path: str) -> None:
-        self.cancel = CancelToken()
-        try:
-            entry, _info = import_model(Path(path), cancel=self.cancel,
-                                        progress=lambda done, total: self.sig_progress.emit(
-                                            f"Copying {done / 1e6:.0f} of {total / 1e6:.0f} MB", done / max(total, 1)))
-            self.sig_finished.emit(f"Imported {entry.name}.", True)
-        except (OSError, ValueError, InterruptedError) as exc:
-            self.sig_finished.emit(f"Could not import {Path(path).name}: {exc}", False)
+from .transfer import Transfers
 
 
 class ModelsDialog(QDialog):
@@ -58,10 +21,8 @@ class ModelsDialog(QDialog):
     """Load this model file."""
     sig_use_endpoint = Signal(str, str, str)
     """Use a remote endpoint: (base URL, model name, API key)."""
-    _sig_download = Signal(str, str)
-    _sig_import = Signal(str)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, transfers: Transfers | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Models")
         self.resize(900, 620)
@@ -96,7 +57,7 @@ class ModelsDialog(QDialog):
         self.status.setWordWrap(True)
         self.pause = QPushButton("Pause", visible=False)
         self.pause.setToolTip("Stop now; what was fetched is kept, and Download resumes from there")
-        self.pause.clicked.connect(lambda: self.worker.cancel.cancel())
+        self.pause.clicked.connect(self._pause)
         self.cancel_button = QPushButton("Cancel", visible=False)
         self.cancel_button.setToolTip("Stop and delete what was fetched")
         self.cancel_button.clicked.connect(self._cancel)
@@ -120,14 +81,10 @@ class ModelsDialog(QDialog):
         form.addRow("API key", self.endpoint_key)
         form.addRow(use)
         layout.addWidget(remote)
-        self._thread = QThread(self)
-        self.worker = TransferWorker()
-        self.worker.moveToThread(self._thread)
-        self._sig_download.connect(self.worker.download)
-        self._sig_import.connect(self.worker.import_file)
-        self.worker.sig_progress.connect(self._on_progress)
-        self.worker.sig_finished.connect(self._on_finished)
-        self._thread.start()
+        self._own_transfers = transfers is None  # the window's keep running after the dialog closes
+        self.transfers = transfers or Transfers(self)
+        self.transfers.sig_progress.connect(self._on_progress)
+        self.transfers.sig_finished.connect(self._on_finished)
         self.refresh()
 
     def refresh(self) -> None:
@@ -151,9 +108,8 @@ class ModelsDialog(QDialog):
         self.installed.resizeColumnsToContents()
 
     def download(self, repo: str, file: str) -> None:
-        self._current_file = file
         self._busy(f"Downloading {file}…")
-        self._sig_download.emit(repo, file)
+        self.transfers.download(repo, file)
 
     def choose_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a model", str(Path.home()), "GGUF models (*.gguf)")
@@ -162,7 +118,7 @@ class ModelsDialog(QDialog):
 
     def import_file(self, path: str) -> None:
         self._busy(f"Importing {Path(path).name}…")
-        self._sig_import.emit(path)
+        self.transfers.import_file(path)
 
     def _remove(self, name: str) -> None:
         try:
@@ -172,12 +128,13 @@ class ModelsDialog(QDialog):
             self.status.setText(str(exc))
         self.refresh()
 
+    def _pause(self) -> None:
+        self.transfers.pause()
+
     def _cancel(self) -> None:
-        self._discard = True
-        self.worker.cancel.cancel()
+        self.transfers.cancel()
 
     def _busy(self, text: str) -> None:
-        self._discard = False
         self.status.setText(text)
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -188,10 +145,7 @@ class ModelsDialog(QDialog):
         self.status.setText(text)
         self.progress.setValue(int(fraction * 1000))
 
-    def _on_finished(self, message: str, ok: bool) -> None:
-        if getattr(self, "_discard", False) and getattr(self, "_current_file", None):
-            discard_partial(models_dir(), self._current_file)
-            message = "Download cancelled; what was fetched was deleted."
+    def _on_finished(self, message: str, ok: bool, path: str) -> None:
         self.status.setText(message)
         self.progress.setVisible(False)
         self.pause.setVisible(False)
@@ -200,9 +154,10 @@ class ModelsDialog(QDialog):
 
     def shutdown(self) -> None:
         """Stop a transfer (a download keeps its part for later) and end the worker thread."""
-        self.worker.cancel.cancel()
-        self._thread.quit()
-        self._thread.wait(30_000)
+        self.transfers.sig_progress.disconnect(self._on_progress)
+        self.transfers.sig_finished.disconnect(self._on_finished)
+        if self._own_transfers:
+            self.transfers.shutdown()
 
     def done(self, result: int) -> None:  # Qt's name: every way the dialog ends comes here
         self.shutdown()

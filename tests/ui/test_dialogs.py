@@ -50,8 +50,8 @@ def test_models_dialog_downloads_with_progress_and_can_remove(qtbot, hub):
     qtbot.addWidget(dialog)
     assert dialog.catalog.rowCount() == len(catalog.CATALOG)
     seen = []
-    dialog.worker.sig_progress.connect(lambda text, fraction: seen.append(fraction))
-    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+    dialog.transfers.sig_progress.connect(lambda text, fraction: seen.append(fraction))
+    with qtbot.waitSignal(dialog.transfers.sig_finished, timeout=60_000) as done:
         dialog.download("tester/Tiny-GGUF", "tiny-Q4_K_M.gguf")
     assert done.args[1] is True and seen and max(seen) == 1.0
     names = [m.name for m in list_models()]
@@ -64,7 +64,7 @@ def test_models_dialog_downloads_with_progress_and_can_remove(qtbot, hub):
 def test_models_dialog_reports_a_missing_file(qtbot, hub):
     dialog = ModelsDialog()
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+    with qtbot.waitSignal(dialog.transfers.sig_finished, timeout=60_000) as done:
         dialog.download("tester/Tiny-GGUF", "missing.gguf")
     assert done.args[1] is False and "not found" in done.args[0]
     dialog.done(0)
@@ -75,11 +75,11 @@ def test_models_dialog_imports_and_refuses_a_damaged_file(qtbot, hub, tmp_path):
     qtbot.addWidget(dialog)
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"GGUF" + b"\0" * 100)
-    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+    with qtbot.waitSignal(dialog.transfers.sig_finished, timeout=60_000) as done:
         dialog.import_file(str(bad))
     assert done.args[1] is False and "bad.gguf" in done.args[0]
     good = write_gguf(tmp_path / "good-model.gguf")
-    with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+    with qtbot.waitSignal(dialog.transfers.sig_finished, timeout=60_000) as done:
         dialog.import_file(str(good))
     assert done.args[1] is True and "good-model" in [m.name for m in list_models()]
     dialog.done(0)
@@ -99,12 +99,12 @@ def test_pause_keeps_and_cancel_deletes_what_was_fetched(qtbot, hub):
         def seen(text, fraction, progress=progress):
             progress.append(fraction)
 
-        dialog.worker.sig_progress.connect(seen)
+        dialog.transfers.sig_progress.connect(seen)
         dialog.download("tester/Tiny-GGUF", "tiny-Q4_K_M.gguf")
         qtbot.waitUntil(lambda: len(progress) > 0, timeout=30_000)
-        with qtbot.waitSignal(dialog.worker.sig_finished, timeout=60_000) as done:
+        with qtbot.waitSignal(dialog.transfers.sig_finished, timeout=60_000) as done:
             action()
         assert done.args[1] is False
         assert part.exists() == kept
-        dialog.worker.sig_progress.disconnect(seen)
+        dialog.transfers.sig_progress.disconnect(seen)
     dialog.done(0)

@@ -5,9 +5,9 @@ import pytest
 from oci_desktop.engine.agent.context import OMITTED
 from oci_desktop.engine.agent.fences import FenceExtractor
 from oci_desktop.engine.agent.feedback import EMPTY, describe, truncate
-from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.agent.loop import RUNAWAY_FEEDBACK, LoopSettings, RefineLoop
 from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ExecutionOutput,
-                                       TokenDelta, TurnFinished, UserMessageAdded)
+                                       RunawayReply, TokenDelta, TurnFinished, UserMessageAdded)
 from oci_desktop.engine.llm.backend import Sampling
 from oci_desktop.engine.llm.client import LLMError
 from oci_desktop.engine.llm.scripted import ScriptedBackend
@@ -76,6 +76,12 @@ def test_repeated_code_stops():
     replies = [fence("import os\nprint(y)"), fence("import os\nprint(y)")]
     events, _, runner, _ = run_loop(replies, lambda c: error("E", str(len(c))))
     assert finished(events).reason == "repeated_code"
+
+
+def test_the_same_working_code_again_ends_the_turn_as_done():
+    replies = [fence("print(385)"), fence("print(385)"), "never asked"]
+    events, backend, runner, _ = run_loop(replies, lambda c: ok("385\n"))
+    assert finished(events).reason == "done" and runner.codes == ["print(385)"] and len(backend.requests) == 2
 
 
 def test_no_code_reply():
@@ -217,3 +223,26 @@ def test_one_result_per_round_with_silent_blocks_left_out():
     assert backend.requests[1][-1]["content"] == "Execution result: \n2"
     _, backend, *_ = run_loop([fence("a = 1") + fence("b = 2"), "done"], lambda c: ok())
     assert backend.requests[1][-1]["content"] == "Execution result: \n" + EMPTY
+
+
+def test_a_runaway_reply_is_stopped_early_and_the_round_fails():
+    looping = "Here is the plot.\n```python\nimport matplotlib.pyplot as plt\nx = " + "x_values_" * 2000
+    backend = ScriptedBackend([looping, fence("print(1)"), "Done: it printed 1."])
+    runner = ScriptedRunner(lambda code: ok("1\n"))
+    events = list(RefineLoop(backend, runner, LoopSettings(max_rounds=3)).run("Plot sin(x)"))
+    streamed = "".join(e.text for e in events if isinstance(e, TokenDelta) and e.round == 1)
+    assert len(streamed) < 600  # stopped long before the reply's 18,000 characters
+    runaway = [e for e in events if isinstance(e, RunawayReply)]
+    assert len(runaway) == 1 and runaway[0].round == 1 and "x_values" in runaway[0].message
+    assert not [e for e in events if isinstance(e, CodeProposed) and e.round == 1]  # its open block is not run
+    second = backend.requests[1]
+    assert second[-1]["content"] == RUNAWAY_FEEDBACK
+    assert second[-2]["role"] == "assistant" and second[-2]["content"].count("x_values_") <= 2
+    assert runner.codes == ["print(1)"] and finished(events).reason == "done"
+
+
+def test_runaway_every_round_ends_at_the_round_limit():
+    looping = "The answer is " + "the answer is " * 500
+    events, backend, runner, _ = run_loop([looping] * 3, lambda code: ok(), max_rounds=2)
+    assert [e.round for e in events if isinstance(e, RunawayReply)] == [1, 2]
+    assert finished(events).reason == "max_rounds" and runner.codes == []

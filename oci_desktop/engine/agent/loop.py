@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 
 from ..cancel import CancelToken
 from ..events import (CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput, ExecutionStarted,
-                      RoundFinished, TokenDelta, TurnFinished, UserMessageAdded)
+                      RoundFinished, RunawayReply, TokenDelta, TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
@@ -23,6 +23,10 @@ from . import feedback, testspec
 from .context import fit_context
 from .fences import FenceExtractor
 from .prompts import SYSTEM_PROMPT, initial_messages
+from .repetition import RepetitionGuard
+
+RUNAWAY_FEEDBACK = ("Your reply kept repeating itself and was cut off. Answer again, briefly: one short "
+                    "explanation and one complete ```python code block.")
 
 Approver = Callable[[str], "str | None"]
 """Shown the code; returns the code to run (maybe edited) or None to skip it."""
@@ -94,13 +98,17 @@ class RefineLoop:
                 yield self._finish("time_budget", round_no, f"Stopped: the turn used its {s.time_budget_s:g} s budget.")
                 return
             round_no += 1
-            reply, blocks = yield from self._ask(round_no)
+            reply, blocks, runaway = yield from self._ask(round_no)
             if reply is None:
                 yield self._finish("error", round_no, "The model could not answer (see the error above).")
                 return
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
                 return
+            if runaway is not None:  # a failed round: its code is not run, the model tries again
+                self.messages.append({"role": "user", "content": RUNAWAY_FEEDBACK})
+                yield RunawayReply(round_no, runaway.piece, RUNAWAY_FEEDBACK)
+                continue
             if not blocks:
                 if (yield from self._take_inbox(round_no)):
                     continue
@@ -110,6 +118,9 @@ class RefineLoop:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
                 return
             code = "\n\n".join(blocks)
+            if code == last_code and ran_clean:  # it has nothing to change: the working code stands
+                yield self._finish("done", round_no, "The code ran without errors; the model had nothing to change.")
+                return
             if code == last_code:
                 yield self._finish("repeated_code", round_no, "The model proposed the same code again; "
                                    "stopping so you can give it a hint.")
@@ -152,23 +163,34 @@ class RefineLoop:
             return None, []
         if trimmed:
             self.messages = messages
-        extractor, reply = FenceExtractor(), []
+        extractor, guard, reply, runaway = FenceExtractor(), RepetitionGuard(), [], None
+        stream = self.backend.stream(messages, s.sampling, self.cancel)
         try:
-            for chunk in self.backend.stream(messages, s.sampling, self.cancel):
+            for chunk in stream:
                 if chunk.text:
                     reply.append(chunk.text)
                     yield TokenDelta(chunk.text, round_no)
                     for block in extractor.feed(chunk.text):
                         yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
+                    runaway = guard.feed(chunk.text)
+                    if runaway is not None:
+                        break
         except BackendError as exc:
             yield EngineError(str(exc))
-            return None, []
-        for block in extractor.finish():
-            yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
+            return None, [], None
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()  # for a runaway reply: a closed stream makes the model stop decoding
         text = "".join(reply)
+        if runaway is not None:  # keep one copy of what repeated: the rest is not worth showing or sending back
+            text = text[:runaway.keep] + " …"
+        else:
+            for block in extractor.finish():
+                yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
         self.messages.append({"role": "assistant", "content": text})
         yield RoundFinished(round_no, text, len(extractor.blocks))
-        return text, list(extractor.blocks)
+        return text, list(extractor.blocks), runaway
 
     def _execute(self, blocks: list[str], round_no: int):
         """Run the reply's blocks in order in the one kernel, as the reply reads: a later block

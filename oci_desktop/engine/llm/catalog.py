@@ -61,16 +61,16 @@ CATALOG: list[CatalogEntry] = [
     _ds13("Q4_K_M", 0.87, "good balance for small machines"),
     _ds13("Q5_K_M", 1.00),
     _ds13("Q8_0", 1.43, "near-lossless"),
-    _ds67(_SOTA, "OpenCodeInterpreter-DS-6.7B.IQ1_S.gguf", "IQ1_S", 1.53, "fixed pre-tokenizer; very lossy"),
     _ds67(_SOTA, "OpenCodeInterpreter-DS-6.7B.IQ4_XS.gguf", "IQ4_XS", 3.62, "fixed pre-tokenizer; recommended"),
     _ds67(_LONE, "OpenCodeInterpreter-DS-6.7B-Q4_K_M.gguf", "Q4_K_M", 4.08, _OLD_TOKENIZER),
     _ds67(_LONE, "OpenCodeInterpreter-DS-6.7B-Q5_K_M.gguf", "Q5_K_M", 4.79, _OLD_TOKENIZER),
     _ds67(_LONE, "OpenCodeInterpreter-DS-6.7B-Q8_0.gguf", "Q8_0", 7.16, _OLD_TOKENIZER),
-    _ds33("IQ3_XXS", 13.0, "needs a big machine"),
+    _ds33("IQ3_XXS", 12.85, "needs a big machine"),
     _ds33("Q4_K_M", 19.9, "best quality; needs 24 GB or a GPU"),
 ]
 # Preference among files that fit: bigger model first, then the file the notes recommend.
-_PREFERRED = ["IQ4_XS", "Q4_K_M", "Q5_K_M", "IQ3_XXS", "Q8_0", "Q3_K_M", "Q2_K", "IQ1_S"]
+_PREFERRED = ["IQ4_XS", "Q4_K_M", "Q5_K_M", "IQ3_XXS", "Q8_0", "Q3_K_M", "Q2_K"]
+# Left out on purpose: CISCai's DS-6.7B IQ1_S, which its own model card says "defaults to infinite loops".
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from ..cancel import CancelToken
 from ..system import describe_exit
 from .errors import BackendError
 from .gguf_info import inspect_gguf
+from .library import display_name
 from .memory import check_fits
 
 Progress = Callable[[str, float | None], None]
@@ -95,7 +96,7 @@ class LocalModelServer:
                 "--n_gpu_layers", str(self.config.n_gpu_layers)]
         # The key goes in the environment, not the command line that every local user can read.
         env = {**os.environ, "API_KEY": self.api_key}
-        progress(f"Loading {info.name} ({info.size_bytes / 1e9:.2f} GB)", 0.0)
+        progress(f"Loading {display_name(self.config.model_path)}, {info.size_bytes / 1e9:.2f} GB", 0.0)
         with open(self.log_path, "ab") as log:
             self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
                                           start_new_session=True, preexec_fn=_die_with_parent)
