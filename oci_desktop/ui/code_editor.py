@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pygments.lexers import PythonLexer
 from pygments.token import Comment, Keyword, Name, Number, String, Token
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -62,7 +62,29 @@ class _LineNumbers(QWidget):
             block = block.next()
 
 
+def _is_ctrl_tab(event) -> bool:
+    return (event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
+
+
 class CodeEditor(QPlainTextEdit):
+    """Python with line numbers and highlighting; Tab indents, Ctrl+Tab leaves."""
+
+    def event(self, event) -> bool:
+        """Claim Ctrl+Tab before the surrounding tab widget turns it into "next tab"."""
+        if event.type() == QEvent.Type.ShortcutOverride and _is_ctrl_tab(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # Tab belongs to the code; Ctrl+Tab is the keyboard's way out, so the editor never traps it.
+        if _is_ctrl_tab(event):
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self.window().focusNextPrevChild(forward)  # the editor's own refuses while it is editable
+            return
+        super().keyPressEvent(event)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         font = QFont("DejaVu Sans Mono")
@@ -75,6 +97,7 @@ class CodeEditor(QPlainTextEdit):
         self.updateRequest.connect(self._scroll_numbers)
         self.setViewportMargins(self.line_number_width(), 0, 0, 0)
         self.setAccessibleName("Code editor")
+        self.setAccessibleDescription("Tab indents; Ctrl+Tab moves to the next control.")
 
     def line_number_width(self) -> int:
         return 12 + self.fontMetrics().horizontalAdvance("9") * max(2, len(str(self.blockCount())))

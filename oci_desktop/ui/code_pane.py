@@ -18,9 +18,13 @@ class CodePane(QWidget):
         self.attempts.activated.connect(self.show_attempt)
         self.diff = QPlainTextEdit(readOnly=True, maximumHeight=160, placeholderText="Changes from the attempt before")
         self.diff.setAccessibleName("Changes from the previous attempt")
+        self.diff.setTabChangesFocus(True)
         self.run_button = QPushButton("Run (Ctrl+Enter)")
+        self.run_button.setAccessibleName("Run the code in the editor")
         self.skip_button = QPushButton("Skip", visible=False)
+        self.skip_button.setAccessibleName("Skip this code: do not run it")
         self.send_result = QPushButton("Send result to model", enabled=False)
+        self.send_result.setToolTip("Tell the model what your own run printed, and let it go on from there")
         self._attempts: list[str] = []
         self.waiting_for_approval = False
         column = QVBoxLayout(self)

@@ -20,6 +20,7 @@ class KernelConsole(RichJupyterWidget):
         self.banner = "Console of this conversation's sandboxed kernel: the agent's cells appear here, " \
                       "and what you type runs in the same namespace.\n"
         self.setAccessibleName("Kernel console")
+        self._control.setAccessibleName("Kernel console: type Python here")
         self._client: QtKernelClient | None = None
 
     def attach(self, connection_file: str) -> None:

@@ -98,8 +98,10 @@ class MainWindow(QMainWindow):
         self.auto_run.setAccessibleName("Run the model's code without asking")
         bar.addWidget(self.auto_run)
         bar.addSeparator()
-        bar.addAction("Models…", self.show_models)
-        bar.addAction("Settings…", self.show_settings)
+        for text, slot, keys in (("Models…", self.show_models, "Ctrl+M"), ("Settings…", self.show_settings, "Ctrl+,")):
+            action = bar.addAction(text, slot)
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(f"{text} ({keys})")
         self.stop_button = QPushButton("Stop (Esc)", enabled=False)
         self.stop_button.setAccessibleName("Stop")
         self.stop_button.clicked.connect(self.stop)
@@ -110,15 +112,16 @@ class MainWindow(QMainWindow):
         self.chat.sig_example.connect(self._use_example)
         self.input = QPlainTextEdit(placeholderText="Ask for something… (Ctrl+Enter sends)")
         self.input.setAccessibleName("Message")
+        self.input.setTabChangesFocus(True)  # Tab leaves the box, as in every form; it never traps the keyboard
         self.input.setMaximumHeight(110)
         self.send_button = QPushButton("Send")
         self.send_button.setAccessibleName("Send message")
         self.send_button.clicked.connect(self.send)
         self.regenerate_button = QPushButton("Regenerate")
-        self.regenerate_button.setToolTip("Ask again for the last request; the old answer is set aside")
+        self.regenerate_button.setToolTip("Ask again for the last request; the old answer is set aside (Ctrl+R)")
         self.regenerate_button.clicked.connect(self.regenerate)
         self.edit_button = QPushButton("Edit last")
-        self.edit_button.setToolTip("Put your last request back in the box to change and resend it")
+        self.edit_button.setToolTip("Put your last request back in the box to change and resend it (Ctrl+E)")
         self.edit_button.clicked.connect(self.edit_last)
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -153,10 +156,29 @@ class MainWindow(QMainWindow):
         for label in (self.status_model, self.status_speed, self.status_ctx, self.status_kernel, self.status_sandbox):
             self.statusBar().addPermanentWidget(label)
 
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._ctrl_enter)
-        QShortcut(QKeySequence("Escape"), self, activated=self.stop)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self._open_conversation(0))
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.input.setFocus)
+        self._add_shortcuts()
+
+    def _add_shortcuts(self) -> None:
+        """Every action from the keyboard: these, plus Tab to every button and field."""
+        self.shortcuts = {
+            "Ctrl+Return": self._ctrl_enter,                       # send, or run the editor's code
+            "Escape": self.stop,
+            "Ctrl+N": lambda: self._open_conversation(0),          # a new chat
+            "Ctrl+L": self.input.setFocus,                         # the message box
+            "Ctrl+R": self.regenerate,
+            "Ctrl+E": self.edit_last,
+            "Ctrl+F": self.sidebar.search.setFocus,                # search conversations
+            "Ctrl+O": self.sidebar.choose_files,                   # add a file to the workspace
+            "F2": self.sidebar.rename_selected,
+            "Ctrl+1": lambda: self._show_tab(0),                   # the code editor
+            "Ctrl+2": lambda: self._show_tab(1),                   # the console
+        }
+        for keys, slot in self.shortcuts.items():
+            QShortcut(QKeySequence(keys), self, activated=slot)
+
+    def _show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        self.tabs.currentWidget().setFocus()
 
     def _start_worker(self) -> None:
         self.thread_ = QThread(self)

@@ -47,6 +47,7 @@ class ModelsDialog(QDialog):
                 item.setToolTip(entry.notes)
                 self.catalog.setItem(row, col, item)
             button = QPushButton("Download")
+            button.setAccessibleName(f"Download {entry.model} {entry.quantization}")
             button.clicked.connect(lambda _=False, e=entry: self.download(e.repo, e.file))
             self.catalog.setCellWidget(row, 5, button)
         self.catalog.resizeColumnsToContents()
@@ -76,6 +77,8 @@ class ModelsDialog(QDialog):
         use.clicked.connect(lambda: self.sig_use_endpoint.emit(self.endpoint.text().strip(),
                                                                self.endpoint_model.text().strip(),
                                                                self.endpoint_key.text().strip()))
+        for field, name in ((self.endpoint, "Base URL"), (self.endpoint_model, "Model name"), (self.endpoint_key, "API key")):
+            field.setAccessibleName(f"Remote server: {name}")
         form.addRow("Base URL", self.endpoint)
         form.addRow("Model name", self.endpoint_model)
         form.addRow("API key", self.endpoint_key)
@@ -95,11 +98,13 @@ class ModelsDialog(QDialog):
             self.installed.setItem(row, 1, QTableWidgetItem(f"{entry.size_bytes / 1e9:.2f} GB"))
             cell = QHBoxLayout()
             use = QPushButton("Use")
+            use.setAccessibleName(f"Use {entry.name}")
             use.clicked.connect(lambda _=False, p=str(entry.path): self.sig_use_model.emit(p))
             box = QGroupBox()
             cell.addWidget(use)
             if not entry.bundled:
                 remove = QPushButton("Remove")
+                remove.setAccessibleName(f"Remove {entry.name}")
                 remove.clicked.connect(lambda _=False, n=entry.name: self._remove(n))
                 cell.addWidget(remove)
             cell.setContentsMargins(0, 0, 0, 0)

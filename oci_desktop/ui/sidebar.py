@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QStyledItemDelegate, QVBoxLayout,
                                QWidget)
@@ -51,11 +51,15 @@ class Sidebar(QWidget):
         _elide_long_names(self.list)
         self.list.itemActivated.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.list.itemClicked.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
+        QShortcut(QKeySequence("Delete"), self.list, activated=self.delete_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         layout.addWidget(self.list, stretch=2)
         row = QHBoxLayout()
-        for text, slot in (("New", lambda: self.sig_open.emit(0)), ("Rename", self._rename), ("Delete", self._delete)):
+        for text, slot, keys in (("New", lambda: self.sig_open.emit(0), "Ctrl+N"), ("Rename", self.rename_selected, "F2"),
+                                 ("Delete", self.delete_selected, "Delete")):
             button = QPushButton(text)
             button.setAccessibleName(f"{text} conversation")
+            button.setToolTip(f"{text} conversation ({keys})")
             button.clicked.connect(slot)
             row.addWidget(button)
         layout.addLayout(row)
@@ -67,7 +71,8 @@ class Sidebar(QWidget):
         layout.addWidget(self.files, stretch=1)
         files_row = QHBoxLayout()
         add = QPushButton("Add file…")
-        add.clicked.connect(self._choose_files)
+        add.setToolTip("Copy files into this conversation's workspace (Ctrl+O)")
+        add.clicked.connect(self.choose_files)
         reveal = QPushButton("Show folder")
         reveal.setAccessibleName("Show the workspace folder")
         reveal.clicked.connect(self._reveal)
@@ -98,7 +103,7 @@ class Sidebar(QWidget):
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
-    def _rename(self) -> None:
+    def rename_selected(self) -> None:
         cid = self._selected()
         if cid is None:
             return
@@ -106,7 +111,7 @@ class Sidebar(QWidget):
         if ok and title.strip():
             self.sig_rename.emit(cid, title.strip())
 
-    def _delete(self) -> None:
+    def delete_selected(self) -> None:
         cid = self._selected()
         if cid is None:
             return
@@ -125,7 +130,7 @@ class Sidebar(QWidget):
         if self.workspace is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace)))
 
-    def _choose_files(self) -> None:
+    def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Add files to the workspace")
         if paths:
             self.sig_upload.emit(paths)

@@ -142,14 +142,15 @@ def test_delete_rename_and_new_conversation_from_the_sidebar(window, qtbot, mode
     send(window, qtbot, "First chat")
     kernel = window.session.conversation.session
     window.sidebar.list.setCurrentRow(0)
+    window.sidebar.list.setFocus()
     from PySide6.QtWidgets import QInputDialog, QMessageBox
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Renamed", True))
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
-    window.sidebar._rename()
+    qtbot.keyClick(window.sidebar.list, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: window.sidebar.list.item(0).text() == "Renamed", timeout=5_000)
     old_workspace = window.workspace
-    window.sidebar._delete()
+    qtbot.keyClick(window.sidebar.list, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.workspace != old_workspace, timeout=30_000)
     assert "Renamed" in asked[0]
     assert not kernel.is_alive() and [c["title"] for c in window.session.conversations()] == ["New chat"]
