@@ -185,10 +185,6 @@ class EngineWorker(QObject):
     def set_auto_run(self, on: bool) -> None:
         self.session.auto_run = on
 
-    @Slot()
-    def shutdown(self) -> None:
-        self.session.close()
-
     # -- helpers ------------------------------------------------------------------------------
 
     def _run_turn(self, start) -> None:

@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         split.addWidget(centre)
         split.addWidget(self.tabs)
         split.setSizes([230, 620, 430])
+        for index, stretch in enumerate((1, 3, 2)):  # a narrower window takes most from the chat, some from each side
+            split.setStretchFactor(index, stretch)
         self.setCentralWidget(split)
 
         self.status_model, self.status_speed, self.status_ctx = QLabel("Model: —"), QLabel(""), QLabel("")
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         self.thread_ = QThread(self)
         self.worker = EngineWorker(self.session)
         self.worker.moveToThread(self.thread_)
+        self.thread_.finished.connect(self.worker.deleteLater)  # deleted by its own thread (see transfer.py)
         w = self.worker
         for signal, slot in ((self.sig_send, w.send), (self.sig_regenerate, w.regenerate),
                              (self.sig_edit_and_resend, w.edit_and_resend), (self.sig_send_result, w.send_result),
@@ -435,8 +438,7 @@ class MainWindow(QMainWindow):
         self.console.detach()
         self.thread_.quit()
         self.thread_.wait(30_000)
-        self.worker.blockSignals(True)
         for receiver in (self, self.console):  # what the worker said last is moot: drop it unread
             QCoreApplication.removePostedEvents(receiver)
-        self.worker.shutdown()  # the worker thread has ended: this thread may use the session now
+        self.session.close()  # the worker thread has ended: this thread may use the session now
         super().closeEvent(event)

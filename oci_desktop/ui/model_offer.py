@@ -71,9 +71,10 @@ class ModelOffer(QFrame):
         fetched = part.stat().st_size if part.exists() else 0
         self.status.setText(message or (f"For real work, get {self._title()}, the OpenCodeInterpreter model "
                                         "that suits this computer. It writes far better code than the bundled one."))
-        self.start.setText(f"Resume the download ({fetched / 1e9:.2f} of {self.entry.size_gb:.2f} GB fetched)"
-                           if fetched else f"Download {self._title()}")
-        self.start.setAccessibleName(self.start.text())
+        # Short button text: the name is in the sentence above, and a button never wraps.
+        self.start.setText(f"Resume ({fetched / 1e9:.2f} of {self.entry.size_gb:.2f} GB)" if fetched
+                           else f"Download it ({self.entry.size_gb:.2f} GB)")
+        self.start.setAccessibleName(f"{'Resume the download of' if fetched else 'Download'} {self._title()}")
         self.start.setVisible(True)
         self.progress.setVisible(bool(fetched))
         self.progress.setValue(int(fetched / (self.entry.size_gb * 1e9) * 1000) if fetched else 0)

@@ -72,6 +72,9 @@ class Transfers(QObject):
         self._sig_import.connect(self.worker.import_file)
         self.worker.sig_progress.connect(self._on_progress)
         self.worker.sig_finished.connect(self._on_finished)
+        # Qt's pattern for a worker object: deleted by its own thread as it ends, never by Python's
+        # garbage collector on whatever thread happens to run it (that crashed the test suite).
+        self._thread.finished.connect(self.worker.deleteLater)
         self._thread.start()
 
     def download(self, repo: str, file: str) -> None:

@@ -13,9 +13,12 @@ from oci_desktop.ui.main_window import MainWindow  # noqa: E402
 from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the kernel is real
-LONG_WORD = "x" * 600
-REPLY = ("Here is a long paragraph that should wrap like any prose does in a chat window. " * 12
-         + f"\n\nA path: /home/someone/{'very-long-folder-name/' * 20}data.csv\n\n"
+LONG_WORD = "".join(f"{i:03d}" for i in range(200))  # 600 characters without a space (and not a loop)
+WORDS = "the model writes code that the sandbox runs and each result goes back so it can fix what failed".split()
+PROSE = " ".join(f"{WORDS[i % len(WORDS)]} {WORDS[i * 7 % len(WORDS)]} {i}" for i in range(160))  # long, not a loop
+REPLY = (PROSE
+         + "\n\nA path: /home/someone/" + "/".join(f"folder-{i}-{WORDS[i % len(WORDS)]}" for i in range(25))
+         + "/data.csv\n\n"
          + fence(f"values = [{', '.join(str(i) for i in range(300))}]\nprint('{LONG_WORD}')")
          + "\n\n| " + " | ".join(f"column {i}" for i in range(30)) + " |\n|"
          + "---|" * 30 + "\n| " + " | ".join(f"value{i}" * 3 for i in range(30)) + " |\n")
@@ -30,7 +33,9 @@ def overflowing(window) -> list[str]:
         if widget.isVisible():
             right = widget.mapTo(chat.viewport(), QPoint(widget.width(), 0)).x()
             if right > viewport + 1:
-                wide.append(f"{type(widget).__name__} ends at {right} px, pane is {viewport} px")
+                wide.append(f"{type(widget).__name__} ends at {right} px, pane is {viewport} px "
+                            f"(minimum {widget.minimumSizeHint().width()}, {widget.minimumWidth()}; "
+                            f"{widget.accessibleName() or widget.objectName()})")
     return wide
 
 

@@ -52,7 +52,9 @@ def test_one_click_downloads_checks_and_switches_to_the_model(qtbot, hub, data):
     models = ScriptedModels()
     window, offer = open_window(qtbot, data, models)
     entry = hub.entry
-    assert offer.start.text() == f"Download {entry.model} {entry.quantization} ({entry.size_gb:.2f} GB)"
+    assert offer.start.text() == f"Download it ({entry.size_gb:.2f} GB)"
+    assert f"{entry.model} {entry.quantization} ({entry.size_gb:.2f} GB)" in offer.status.text()
+    assert offer.start.accessibleName() == f"Download {entry.model} {entry.quantization} ({entry.size_gb:.2f} GB)"
     qtbot.mouseClick(offer.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: models.sources[-1].path.name == entry.file, timeout=60_000)
     qtbot.waitUntil(lambda: window.status_model.text() == f"Model: {entry.model} {entry.quantization}", timeout=10_000)
@@ -79,7 +81,7 @@ def test_a_paused_download_resumes_after_a_restart(qtbot, hub, data):
     hub.chunk_delay = 0.0
     models = ScriptedModels()
     window, offer = open_window(qtbot, data, models)
-    assert offer.start.text().startswith("Resume the download")
+    assert offer.start.text().startswith("Resume (")
     qtbot.mouseClick(offer.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: models.sources[-1].path.name == entry.file, timeout=60_000)
     assert f"bytes={fetched}-" in hub.get_requests  # it went on from where it stopped
