@@ -175,6 +175,10 @@ class ChatView(QScrollArea):
         # Tokens are painted in batches: one repaint per tick, never one per token.
         self._timer = QTimer(self, interval=40, timeout=self._flush)
         self._timer.start()
+        self._follow = True
+        """Keep the newest content in view, until the reader scrolls up."""
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range)
         self.setAccessibleName("Conversation")
 
     def clear(self) -> None:
@@ -186,8 +190,17 @@ class ChatView(QScrollArea):
 
     def _add(self, widget: QWidget) -> QWidget:
         self._layout.insertWidget(self._layout.count() - 1, widget)
-        QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(self.verticalScrollBar().maximum()))
+        self._follow = True  # new content: show it, also once its height is known
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
         return widget
+
+    def _on_scrolled(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - 4
+
+    def _on_range(self, _low: int, high: int) -> None:
+        # Text sets its height after layout: stay at the bottom while the reader is there.
+        if self._follow:
+            self.verticalScrollBar().setValue(high)
 
     def add_welcome(self, offer: QWidget | None = None) -> None:
         """The first screen of a new chat: what the app does, a real model to get (offer), examples."""
@@ -227,7 +240,6 @@ class ChatView(QScrollArea):
         if self._streaming is not None and self._pending:
             self._streaming.set_text(self._streaming.text + "".join(self._pending))
             self._pending = []
-            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
     def finish_reply(self, text: str | None = None) -> None:
         self._flush()

@@ -39,6 +39,14 @@ class CodePane(QWidget):
             buttons.addWidget(button)
         column.addLayout(buttons)
 
+    def clear(self) -> None:
+        """Empty, for another conversation: no attempts, no diff, nothing to send."""
+        self._attempts = []
+        self.attempts.clear()
+        self.editor.clear()
+        self.diff.clear()
+        self.send_result.setEnabled(False)
+
     def add_attempt(self, code: str, label: str) -> None:
         self._attempts.append(code)
         self.attempts.addItem(label)

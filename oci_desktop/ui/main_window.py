@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
+        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for entry in list_models():
             self.model_box.addItem(entry.name, str(entry.path))
         self.model_box.activated.connect(lambda i: self._load_model(self.model_box.itemData(i)))
@@ -416,6 +417,8 @@ class MainWindow(QMainWindow):
 
     def _on_conversation(self, conversation_id: int, workspace: str) -> None:
         self.conversation_id, self.workspace = conversation_id, Path(workspace)
+        self.code.clear()
+        self.status_ctx.setText("")
         self.sidebar.workspace = self.workspace
         self.sidebar.refresh(current=conversation_id)
         items = self.session.timeline(conversation_id)

@@ -60,6 +60,8 @@ def test_long_replies_code_tables_and_errors_fit_the_chat(qtbot, tmp_path, width
     assert cards[0].result["error"]["ename"] == "ValueError" and "<table" in cards[2].result["outputs"][0]["text"]
     assert overflowing(window) == []
     assert window.chat.horizontalScrollBar().maximum() == 0
+    bar = window.chat.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()  # the newest card is in view
     titles = window.sidebar.list
     assert not titles.horizontalScrollBar().isVisible()
     assert titles.visualItemRect(titles.item(0)).right() <= titles.viewport().width()

@@ -155,6 +155,7 @@ def test_delete_rename_and_new_conversation_from_the_sidebar(window, qtbot, mode
     assert "Renamed" in asked[0]
     assert not kernel.is_alive() and [c["title"] for c in window.session.conversations()] == ["New chat"]
     assert window.chat.bubbles() == [] and window.sidebar.list.item(0).text() == "New chat"
+    assert window.editor.toPlainText() == "" and window.code.attempts.count() == 0  # nothing left of the old chat
 
 
 def test_tables_render_and_replies_offer_their_code(window, qtbot):

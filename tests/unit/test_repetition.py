@@ -52,3 +52,10 @@ def test_lines_that_only_grow_are_caught_by_how_little_new_they_say():
 def test_this_apps_own_source_files_are_never_runaway():
     for path in Path(__file__).resolve().parents[2].joinpath("oci_desktop").rglob("*.py"):
         assert fed(path.read_text(), size=50) == (None, None), path
+
+
+def test_a_repeated_block_is_quoted_from_the_start_of_a_line():
+    from oci_desktop.engine.agent.repetition import find_runaway
+    block = "The execution result is:\n```\n[image saved as outputs/cell1.png]\n```\n"
+    found = find_runaway("Here it is.\n" + block * 8)
+    assert found is not None and found.piece == block

@@ -55,6 +55,9 @@ def find_runaway(text: str) -> Runaway | None:
     piece = repeating_tail(text)
     if piece is not None:
         start = loop_start(text, piece)
+        first = text[start:start + len(piece)]
+        if "\n" in first[:-1]:  # show it from a line's start, as a person would quote it
+            start += first.index("\n") + 1
         return Runaway(text[start:start + len(piece)], start + len(piece))
     if len(text) >= WINDOW and _ratio(text[-WINDOW:]) <= MAX_RATIO:
         lines = [line for line in text[-WINDOW:].splitlines()[1:-1] if line.strip()]
