@@ -56,7 +56,9 @@ def ask(args: argparse.Namespace) -> int:
         session.close()
         return _err(f"could not copy a file into the workspace: {exc}")
     session.on_progress = show_loading
-    session.apply(replace(session.settings, max_rounds=args.max_rounds, max_tokens=args.max_tokens))
+    chosen = {name: value for name, value in (("max_rounds", args.max_rounds), ("max_tokens", args.max_tokens))
+              if value is not None}  # options given on the command line win over the settings file
+    session.apply(replace(session.settings, **chosen))
     session.auto_run = args.yes  # after apply(): the command line overrides the settings file
     session.on_approval = lambda code: session.answer(_ask_before_running(code))
     show = _print_json if args.json else _print_text

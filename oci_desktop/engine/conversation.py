@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .agent.loop import Approver, LoopSettings, RefineLoop
+from .cancel import CancelToken
 from .agent.prompts import announce_files
 from .events import EngineError, Event, TurnFinished
 from .llm.backend import ChatBackend
@@ -33,6 +34,8 @@ class Conversation:
         self.session: KernelSession | None = None
         self.executor: Executor | None = None
         self.loop: RefineLoop | None = None
+        self.cancel = CancelToken()
+        """The running turn's: set by stop(), checked before each slow step and by the loop."""
         self.context_messages: list[dict] = []
         """What the model saw in the last round of the last turn (for the context gauge)."""
         self._pending_files: list[str] = []
@@ -58,12 +61,11 @@ class Conversation:
             self.executor = Executor(self.session)
         return self.session
 
-    def restart_kernel(self) -> KernelSession:
-        """A fresh kernel: the namespace is lost, the workspace files stay."""
+    def shut_kernel(self) -> None:
+        """Stop the kernel (the next run starts a fresh one: the namespace is lost, the files stay)."""
         if self.session is not None:
             self.session.shutdown()
             self.session = None
-        return self.ensure_kernel()
 
     def interrupt_kernel(self) -> None:
         """Thread-safe: KeyboardInterrupt in whatever the kernel runs."""
@@ -78,14 +80,16 @@ class Conversation:
         self._pending_files += names
         return names
 
-    def turn(self, text: str, backend: Callable[[], ChatBackend], settings: LoopSettings,
-             approver: Approver | None = None) -> Iterator[Event]:
+    def turn(self, text: str, backend: Callable[[CancelToken], ChatBackend], settings: LoopSettings,
+             approver: Approver | None = None, cancel: CancelToken | None = None) -> Iterator[Event]:
         """Store the message, then run the loop, recording every event as it passes.
 
         backend() is called only once the message is on disk: loading a model can fail, and
         the request must not be lost when it does. A model that cannot be had ends the turn
         with an error event; a sandbox that cannot start raises (SandboxUnavailable, KernelDied).
+        cancel (stop()) is honoured at every step, also before the model has started replying.
         """
+        self.cancel = cancel or CancelToken()
         recorder = TurnRecorder(self.store, self.id)
         history = self.store.model_history(self.id)
         if not history and self.store.conversation(self.id)["title"] == "New chat":
@@ -93,15 +97,22 @@ class Conversation:
         prompt = announce_files(text, self._pending_files)
         self._pending_files = []
         recorder.user_message(prompt)
-        self.ensure_kernel()  # before the model: a broken sandbox is reported without a long load first
+        if not self.cancel.cancelled:
+            self.ensure_kernel()  # before the model: a broken sandbox is reported without a long load first
         try:
-            model = backend()
+            model = None if self.cancel.cancelled else backend(self.cancel)
         except Exception as exc:  # BackendError, GGUFError, ModelTooLarge, LookupError...: all said in words
-            for event in (EngineError(str(exc)), TurnFinished("error", 0, "The model could not be used.")):
-                recorder.record(event)
-                yield event
+            if not self.cancel.cancelled:
+                for event in (EngineError(str(exc)), TurnFinished("error", 0, "The model could not be used.")):
+                    recorder.record(event)
+                    yield event
+                return
+        if self.cancel.cancelled:
+            event = TurnFinished("cancelled", 0, "Stopped by the user.")
+            recorder.record(event)
+            yield event
             return
-        self.loop = RefineLoop(model, self.executor, settings, approver, self.workspace)
+        self.loop = RefineLoop(model, self.executor, settings, approver, self.workspace, self.cancel)
         try:
             for event in self.loop.run(prompt, history):
                 recorder.record(event)
@@ -124,10 +135,8 @@ class Conversation:
         return self.executor.run(code)
 
     def stop(self) -> None:
-        """Thread-safe: stop the running turn, if any."""
-        loop = self.loop
-        if loop is not None:
-            loop.stop()
+        """Thread-safe: stop the running turn, if any (the reply, a cell, a model still loading)."""
+        self.cancel.cancel()
 
     def close(self) -> None:
         """Stop the turn and shut the kernel down; the history stays in the store."""

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from .agent import feedback
 from .agent.fences import code_blocks
 from .agent.loop import Approver, LoopSettings
+from .cancel import CancelToken
 from .conversation import Conversation
 from .events import Event
 from .llm.backend import ChatBackend, Sampling
@@ -68,6 +69,9 @@ class Session:
         self._factory = backend_factory
         self._answers: queue.Queue[str | None] = queue.Queue()
         self._last_cell: dict | None = None
+        self._turn_cancel: CancelToken | None = None
+        self._load_cancel: CancelToken | None = None
+        self._stop_pending = False
         self.apply(self.settings)
 
     # -- settings ---------------------------------------------------------------------------
@@ -81,6 +85,8 @@ class Session:
             max_rounds=settings.max_rounds, system_prompt=settings.system_prompt or None,
             sampling=Sampling(temperature=settings.temperature, max_tokens=settings.max_tokens))
         self.limits = settings.sandbox_limits()
+        if self.conversation is not None:
+            self.conversation.limits = self.limits  # from its next kernel on
 
     def save_settings(self, settings: Settings) -> None:
         """Check and write the settings file, then use them (SettingsError or OSError if not)."""
@@ -95,11 +101,18 @@ class Session:
         path = chosen if chosen is not None and chosen.is_file() else default_model().path
         return ModelSource.local(path, self.settings.n_ctx, self.settings.gpu_layers)
 
-    def open_model(self, source: ModelSource, progress: Progress | None = None) -> str:
+    def open_model(self, source: ModelSource, progress: Progress | None = None,
+                   cancel: CancelToken | None = None) -> str:
         """Switch to this model (the old one is closed first, freeing its memory); returns its
-        description. Raises with a message for the user when it cannot be loaded."""
+        name. Raises with a message for the user when it cannot be loaded; then no model is
+        loaded (a turn will not quietly fall back to the old one). stop() cancels the load."""
         self.close_model()
-        self.backend = self._factory(source, progress, None)
+        self.source = None
+        self._load_cancel = cancel or CancelToken()
+        try:
+            self.backend = self._factory(source, progress, self._load_cancel)
+        finally:
+            self._load_cancel = None
         self.source = source
         return self.model_name()
 
@@ -150,8 +163,10 @@ class Session:
         """Make this conversation current (0: an untouched one, or a new one; LookupError if there
         is no such conversation); the previous one's kernel is shut down. A workspace given
         replaces the conversation's folder."""
-        if self.conversation is not None and self.conversation.id == conversation_id and workspace is None:
-            return self.conversation
+        current = self.conversation
+        if current is not None and workspace is None and (
+                current.id == conversation_id or (conversation_id <= 0 and not self.store.messages(current.id))):
+            return current  # already open (an untouched chat stays, with the files announced to it)
         self.close_conversation()
         if conversation_id <= 0:  # a new chat: reuse an untouched one rather than pile them up
             empty = [c["id"] for c in self.store.conversations() if not self.store.messages(c["id"])]
@@ -185,9 +200,10 @@ class Session:
 
     def last_request(self) -> str | None:
         """The text of the open conversation's last request, for "edit and resend"."""
-        if self.conversation is None:
+        conversation = self.conversation  # read once: the worker may close it meanwhile
+        if conversation is None:
             return None
-        last = self.store.last_user_message(self.conversation.id)
+        last = self.store.last_user_message(conversation.id)
         return last["content"] if last else None
 
     # -- the kernel -------------------------------------------------------------------------
@@ -206,7 +222,7 @@ class Session:
 
     def restart_kernel(self) -> KernelStatus:
         """A fresh kernel for the open conversation."""
-        self._current().restart_kernel()
+        self._current().shut_kernel()
         return self.start_kernel()
 
     def interrupt_kernel(self) -> None:
@@ -219,16 +235,19 @@ class Session:
 
     def send(self, text: str) -> Iterator[Event]:
         """Store the request, then run the refine loop on it; yields the turn's events."""
-        approver: Approver | None = None if self.auto_run else self._wait_for_answer
-        return self._current().turn(text, self._ready_backend, self.loop_settings, approver)
+        return self._turn(self._current(), text)
 
     def regenerate(self) -> Iterator[Event]:
         """Set the last request's answer aside and ask again."""
         return self.send(self._current().set_aside_last_request())
 
     def edit_and_resend(self, text: str) -> Iterator[Event]:
-        """Set the last request and its answer aside and send this text in its place."""
-        self._current().set_aside_last_request()
+        """Set the last request and its answer aside and send this text in its place (a plain send
+        when there is nothing to set aside)."""
+        try:
+            self._current().set_aside_last_request()
+        except LookupError:
+            pass
         return self.send(text)
 
     def send_result(self) -> Iterator[Event]:
@@ -250,6 +269,7 @@ class Session:
         data["feedback"] = feedback.describe(result, conversation.workspace)
         data["message"] = f"I ran this code myself:\n```python\n{code}\n```\n{data['feedback']}"
         self._last_cell = data
+        self._stop_pending = False  # a stop pressed during this run was for this run
         return data
 
     def upload(self, paths: list[Path]) -> list[str]:
@@ -261,11 +281,17 @@ class Session:
         self._answers.put(code)
 
     def stop(self) -> None:
-        """Thread-safe: stop the running turn (the reply, a cell, a wait for approval)."""
-        conversation = self.conversation
-        if conversation is not None:
-            conversation.stop()
-            self._answers.put(None)
+        """Thread-safe: stop the running turn (the reply, a cell, a wait for approval, a model
+        loading for it) and a model load in progress. A stop before the turn just sent has
+        started (it waits behind a load) stops that turn as it starts."""
+        turn, load = self._turn_cancel, self._load_cancel
+        if turn is not None:
+            turn.cancel()
+        else:
+            self._stop_pending = True
+        if load is not None:
+            load.cancel()
+        self._answers.put(None)
 
     def context_usage(self) -> tuple[int, int] | None:
         """(tokens the last request used, the model's context size), when known."""
@@ -291,9 +317,21 @@ class Session:
     def _current(self) -> Conversation:
         return self.conversation if self.conversation is not None else self.open_conversation(0)
 
-    def _ready_backend(self) -> ChatBackend:
+    def _turn(self, conversation: Conversation, text: str) -> Iterator[Event]:
+        token = CancelToken()
+        if self._stop_pending:
+            token.cancel()
+        self._stop_pending = False
+        self._turn_cancel = token
+        approver: Approver | None = None if self.auto_run else self._wait_for_answer
+        try:
+            yield from conversation.turn(text, self._ready_backend, self.loop_settings, approver, token)
+        finally:
+            self._turn_cancel = None
+
+    def _ready_backend(self, cancel: CancelToken | None = None) -> ChatBackend:
         if self.backend is None and self.source is not None:
-            self.open_model(self.source, self.on_progress)
+            self.open_model(self.source, self.on_progress, cancel)
         if self.backend is None:
             raise LookupError("The model is not loaded yet: wait for it, or choose one in Models….")
         return self.backend
@@ -301,6 +339,9 @@ class Session:
     def _wait_for_answer(self, code: str) -> str | None:
         while not self._answers.empty():  # an answer left from an earlier question is stale
             self._answers.get_nowait()
+        turn = self._turn_cancel
+        if turn is not None and turn.cancelled:
+            return None
         if self.on_approval is not None:
             self.on_approval(code)
         return self._answers.get()

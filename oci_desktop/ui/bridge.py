@@ -84,12 +84,14 @@ class EngineWorker(QObject):
 
     @Slot(str)
     def switch_model(self, path: str) -> None:
-        """Load this file and make it the one loaded at the next start."""
+        """Load this file and, once it loaded, make it the one loaded at the next start."""
+        self.load_model(path)
+        if self.session.backend is None:
+            return
         try:
             self.session.remember_model(path)
         except (OSError, ValueError) as exc:
             self.sig_error.emit(f"The choice of model could not be saved: {exc}")
-        self.load_model(path)
 
     @Slot(str, str, str)
     def use_endpoint(self, url: str, model: str, api_key: str) -> None:
@@ -117,6 +119,9 @@ class EngineWorker(QObject):
 
     @Slot(int)
     def open_conversation(self, conversation_id: int) -> None:
+        current = self.session.conversation
+        if current is not None and current.id == conversation_id:
+            return  # already shown: re-showing it would wipe the code pane
         try:
             conversation = self.session.open_conversation(conversation_id)
         except LookupError as exc:
@@ -168,7 +173,11 @@ class EngineWorker(QObject):
     @Slot(str)
     def run_code(self, code: str) -> None:
         self.sig_kernel_state.emit("busy")
-        data = self.session.run_cell(code)
+        try:
+            data = self.session.run_cell(code)
+        except Exception as exc:  # run_cell reports sandbox failures itself; anything else still ends the run
+            data = {"status": "refused", "code": code, "notes": [f"The code could not be run: {exc}"],
+                    "duration_s": 0.0, "feedback": "", "message": ""}
         self._start_kernel()  # the kernel's state first, so the window never shows a stale one
         self.sig_cell_result.emit(data)
 

@@ -146,7 +146,7 @@ class ExecutionCard(QFrame):
             layout.addWidget(toggle)
             layout.addWidget(trace)
         for note in result.get("notes", []):
-            layout.addWidget(_label(f'<i style="color:#6e7781">{note}</i>'))
+            layout.addWidget(_label(f'<i style="color:#6e7781">{html.escape(note)}</i>'))
 
     def _add_image(self, layout: QVBoxLayout, path: Path) -> None:
         pixmap = QPixmap(str(path))
@@ -250,14 +250,14 @@ class ChatView(QScrollArea):
     def add_card(self, result: dict, workspace: Path | None) -> ExecutionCard:
         return self._add(ExecutionCard(result, workspace))
 
-    def add_note(self, text: str, color: str = "#6e7781") -> QLabel:
-        return self._add(_label(f'<i style="color:{color}">{text}</i>'))
+    def add_note(self, text: str, color: str = "#6e7781") -> RichText:
+        return self._add(_label(f'<i style="color:{color}">{html.escape(text)}</i>'))
 
     def add_action(self, text: str, label: str, action) -> QPushButton:
         """A note with a button that offers the way out (restart the model, ...)."""
         box = QFrame()
         row = QHBoxLayout(box)
-        row.addWidget(_label(f'<i style="color:#cf222e">{text}</i>'), stretch=1)
+        row.addWidget(_label(f'<i style="color:#cf222e">{html.escape(text)}</i>'), stretch=1)
         button = QPushButton(label)
         button.setAccessibleName(label)
         button.clicked.connect(action)

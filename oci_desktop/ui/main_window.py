@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
 
     def regenerate(self) -> None:
         text = None if self.busy else self.chat.drop_last_turn()
+        self._editing = False
         if text is not None:
             self._start_turn(self.sig_regenerate.emit, shown=text)
 
@@ -301,7 +302,8 @@ class MainWindow(QMainWindow):
         command()
 
     def stop(self) -> None:
-        self.sig_stop.emit()
+        if self.busy:  # the engine takes a stop with nothing running as meant for the turn just sent
+            self.sig_stop.emit()
 
     def run_editor(self) -> None:
         if self.code.waiting_for_approval:
@@ -379,6 +381,7 @@ class MainWindow(QMainWindow):
 
     def _on_turn_done(self) -> None:
         self._set_busy(False)
+        self.code.approval_done()  # a question left open by a stopped turn is moot
         self.sidebar.refresh(current=self.conversation_id)
 
     def _on_model_state(self, state: str, text: str, fraction: float) -> None:
@@ -419,6 +422,7 @@ class MainWindow(QMainWindow):
         self.conversation_id, self.workspace = conversation_id, Path(workspace)
         self.code.clear()
         self.status_ctx.setText("")
+        self._editing = False  # an edit of another conversation's request does not carry over
         self.sidebar.workspace = self.workspace
         self.sidebar.refresh(current=conversation_id)
         items = self.session.timeline(conversation_id)
@@ -440,8 +444,9 @@ class MainWindow(QMainWindow):
         self.transfers.shutdown()  # a download is paused: it resumes at the next start
         self.console.detach()
         self.thread_.quit()
-        self.thread_.wait(30_000)
+        ended = self.thread_.wait(30_000)
         for receiver in (self, self.console):  # what the worker said last is moot: drop it unread
             QCoreApplication.removePostedEvents(receiver)
-        self.session.close()  # the worker thread has ended: this thread may use the session now
+        if ended:  # the worker thread has ended: this thread may use the session now
+            self.session.close()
         super().closeEvent(event)

@@ -90,9 +90,10 @@ class ModelOffer(QFrame):
         self.cancel.setVisible(True)
 
     def _download(self) -> None:
-        if not self.transfers.busy:
+        if self.transfers.download(self.entry.repo, self.entry.file):
             self._show_busy("starting…", 0.0)
-            self.transfers.download(self.entry.repo, self.entry.file)
+        else:
+            self.status.setText("Another download or import is running (see Models…); try again when it ends.")
 
     def _on_progress(self, text: str, fraction: float) -> None:
         if self.transfers.file == self.entry.file:

@@ -113,8 +113,10 @@ class ModelsDialog(QDialog):
         self.installed.resizeColumnsToContents()
 
     def download(self, repo: str, file: str) -> None:
+        if not self.transfers.download(repo, file):
+            self.status.setText("Another download or import is running; pause or cancel it first.")
+            return
         self._busy(f"Downloading {file}…")
-        self.transfers.download(repo, file)
 
     def choose_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a model", str(Path.home()), "GGUF models (*.gguf)")
@@ -122,8 +124,10 @@ class ModelsDialog(QDialog):
             self.import_file(path)
 
     def import_file(self, path: str) -> None:
+        if not self.transfers.import_file(path):
+            self.status.setText("Another download or import is running; pause or cancel it first.")
+            return
         self._busy(f"Importing {Path(path).name}…")
-        self.transfers.import_file(path)
 
     def _remove(self, name: str) -> None:
         try:

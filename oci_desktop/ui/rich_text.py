@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QTextOption
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QTextOption
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser
+
+
+def _open_outside(url: QUrl) -> None:
+    if url.scheme() in ("http", "https", "mailto", "file"):
+        QDesktopServices.openUrl(url)
 
 
 class RichText(QTextBrowser):
@@ -23,7 +28,10 @@ class RichText(QTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setOpenExternalLinks(True)
+        # Links open outside (the browser, the file manager); followed in here, a relative link
+        # would replace the message with whatever it names.
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(_open_outside)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab moves between controls, not paragraphs
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.viewport().setAutoFillBackground(False)

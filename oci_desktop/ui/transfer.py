@@ -26,7 +26,6 @@ class TransferWorker(QObject):
 
     @Slot(str, str)
     def download(self, repo: str, file: str) -> None:
-        self.cancel = CancelToken()
         try:
             path = download_model(repo, file, models_dir(), cancel=self.cancel, endpoint=os.environ.get("HF_ENDPOINT"),
                                   progress=lambda p: self.sig_progress.emit(p.describe(), p.done / max(p.total, 1)))
@@ -35,10 +34,11 @@ class TransferWorker(QObject):
             self.sig_finished.emit(f"Paused: {exc}", False, "")
         except DownloadError as exc:
             self.sig_finished.emit(str(exc), False, "")
+        except Exception as exc:  # a full disk, a permission: said, and the transfer slot freed
+            self.sig_finished.emit(f"The download failed: {exc}", False, "")
 
     @Slot(str)
     def import_file(self, path: str) -> None:
-        self.cancel = CancelToken()
         try:
             entry, _info = import_model(Path(path), cancel=self.cancel,
                                         progress=lambda done, total: self.sig_progress.emit(
@@ -77,15 +77,22 @@ class Transfers(QObject):
         self._thread.finished.connect(self.worker.deleteLater)
         self._thread.start()
 
-    def download(self, repo: str, file: str) -> None:
-        """Start (or resume) downloading a file of a Hugging Face repository into the library."""
+    def download(self, repo: str, file: str) -> bool:
+        """Start (or resume) downloading a file of a Hugging Face repository into the library;
+        False (nothing started) while another transfer runs."""
+        if self.busy:
+            return False
         self._start(file)
         self._sig_download.emit(repo, file)
+        return True
 
-    def import_file(self, path: str) -> None:
-        """Copy a .gguf file into the library."""
+    def import_file(self, path: str) -> bool:
+        """Copy a .gguf file into the library; False while another transfer runs."""
+        if self.busy:
+            return False
         self._start(None)
         self._sig_import.emit(path)
+        return True
 
     def pause(self) -> None:
         """Stop now; a download keeps what was fetched and resumes from there next time."""
@@ -104,6 +111,7 @@ class Transfers(QObject):
 
     def _start(self, file: str | None) -> None:
         self.busy, self.file, self._discard, self.last = True, file, False, ("Starting…", 0.0)
+        self.worker.cancel = CancelToken()  # here, not on the worker: a Pause pressed at once still counts
 
     def _on_progress(self, text: str, fraction: float) -> None:
         self.last = (text, fraction)

@@ -129,3 +129,48 @@ def test_upload_rename_export_and_switch_model(session, models, tmp_path):
     session.open_model(ModelSource.remote("http://127.0.0.1:9/v1", n_ctx=2048))
     assert first.closed and models.sources[-1].endpoint == "http://127.0.0.1:9/v1"
     assert models.sources[-1].n_ctx == 2048
+
+
+def test_stop_before_the_turn_starts_and_while_the_model_loads(tmp_path):
+    import time
+
+    from oci_desktop.engine.cancel import CancelToken
+
+    loads = []
+
+    def slow(source, progress=None, cancel: CancelToken | None = None):
+        loads.append(cancel)
+        while not cancel.cancelled:  # a model that takes forever to load, until stopped
+            time.sleep(0.01)
+        raise BackendError("Loading was cancelled.")
+
+    session = scripted_session(tmp_path / "data", slow)
+    try:
+        session.choose_model(ModelSource.local(tmp_path / "big.gguf"))
+        session.stop()  # pressed while the turn just sent still waits to start
+        events = list(session.send(TASK))
+        assert events[-1].reason == "cancelled" and loads == []  # nothing was loaded for it
+        def stop_once_loading():
+            while not loads:
+                time.sleep(0.01)
+            session.stop()
+
+        threading.Thread(target=stop_once_loading, daemon=True).start()
+        events = list(session.send("Again."))
+        assert loads and loads[0].cancelled and events[-1].reason == "cancelled"
+        assert [m["content"] for m in session.store.messages(session.conversation.id)
+                if m["kind"] == "user"] == [TASK, "Again."]  # both requests kept
+    finally:
+        session.close()
+
+
+def test_a_failed_switch_leaves_no_model_rather_than_the_old_one(session, models, tmp_path):
+    def broken(source, progress=None, cancel=None):
+        raise BackendError("This file is not a model.")
+
+    session._factory = broken
+    with pytest.raises(BackendError):
+        session.open_model(ModelSource.local(tmp_path / "b.gguf"))
+    assert session.backend is None and session.source is None and models.made[0].closed
+    events = list(session.send(TASK))
+    assert isinstance(events[0], EngineError) and "not loaded" in events[0].message

@@ -185,3 +185,18 @@ def test_attempts_show_a_diff_to_the_one_before(window):
 def test_window_icon_exists():
     from oci_desktop.app import ICON
     assert ICON.is_file() and ICON.read_text().startswith("<svg")
+
+
+def test_an_edit_left_open_does_not_follow_into_another_chat(window, qtbot, models):
+    models.replies += ["First.", "Second.", "Third."]
+    send(window, qtbot, "Keep this request.")
+    first = window.conversation_id
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.conversation_id != first, timeout=30_000)
+    send(window, qtbot, "Another chat.")
+    qtbot.mouseClick(window.edit_button, Qt.MouseButton.LeftButton)  # an edit begun here...
+    window.sidebar.sig_open.emit(first)  # ...then the user goes back to the first chat
+    qtbot.waitUntil(lambda: window.conversation_id == first, timeout=30_000)
+    send(window, qtbot, "One more thing.")
+    history = [m["content"] for m in window.session.store.model_history(first)]
+    assert history == ["Keep this request.", "First.", "One more thing.", "Third."]  # nothing set aside

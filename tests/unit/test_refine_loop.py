@@ -246,3 +246,12 @@ def test_runaway_every_round_ends_at_the_round_limit():
     events, backend, runner, _ = run_loop([looping] * 3, lambda code: ok(), max_rounds=2)
     assert [e.round for e in events if isinstance(e, RunawayReply)] == [1, 2]
     assert finished(events).reason == "max_rounds" and runner.codes == []
+
+
+def test_a_failure_to_count_the_context_ends_the_turn_with_an_error():
+    class Uncountable(ScriptedBackend):
+        def count_tokens(self, messages):
+            raise LLMError("The model process stopped.")
+
+    events = list(RefineLoop(Uncountable(["never sent"]), ScriptedRunner(lambda c: ok())).run("Hi"))
+    assert isinstance(events[0], EngineError) and finished(events).reason == "error"

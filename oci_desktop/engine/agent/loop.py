@@ -160,7 +160,7 @@ class RefineLoop:
             messages, trimmed = fit_context(self.messages, self.backend.count_tokens, budget)
         except BackendError as exc:
             yield EngineError(str(exc))
-            return None, []
+            return None, [], None
         if trimmed:
             self.messages = messages
         extractor, guard, reply, runaway = FenceExtractor(), RepetitionGuard(), [], None

@@ -92,7 +92,7 @@ def download_model(repo: str, filename: str, dest_dir: Path, progress: ProgressC
                 raise DownloadError(f"The download of {filename} kept failing ({exc}); what was fetched is "
                                     "kept, and the next try resumes from there.") from exc
             time.sleep(min(2.0 * attempt, 10.0))
-            have = part.stat().st_size
+            have = part.stat().st_size if part.exists() else 0
     if sha256 is not None and _sha256(part) != sha256:
         part.unlink()
         raise DownloadError(f"{filename} arrived damaged (its sha256 does not match the one Hugging Face "
