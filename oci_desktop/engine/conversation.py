@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .agent.loop import Approver, LoopSettings, RefineLoop
-from .cancel import CancelToken
 from .agent.prompts import announce_files
+from .cancel import CancelToken
 from .events import EngineError, Event, TurnFinished
 from .llm.backend import ChatBackend
 from .recorder import TurnRecorder
@@ -33,7 +33,6 @@ class Conversation:
             self.use_workspace(_unused_folder(workspaces, str(conversation_id)))
         self.session: KernelSession | None = None
         self.executor: Executor | None = None
-        self.loop: RefineLoop | None = None
         self.cancel = CancelToken()
         """The running turn's: set by stop(), checked before each slow step and by the loop."""
         self.context_messages: list[dict] = []
@@ -112,14 +111,11 @@ class Conversation:
             recorder.record(event)
             yield event
             return
-        self.loop = RefineLoop(model, self.executor, settings, approver, self.workspace, self.cancel)
-        try:
-            for event in self.loop.run(prompt, history):
-                recorder.record(event)
-                self.context_messages = self.loop.messages
-                yield event
-        finally:
-            self.loop = None
+        loop = RefineLoop(model, self.executor, settings, approver, self.workspace, self.cancel)
+        for event in loop.run(prompt, history):
+            recorder.record(event)
+            self.context_messages = loop.messages
+            yield event
 
     def set_aside_last_request(self) -> str:
         """Mark the last request and all that followed as superseded; returns its text."""

@@ -88,11 +88,6 @@ class Session:
         if self.conversation is not None:
             self.conversation.limits = self.limits  # from its next kernel on
 
-    def save_settings(self, settings: Settings) -> None:
-        """Check and write the settings file, then use them (SettingsError or OSError if not)."""
-        save_settings(settings, self.settings_path)
-        self.apply(settings)
-
     # -- the model --------------------------------------------------------------------------
 
     def default_source(self) -> ModelSource:

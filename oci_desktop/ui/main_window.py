@@ -85,8 +85,7 @@ class MainWindow(QMainWindow):
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
         self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        for entry in list_models():
-            self.model_box.addItem(entry.name, str(entry.path))
+        self._fill_model_box()
         self.model_box.activated.connect(lambda i: self._load_model(self.model_box.itemData(i)))
         bar.addWidget(QLabel(" Model: "))
         bar.addWidget(self.model_box)
@@ -163,7 +162,7 @@ class MainWindow(QMainWindow):
 
     def _add_shortcuts(self) -> None:
         """Every action from the keyboard: these, plus Tab to every button and field."""
-        self.shortcuts = {
+        shortcuts = {
             "Ctrl+Return": self._ctrl_enter,                       # send, or run the editor's code
             "Escape": self.stop,
             "Ctrl+N": lambda: self._open_conversation(0),          # a new chat
@@ -176,7 +175,7 @@ class MainWindow(QMainWindow):
             "Ctrl+1": lambda: self._show_tab(0),                   # the code editor
             "Ctrl+2": lambda: self._show_tab(1),                   # the console
         }
-        for keys, slot in self.shortcuts.items():
+        for keys, slot in shortcuts.items():
             QShortcut(QKeySequence(keys), self, activated=slot)
 
     def _show_tab(self, index: int) -> None:

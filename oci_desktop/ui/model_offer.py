@@ -4,6 +4,8 @@ and the switch to the model once it is downloaded and checked."""
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
@@ -21,6 +23,13 @@ def model_to_offer() -> CatalogEntry | None:
     """The catalog file to offer on first run: the recommended one, while only the bundled model is installed."""
     if any(not m.bundled for m in list_models()):
         return None
+    return _recommended()
+
+
+@functools.lru_cache(maxsize=1)
+def _recommended() -> CatalogEntry | None:
+    # Once per run: every new chat shows the card, and measuring the machine may ask nvidia-smi,
+    # which is slow, on the GUI thread.
     best = recommend(this_machine())
     return best.entry if best else None
 

@@ -25,10 +25,7 @@ def explain(result: ExecutionResult, workspace: Path | None = None, memory_mib: 
                 "the work is too big; ask for a faster way, or raise “Time limit per cell” in Settings.")
     if result.status in ("crashed", "restarted") or (result.kernel_restarted and result.status != "ok"):
         if result.error is None and _ran_out_of_memory(result):
-            limit = f" ({memory_mib} MiB)" if memory_mib else ""
-            return (f"The Python process running the code was stopped, most likely because the code needed more "
-                    f"memory than the sandbox allows{limit}; the variables from earlier runs are gone. Work on "
-                    "less data at a time, or raise “Memory for code” in Settings.")
+            return _memory(memory_mib, killed=True)
         return ("The Python process running the code stopped and was started again, so the variables from "
                 "earlier runs are gone. Run the code that creates them again before going on.")
     if result.error is None:
@@ -49,10 +46,13 @@ def _ran_out_of_memory(result: ExecutionResult) -> bool:
     return any("memory" in note.lower() for note in result.notes)
 
 
-def _memory(memory_mib: int | None, *_args) -> str:
+def _memory(memory_mib: int | None, killed: bool = False) -> str:
     limit = f" ({memory_mib} MiB)" if memory_mib else ""
-    return (f"The code needed more memory than the sandbox allows{limit}. Work on less data at a time "
-            "(for example read a file in chunks), or raise “Memory for code” in Settings.")
+    what = (f"The Python process running the code was stopped, most likely because the code needed more memory "
+            f"than the sandbox allows{limit}; the variables from earlier runs are gone." if killed
+            else f"The code needed more memory than the sandbox allows{limit}.")
+    return (f"{what} Work on less data at a time (for example read a file in chunks), "
+            "or raise “Memory for code” in Settings.")
 
 
 def _name_error(evalue: str, *_args) -> str:
