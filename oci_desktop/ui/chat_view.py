@@ -28,10 +28,6 @@ def _card_style(name: str, background: str, border: bool = True) -> str:
             f"#{name} QLabel, #{name} QTextBrowser{{color:#1f2328;background:transparent;}}")
 
 
-def _label(html: str, selectable: bool = True) -> RichText:
-    return RichText(html, selectable)
-
-
 class ScaledImage(QLabel):
     """A plot at its own size, or narrower (keeping its shape) when the column is narrower."""
 
@@ -78,14 +74,14 @@ class MessageBubble(QFrame):
         self.setStyleSheet(_card_style(self.objectName(), "#ddf4ff" if user else "#ffffff", not user))
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(_label(f"<b>{who}</b>", selectable=False))
+        head.addWidget(RichText(f"<b>{who}</b>", selectable=False))
         head.addStretch()
         self.copy = QPushButton("Copy code", visible=False)
         self.copy.setAccessibleName("Copy the code of this reply")
         self.copy.clicked.connect(self._copy_code)
         head.addWidget(self.copy)
         layout.addLayout(head)
-        self.body = _label("")
+        self.body = RichText("")
         self.body.setAccessibleName(f"{who} message")
         layout.addWidget(self.body)
         self.text = ""
@@ -115,43 +111,43 @@ class ExecutionCard(QFrame):
         status = result["status"]
         head = f'<b style="color:{_STATUS_COLORS.get(status, "#24292f")}">● {status}</b> ' \
                f'<span style="color:#6e7781">in {result["duration_s"]:.2f} s</span>'
-        layout.addWidget(_label(head, selectable=False))
+        layout.addWidget(RichText(head, selectable=False))
         if result.get("stdout"):
-            layout.addWidget(_label(pre_html(result["stdout"])))
+            layout.addWidget(RichText(pre_html(result["stdout"])))
         if result.get("stderr"):
-            layout.addWidget(_label(pre_html(result["stderr"], "#9a6700")))
+            layout.addWidget(RichText(pre_html(result["stderr"], "#9a6700")))
         for output in result.get("outputs", []):
             if output.get("path") and workspace is not None:
                 self._add_image(layout, workspace / output["path"])
             elif output.get("mime") == "text/html" and output.get("text"):
                 # pandas tables: Qt's rich text renders HTML tables (scripts and styles are inert)
-                layout.addWidget(_label(output["text"]))
+                layout.addWidget(RichText(output["text"]))
             elif output.get("mime") == "text/plain" and output.get("text") and not any(
                     o.get("mime") == "text/html" for o in result.get("outputs", [])):
-                layout.addWidget(_label(pre_html(output["text"])))
+                layout.addWidget(RichText(pre_html(output["text"])))
         error = result.get("error")
         if result.get("explanation"):
-            explanation = _label(html.escape(result["explanation"]))
+            explanation = RichText(html.escape(result["explanation"]))
             explanation.setAccessibleName("What went wrong")
             layout.addWidget(explanation)
         if error:
-            layout.addWidget(_label(f'<b style="color:#cf222e">{html.escape(error["ename"])}</b>: '
-                                    f'{html.escape(error["evalue"])}'))
+            layout.addWidget(RichText(f'<b style="color:#cf222e">{html.escape(error["ename"])}</b>: '
+                                      f'{html.escape(error["evalue"])}'))
             toggle = QToolButton(text="Show traceback")
             toggle.setCheckable(True)
-            trace = _label(pre_html(error["traceback"], "#57606a"))
+            trace = RichText(pre_html(error["traceback"], "#57606a"))
             trace.setVisible(False)
             toggle.toggled.connect(trace.setVisible)
             toggle.toggled.connect(lambda on: toggle.setText("Hide traceback" if on else "Show traceback"))
             layout.addWidget(toggle)
             layout.addWidget(trace)
         for note in result.get("notes", []):
-            layout.addWidget(_label(f'<i style="color:#6e7781">{html.escape(note)}</i>'))
+            layout.addWidget(RichText(f'<i style="color:#6e7781">{html.escape(note)}</i>'))
 
     def _add_image(self, layout: QVBoxLayout, path: Path) -> None:
         pixmap = QPixmap(str(path))
         if pixmap.isNull():
-            layout.addWidget(_label(f"<i>image {path.name} could not be shown</i>"))
+            layout.addWidget(RichText(f"<i>image {path.name} could not be shown</i>"))
             return
         image = ScaledImage(pixmap)
         image.setAccessibleName(f"Plot {path.name}")
@@ -208,14 +204,14 @@ class ChatView(QScrollArea):
         card.setObjectName("welcome")
         card.setStyleSheet(_card_style("welcome", "#fff8c5", border=False))
         layout = QVBoxLayout(card)
-        layout.addWidget(_label(
+        layout.addWidget(RichText(
             "<h3>Welcome to OCI Desktop</h3>Ask for something a little Python can do. The model writes "
             "the code, a sandbox on this computer runs it, and the model fixes it when it fails. "
             "Nothing leaves your machine.", selectable=False))
         if offer is not None:
-            layout.addWidget(_label("The bundled model is tiny and makes many mistakes.", selectable=False))
+            layout.addWidget(RichText("The bundled model is tiny and makes many mistakes.", selectable=False))
             layout.addWidget(offer)
-        layout.addWidget(_label("Try one of these:", selectable=False))
+        layout.addWidget(RichText("Try one of these:", selectable=False))
         for title, prompt in EXAMPLES:
             button = QPushButton(title)
             button.setToolTip(prompt)
@@ -251,13 +247,13 @@ class ChatView(QScrollArea):
         return self._add(ExecutionCard(result, workspace))
 
     def add_note(self, text: str, color: str = "#6e7781") -> RichText:
-        return self._add(_label(f'<i style="color:{color}">{html.escape(text)}</i>'))
+        return self._add(RichText(f'<i style="color:{color}">{html.escape(text)}</i>'))
 
     def add_action(self, text: str, label: str, action) -> QPushButton:
         """A note with a button that offers the way out (restart the model, ...)."""
         box = QFrame()
         row = QHBoxLayout(box)
-        row.addWidget(_label(f'<i style="color:#cf222e">{html.escape(text)}</i>'), stretch=1)
+        row.addWidget(RichText(f'<i style="color:#cf222e">{html.escape(text)}</i>'), stretch=1)
         button = QPushButton(label)
         button.setAccessibleName(label)
         button.clicked.connect(action)
