@@ -30,30 +30,37 @@ def _ask_before_running(code: str) -> str | None:
 
 
 def ask(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from oci_desktop.engine.llm.library import ModelNotFound
-    from oci_desktop.engine.session import KernelDied, SandboxUnavailable, Session
+    from oci_desktop.engine.session import Session
 
     if not args.yes and not sys.stdin.isatty():
         return _err("without --yes every run needs your approval, but there is no terminal to ask in; "
                     "add --yes to run the model's code automatically.")
     session = Session()
+    try:
+        return _ask(session, args)
+    finally:
+        session.close()
+
+
+def _ask(session, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from oci_desktop.commands.sandbox import say_unavailable
+    from oci_desktop.engine.llm.library import ModelNotFound
+    from oci_desktop.engine.session import KernelDied, SandboxUnavailable
+
     for notice in session.notices:
         print(f"oci-desktop: {notice}", file=sys.stderr)
     try:
         conversation = session.open_conversation(args.conversation or 0, args.workspace)
     except LookupError as exc:
-        session.close()
         return _err(f"{exc} See `oci-desktop history list`.")
     try:
         session.upload(args.file)
         session.choose_model(model_source(args))
     except ModelNotFound as exc:
-        session.close()
         return _err(str(exc))
     except OSError as exc:
-        session.close()
         return _err(f"could not copy a file into the workspace: {exc}")
     session.on_progress = show_loading
     chosen = {name: value for name, value in (("max_rounds", args.max_rounds), ("max_tokens", args.max_tokens))
@@ -66,14 +73,12 @@ def ask(args: argparse.Namespace) -> int:
         for event in session.send(args.prompt):  # the request is stored first, whatever fails next
             show(event, conversation)
     except SandboxUnavailable as exc:
-        _err(f"the sandbox could not be started: {exc.reason}\nHow to fix it: {exc.fix}")
+        say_unavailable(exc)
         return 2
     except KernelDied as exc:
         return _err(f"the sandbox could not be started: {exc}")
     except KeyboardInterrupt:
         print("\n[stopped by the user]", file=sys.stderr)
-    finally:
-        session.close()
     return 0
 
 

@@ -47,9 +47,13 @@ def sandbox_ok(limits) -> bool:
         check_sandbox(limits)
         return True
     except SandboxUnavailable as exc:
-        print(f"oci-desktop: the sandbox could not be started: {exc.reason}\nHow to fix it: {exc.fix}",
-              file=sys.stderr)
+        say_unavailable(exc)
         return False
+
+
+def say_unavailable(exc) -> None:
+    """Why the sandbox cannot start and how to fix it, on stderr (exc: SandboxUnavailable)."""
+    print(f"oci-desktop: the sandbox could not be started: {exc.reason}\nHow to fix it: {exc.fix}", file=sys.stderr)
 
 
 def bench_sandbox(args: argparse.Namespace) -> int:
