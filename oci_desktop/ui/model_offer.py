@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from oci_desktop.engine.llm.catalog import CatalogEntry, recommend, this_machine
-from oci_desktop.engine.llm.download import part_path
+from oci_desktop.engine.llm.download import NO_CONNECTION, part_path
 from oci_desktop.engine.llm.library import list_models, models_dir
 
 from .transfer import Transfers
@@ -116,7 +116,7 @@ class ModelOffer(QFrame):
             for widget in (self.progress, self.start, self.pause, self.cancel):
                 widget.setVisible(False)
             self.sig_use_model.emit(path)
-        elif message.startswith("No connection"):
+        elif message.startswith(NO_CONNECTION):
             self._show_idle(OFFLINE)
         else:
             self._show_idle(message)

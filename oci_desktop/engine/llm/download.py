@@ -51,6 +51,9 @@ class DownloadProgress:
 
 ProgressCallback = Callable[[DownloadProgress], None]
 
+NO_CONNECTION = "No connection to Hugging Face"
+"""How a download that could not reach the hub begins its message (the app then says it is offline)."""
+
 
 def part_path(target: Path) -> Path:
     """Where an unfinished download of target waits to be resumed."""
@@ -111,7 +114,7 @@ def _metadata(repo: str, filename: str, endpoint: str | None, token: str | None)
     except HfHubHTTPError as exc:
         raise DownloadError(f"Hugging Face refused {repo}/{filename}: {exc}") from exc
     except Exception as exc:  # huggingface_hub's own HTTP stack (httpx2) has its own error classes
-        raise DownloadError(f"No connection to Hugging Face ({type(exc).__name__}: {exc}). Check the "
+        raise DownloadError(f"{NO_CONNECTION} ({type(exc).__name__}: {exc}). Check the "
                             "network, or import a .gguf file you already have.") from exc
     if not meta.size:
         raise DownloadError(f"Hugging Face did not say how large {filename} is; cannot download it safely.")
