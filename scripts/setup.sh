@@ -10,7 +10,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # -- system packages -------------------------------------------------------------------------
 debian_packages=(
-  bubblewrap util-linux            # the sandbox (bwrap, prlimit, setpriv)
+  bubblewrap util-linux libseccomp2   # the sandbox (bwrap, prlimit, setpriv, the system call filter)
   python3 python3-venv python3-dev build-essential cmake   # the venv and the llama.cpp build
   xvfb xauth fonts-dejavu-core     # a virtual screen for screenshots
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0

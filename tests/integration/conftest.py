@@ -100,6 +100,7 @@ def run_cells(identity, workspace, readable_source):
         assert done.returncode == 0, done.stderr
         data = json.loads(done.stdout)
         run.driver_pid = data["driver_pid"]
+        run.enforcement = data["enforcement"]  # what enforced memory and task limits: cgroup or rlimits
         return data["results"]
 
     return run

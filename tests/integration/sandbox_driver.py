@@ -20,6 +20,7 @@ def main() -> None:
     session.start()
     executor = Executor(session)
     results = []
+    enforcement = session.enforcement
     try:
         for code in request["cells"]:
             code = code.replace("{DRIVER_PID}", str(os.getpid()))
@@ -28,7 +29,7 @@ def main() -> None:
             results.append(result)
     finally:
         session.shutdown()
-    json.dump({"driver_pid": os.getpid(), "results": results}, sys.stdout)
+    json.dump({"driver_pid": os.getpid(), "enforcement": enforcement, "results": results}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -2,23 +2,48 @@
 
 import pytest
 
+from oci_desktop.engine.sandbox.cgroups import detect as detect_cgroups
+
 pytestmark = pytest.mark.slow
 
 
-def test_memory_bomb_gives_memory_error_and_a_fresh_kernel(run_cells):
-    r = run_cells(["x = 1", "big = bytearray(8 * 1024**3)", "print('x' in dir())"])
-    assert r[1]["error"]["ename"] == "MemoryError"
-    assert r[1]["status"] == "restarted" and r[1]["kernel_restarted"]
-    assert "out of memory" in r[1]["notes"][-1]
+def _stopped_by_memory_limit(result: dict, enforcement: dict) -> None:
+    """A cgroup kills the process that goes over (the cell "crashed"); the address-space rlimit
+    makes the allocation fail (MemoryError, then a restart). Either way the result says which."""
+    assert result["stopped_by"] == f"memory limit ({enforcement['memory']})", result
+    assert result["kernel_restarted"] and not result["state_kept"]
+    if enforcement["memory"].startswith("cgroup"):
+        assert result["status"] == "crashed" and result["error"] is None
+    else:
+        assert result["status"] == "restarted" and result["error"]["ename"] == "MemoryError"
+        assert "out of memory" in result["notes"][-1]
+
+
+def test_memory_bomb_gives_a_clear_result_and_a_fresh_kernel(run_cells, identity):
+    # Written, not just reserved: only memory really used counts against a cgroup.
+    r = run_cells(["x = 1", "big = b'x' * (8 * 1024**3)", "print('x' in dir())"])
+    _stopped_by_memory_limit(r[1], run_cells.enforcement)
     assert r[2]["stdout"] == "False\n"
+    if identity.name == "root" and detect_cgroups().available:
+        assert run_cells.enforcement["memory"].startswith("cgroup")
 
 
 def test_growing_memory_bomb(run_cells):
     # A lower limit and a longer time limit: filling memory takes seconds on a slow machine.
-    r = run_cells(["chunks = []\nwhile True: chunks.append(bytearray(50 * 2**20))", "print('ok')"],
+    r = run_cells(["chunks = []\nwhile True: chunks.append(b'x' * (50 * 2**20))", "print('ok')"],
                   memory_bytes=2**30, cell_timeout_s=30)
-    assert r[0]["error"]["ename"] == "MemoryError"
+    _stopped_by_memory_limit(r[0], run_cells.enforcement)
     assert r[1]["stdout"] == "ok\n"
+
+
+def test_reserved_but_unused_memory_counts_only_under_a_cgroup(run_cells):
+    # numpy, OpenBLAS and friends reserve address space they never touch; a cgroup lets them.
+    r = run_cells(["import numpy as np\nbig = np.zeros(2**28)  # 2 GiB reserved, untouched\nprint(big.nbytes)"],
+                  memory_bytes=2**30)
+    if run_cells.enforcement["memory"].startswith("cgroup"):
+        assert r[0]["status"] == "ok" and r[0]["stdout"] == "2147483648\n"
+    else:
+        assert r[0]["stopped_by"] == "memory limit (address-space rlimit)"
 
 
 def test_foreground_fork_bomb_is_contained(run_cells):

@@ -195,6 +195,7 @@ class Executor:
         limit = self.limits
         if stop_reason == "timeout":
             result.status = "timeout"
+            result.stopped_by = "time limit"
             result.notes.append(f"Stopped after {limit.cell_timeout_s:g} s, the time limit per cell; "
                                 "the kernel's variables were kept.")
         elif stop_reason == "cancelled":
@@ -202,6 +203,7 @@ class Executor:
             result.notes.append("Stopped by the user; the kernel's variables were kept.")
         elif stop_reason == "quota":
             result.status = "interrupted"
+            result.stopped_by = "workspace limit"
             result.notes.append(self._quota_note())
         elif result.error is not None:
             result.status = "error"
@@ -210,9 +212,14 @@ class Executor:
 
     def _check_aftermath(self, result: ExecutionResult, reply: dict | None) -> None:
         if result.error is not None and result.error.ename == "MemoryError":
+            result.stopped_by = f"memory limit ({self.session.enforcement['memory']})"
             self._restart(result, f"The code ran out of memory (limit {self.limits.memory_bytes // 2**20} MiB); "
                                   "the kernel was restarted because it is unreliable after that.")
             return
+        if self.session.limit_hit() == "tasks":
+            result.stopped_by = f"task limit ({self.session.enforcement['tasks']})"
+            result.notes.append(f"The code tried to run more than {self.limits.max_tasks} processes and "
+                                "threads at once; the sandbox refused the extra ones.")
         leftovers = self.session.sandbox_pids()
         if leftovers:
             processes.kill_all(leftovers)
@@ -244,11 +251,16 @@ class Executor:
         how = self.session.death_report()
         result.status = "crashed"
         result.kernel_restarted, result.state_kept = True, False
+        if self.session.limit_hit() == "memory":
+            result.stopped_by = f"memory limit ({self.session.enforcement['memory']})"
+            result.notes.append(f"The code used more than the memory limit ({self.limits.memory_bytes // MIB} MiB) "
+                                "and the system stopped it.")
         result.notes.append(f"The kernel {how}. It was restarted; its variables are lost.")
         self.session.restart()
 
     def _after_kill(self, result: ExecutionResult, stop_reason: str | None) -> None:
         result.status = "timeout" if stop_reason == "timeout" else "interrupted"
+        result.stopped_by = {"timeout": "time limit", "quota": "workspace limit"}.get(stop_reason or "", "")
         why = {"timeout": f"It ran past the {self.limits.cell_timeout_s:g} s limit",
                "quota": self._quota_note().rstrip("."),
                "cancelled": "It was stopped by the user"}.get(stop_reason or "", "It was stopped")

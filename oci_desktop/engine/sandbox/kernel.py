@@ -15,7 +15,8 @@ from pathlib import Path
 
 from jupyter_client import BlockingKernelClient
 
-from . import processes
+from . import processes, syscall_filter
+from .cgroups import KernelCgroup, detect as detect_cgroups
 from .launcher import BubblewrapLauncher, UnsandboxedLauncher
 from ..system import describe_exit
 from .limits import SandboxLimits
@@ -72,6 +73,8 @@ class KernelSession:
         self.restarts = 0
         self.connection_file: Path | None = None
         """The host's connection file: a second client (the app's console) can attach with it."""
+        self.cgroup: KernelCgroup | None = None
+        """The kernel's own cgroup, when the system lets the app make one (else rlimits apply)."""
 
     def hand_over(self, path: Path) -> None:
         """Let the sandboxed code change files the app put into its workspace (its uid may differ)."""
@@ -89,11 +92,7 @@ class KernelSession:
         host_file = self.connection_file = self._write_connection_files()
         inside = self.launcher.runtime_inside(self._runtime)
         inner = [self.launcher.python, *_KERNEL_ARGS, "-f", f"{inside}/kernel.json"]
-        argv = self.launcher.command(self.workspace, self._runtime, inner)
-        with open(self._log_path, "ab") as log:
-            # The kernel's own stdout/stderr go to a log, never into the app's terminal.
-            self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                          start_new_session=True, cwd=self.workspace)
+        self._launch(inner)
         self.client = BlockingKernelClient()
         self.client.load_connection_file(str(host_file))
         self.client.start_channels()
@@ -103,6 +102,50 @@ class KernelSession:
             self.shutdown()  # no sockets, files or processes left behind by a failed start
             raise
         return time.monotonic() - started
+
+    def _launch(self, inner: list[str]) -> None:
+        """Start the sandbox with its system call filter, in its own cgroup where there can be one."""
+        assert self._runtime is not None and self._log_path is not None
+        if not self.sandboxed:
+            argv, fds = self.launcher.command(self.workspace, self._runtime, inner), ()
+        else:
+            self.cgroup = self._make_cgroup()
+            fds = (syscall_filter.filter_fd(),)
+            argv = self.launcher.command(self.workspace, self._runtime, inner, seccomp_fd=fds[0],
+                                         cgroup_limits=self.cgroup is not None)
+            if self.cgroup is not None:
+                argv = self.cgroup.join_command(argv)
+        try:
+            with open(self._log_path, "ab") as log:
+                # The kernel's own stdout/stderr go to a log, never into the app's terminal.
+                self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                              start_new_session=True, cwd=self.workspace, pass_fds=fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def _make_cgroup(self) -> KernelCgroup | None:
+        support = detect_cgroups()
+        if not support.available:
+            return None
+        try:
+            return KernelCgroup(support, self.limits.memory_bytes, self.limits.max_tasks)
+        except OSError:
+            return None  # a cgroup that cannot be made or limited: the rlimits apply instead
+
+    @property
+    def enforcement(self) -> dict[str, str]:
+        """What enforces the memory and task limits of the running kernel ("memory"/"tasks" -> words)."""
+        if not self.sandboxed:
+            return {"memory": "nothing (unsandboxed)", "tasks": "nothing (unsandboxed)"}
+        if self.cgroup is not None:
+            memory = "memory.max" if self.cgroup.version == 2 else "memory.limit_in_bytes"
+            return {"memory": f"cgroup v{self.cgroup.version} {memory}", "tasks": f"cgroup v{self.cgroup.version} pids.max"}
+        return {"memory": "address-space rlimit", "tasks": "process rlimit"}
+
+    def limit_hit(self) -> str | None:
+        """Which cgroup limit stopped something since the last call: "memory", "tasks" or None."""
+        return self.cgroup.limit_hit() if self.cgroup is not None else None
 
     def _write_connection_files(self) -> Path:
         """Two files with the same sockets: the host's path to them, and the sandbox's."""
@@ -200,6 +243,8 @@ class KernelSession:
                 self._proc.kill()
         # Processes that left the group (setsid) still die: --die-with-parent and pid 1 gone.
         processes.kill_all(processes.descendants(self._proc.pid))
+        if self.cgroup is not None:
+            self.cgroup.kill()
         try:
             self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -217,6 +262,9 @@ class KernelSession:
             self.client.stop_channels()
             self.client = None
         self.kill()
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
         if self._runtime is not None:
             shutil.rmtree(self._runtime, ignore_errors=True)
             for suffix in (".json", ".log"):

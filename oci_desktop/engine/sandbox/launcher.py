@@ -83,10 +83,17 @@ class BubblewrapLauncher:
                 os.chown(os.path.join(root, name), SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
         os.chown(path, SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
 
-    def command(self, workspace: Path, runtime_dir: Path, inner: list[str]) -> list[str]:
-        """The bwrap command line that runs inner (the kernel) in the sandbox, within the limits."""
+    def command(self, workspace: Path, runtime_dir: Path, inner: list[str], *, seccomp_fd: int,
+                cgroup_limits: bool = False) -> list[str]:
+        """The bwrap command line that runs inner (the kernel) in the sandbox, within the limits.
+
+        seccomp_fd holds the system call filter (syscall_filter.filter_fd), which the caller must
+        pass to the process; with cgroup_limits the kernel's cgroup bounds memory and tasks, so the
+        per-process rlimits for them are left out.
+        """
         lim = self.limits
         argv = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session",
+                "--seccomp", str(seccomp_fd),
                 "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
         if not lim.network:
             argv.append("--unshare-net")
@@ -112,6 +119,8 @@ class BubblewrapLauncher:
         for prefix in prefixes:
             argv += ["--ro-bind", prefix, prefix]
         argv += ["--proc", "/proc", "--dev", "/dev",
+                 # POSIX shared memory and semaphores (multiprocessing) live in /dev/shm.
+                 "--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", "/dev/shm",
                  "--bind", str(workspace), WORKSPACE_INSIDE,
                  "--bind", str(runtime_dir), RUNTIME_INSIDE,
                  # The root of the sandbox is a tmpfs without a size limit: make it read-only.
@@ -119,8 +128,8 @@ class BubblewrapLauncher:
                  "--chdir", WORKSPACE_INSIDE, "--hostname", "sandbox", "--clearenv"]
         for key, value in sandbox_environment(WORKSPACE_INSIDE).items():
             argv += ["--setenv", key, value]
-        argv += ["--", "prlimit", f"--as={lim.memory_bytes}", f"--nproc={lim.max_tasks}",
-                 f"--fsize={lim.max_file_bytes}", "--core=0", "--"]
+        rlimits = [] if cgroup_limits else [f"--as={lim.memory_bytes}", f"--nproc={lim.max_tasks}"]
+        argv += ["--", "prlimit", *rlimits, f"--fsize={lim.max_file_bytes}", "--core=0", "--"]
         if self.as_root:
             # No user namespace here (see REFERENCE.md): drop root inside instead.
             argv += ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups",
@@ -154,7 +163,7 @@ class UnsandboxedLauncher:
         """Nothing to hand over: the kernel runs as the app's own user."""
         pass
 
-    def command(self, workspace: Path, runtime_dir: Path, inner: list[str]) -> list[str]:
+    def command(self, workspace: Path, runtime_dir: Path, inner: list[str], **_sandbox_only) -> list[str]:
         """The command line that runs inner with only the clean sandbox environment (env -i), unsandboxed."""
         return ["env", "-i", *(f"{k}={v}" for k, v in sandbox_environment(str(workspace)).items()), *inner]
 

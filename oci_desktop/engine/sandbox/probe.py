@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import syscall_filter
 from .launcher import BubblewrapLauncher
 from .limits import SandboxLimits
 
@@ -88,18 +89,31 @@ def _check_cached(limits: SandboxLimits) -> SandboxSupport:
         runtime.mkdir()
         launcher.prepare(workspace, runtime)
         check = ("import os; open('/workspace/probe', 'w').write(str(os.getuid())); "
-                 "print(open('/proc/self/status').read().split('CapEff:')[1].split()[0])")
-        argv = launcher.command(workspace, runtime, [launcher.python, "-I", "-c", check])
+                 "status = open('/proc/self/status').read(); "
+                 "print(status.split('CapEff:')[1].split()[0], status.split('Seccomp:')[1].split()[0])")
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+            fd = syscall_filter.filter_fd()
+        except syscall_filter.FilterUnavailable as exc:
+            raise SandboxUnavailable(f"The sandbox's system call filter needs libseccomp: {exc}.",
+                                     "`sudo apt install libseccomp2` (Fedora: `sudo dnf install libseccomp`).") from exc
+        argv = launcher.command(workspace, runtime, [launcher.python, "-I", "-c", check], seccomp_fd=fd)
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=30, pass_fds=(fd,))
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SandboxUnavailable(f"bubblewrap could not be run: {exc}", "reinstall bubblewrap.") from exc
+        finally:
+            os.close(fd)
         if done.returncode != 0:
             raise _explain_bwrap_failure(done.stderr)
-        if done.stdout.strip() != "0000000000000000":
+        capabilities, seccomp_mode = (done.stdout.split() + ["", ""])[:2]
+        if seccomp_mode != "2":
+            raise SandboxUnavailable("The system call filter was not applied inside the sandbox.",
+                                     "report this with the output of `bwrap --version` and `uname -r`.")
+        if capabilities != "0000000000000000":
             raise SandboxUnavailable("Code in the sandbox kept Linux capabilities.",
                                      "report this with the output of `bwrap --version`.")
         if os.geteuid() == 0 and (workspace / "probe").read_text() == "0":
             raise SandboxUnavailable("Code in the sandbox ran as root.", "check that `setpriv` works.")
     mode = "as uid 65534 inside namespaces" if os.geteuid() == 0 else "in a user namespace"
-    return SandboxSupport("isolated", f"bubblewrap, {mode}, network {'on' if limits.network else 'off'}")
+    return SandboxSupport("isolated", f"bubblewrap, {mode}, seccomp filter, "
+                                      f"network {'on' if limits.network else 'off'}")

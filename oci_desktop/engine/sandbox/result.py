@@ -57,6 +57,9 @@ class ExecutionResult:
     """Plain-language remarks on what happened besides the code's own output."""
     explanation: str = ""
     """For a failed run: what went wrong and what to try, in plain words (sandbox/explain.py)."""
+    stopped_by: str = ""
+    """The limit that stopped the code, and what enforced it ("memory limit (cgroup memory.max)",
+    "time limit", ...); "" when no limit was reached."""
 
     def to_json(self) -> dict:
         """The result as a JSON-ready dict, the duration rounded to 0.1 ms."""
