@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     hist_export.add_argument("--format", choices=["ipynb", "md", "py", "jsonl"], default="ipynb")
     hist_export.add_argument("--output", "-o", help="a file (default: standard output)")
 
+    doctor = sub.add_parser("doctor", help="check this machine (sandbox layers, llama.cpp, disk, models) "
+                                           "and print a report to paste into a bug report")
+    doctor.add_argument("--json", action="store_true")
+
     from oci_desktop.commands.evaluate import add_parser as add_eval_parser
     _model_options(add_eval_parser(sub))
 
@@ -99,11 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from oci_desktop.app import run_app
         return run_app()
-    from oci_desktop.commands import ask, evaluate, models, sandbox
+    from oci_desktop.commands import ask, doctor, evaluate, models, sandbox
 
     if args.command == "bench":
         if args.target == "gui":
             return _bench_gui(args)
         return (sandbox.bench_sandbox if args.target == "sandbox" else models.bench_llm)(args)
     return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat, "ask": ask.ask,
-            "history": ask.history, "eval": evaluate.evaluate}[args.command](args)
+            "history": ask.history, "eval": evaluate.evaluate,
+            "doctor": doctor.doctor}[args.command](args)

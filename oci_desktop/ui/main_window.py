@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
             action = bar.addAction(text, slot)
             action.setShortcut(QKeySequence(keys))
             action.setToolTip(f"{text} ({keys})")
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("Diagnosis (for a bug report)…", self.show_diagnosis)
         self.stop_button = QPushButton("Stop (Esc)", enabled=False)
         self.stop_button.setAccessibleName("Stop")
         self.stop_button.clicked.connect(self.stop)
@@ -234,6 +236,11 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.settings = dialog.settings
             self._apply_settings()
+
+    def show_diagnosis(self) -> None:
+        from .diagnosis_dialog import DiagnosisDialog  # checks run only when asked for
+
+        DiagnosisDialog(self).exec()
 
     def show_models(self) -> None:
         dialog = ModelsDialog(self, self.transfers)

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from PySide6.QtCore import Qt
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -108,3 +109,20 @@ def test_pause_keeps_and_cancel_deletes_what_was_fetched(qtbot, hub):
         assert part.exists() == kept
         dialog.transfers.sig_progress.disconnect(seen)
     dialog.done(0)
+
+
+def test_diagnosis_dialog_shows_the_report_and_copies_it(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    from oci_desktop.ui.diagnosis_dialog import DiagnosisDialog
+
+    monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path))
+    dialog = DiagnosisDialog()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.copy_button.isEnabled, timeout=60_000)
+    text = dialog.report.toPlainText()
+    assert "## Sandbox" in text and "seccomp in force" in text and "## Model runtime" in text
+    assert dialog.summary.text().startswith("Everything needed to run code works here")
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == text
+    dialog.close()

@@ -6,6 +6,7 @@ There is no silent fallback: when this says no, code is not run.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -117,3 +118,43 @@ def _check_cached(limits: SandboxLimits) -> SandboxSupport:
     mode = "as uid 65534 inside namespaces" if os.geteuid() == 0 else "in a user namespace"
     return SandboxSupport("isolated", f"bubblewrap, {mode}, seccomp filter, "
                                       f"network {'on' if limits.network else 'off'}")
+
+
+# Run inside the sandbox by inspect_layers: what the code there really gets.
+_INSPECT = r"""
+import json, os
+status = dict(line.split(':', 1) for line in open('/proc/self/status') if ':' in line)
+print(json.dumps({
+    'uid': os.getuid(), 'capabilities': status['CapEff'].strip(), 'seccomp': status['Seccomp'].strip(),
+    'no_new_privs': status['NoNewPrivs'].strip(),
+    'interfaces': sorted(line.split(':')[0].strip() for line in open('/proc/net/dev').readlines()[2:]),
+    'namespaces': {name: os.readlink(f'/proc/self/ns/{name}') for name in os.listdir('/proc/self/ns')},
+}))
+"""
+
+
+def inspect_layers(limits: SandboxLimits | None = None) -> dict:
+    """Start a trial sandbox and report what is in force inside: uid, capabilities, seccomp mode,
+    no_new_privs, network interfaces, and which namespaces differ from the app's own."""
+    limits = limits or SandboxLimits()
+    check_sandbox(limits)
+    launcher = BubblewrapLauncher(limits)
+    with tempfile.TemporaryDirectory(prefix="oci-inspect-") as tmp:
+        workspace, runtime = Path(tmp, "w"), Path(tmp, "r")
+        workspace.mkdir()
+        runtime.mkdir()
+        launcher.prepare(workspace, runtime)
+        fd = syscall_filter.filter_fd()
+        try:
+            done = subprocess.run(launcher.command(workspace, runtime, [launcher.python, "-I", "-c", _INSPECT],
+                                                   seccomp_fd=fd),
+                                  capture_output=True, text=True, timeout=30, pass_fds=(fd,))
+        finally:
+            os.close(fd)
+    if done.returncode != 0:
+        raise _explain_bwrap_failure(done.stderr)
+    inside = json.loads(done.stdout)
+    own = {name: os.readlink(f"/proc/self/ns/{name}") for name in os.listdir("/proc/self/ns")}
+    inside["new_namespaces"] = sorted(n for n, v in inside.pop("namespaces").items()
+                                      if n in own and own[n] != v and not n.endswith("_for_children"))
+    return inside

@@ -67,9 +67,8 @@ BLOCKED: list[Block] = [
 """Calls blocked whatever their arguments."""
 
 BLOCKED_WITH_ARGUMENTS = (
-    "clone with any CLONE_NEW* flag (namespaces); ioctl TIOCSTI and TIOCLINUX (typing into the "
-    "terminal); personality other than PER_LINUX (no ASLR switch-off, no faked uname); socket "
-    "families other than local, IPv4, IPv6 and netlink")
+    "clone with namespace flags, ioctl TIOCSTI/TIOCLINUX, personality changes, "
+    "sockets other than local, IP and netlink")
 """Calls blocked only for some arguments, in words (the rules are in build_filter)."""
 
 
