@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     _model_options(add_eval_parser(sub))
 
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
-    bench.add_argument("target", choices=["sandbox", "llm", "gui"])
+    bench.add_argument("target", choices=["sandbox", "llm", "gui", "render"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--cells", type=int, default=200, help="sandbox: trivial cells to time (default 200)")
     bench.add_argument("--model", help="llm: the model to measure (default: the bundled one)")
@@ -91,7 +91,10 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
 def _bench_gui(args: argparse.Namespace) -> int:
     import json
 
-    from oci_desktop.ui.benchmark import format_table, run_benchmark
+    if args.target == "render":  # a scripted 4,000-token reply streamed into the chat view
+        from oci_desktop.ui.render_benchmark import format_table, run_benchmark
+    else:
+        from oci_desktop.ui.benchmark import format_table, run_benchmark
 
     figures = run_benchmark()
     print(json.dumps(figures) if args.json else format_table(figures))
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from oci_desktop.commands import ask, doctor, evaluate, models, sandbox
 
     if args.command == "bench":
-        if args.target == "gui":
+        if args.target in ("gui", "render"):
             return _bench_gui(args)
         return (sandbox.bench_sandbox if args.target == "sandbox" else models.bench_llm)(args)
     return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat, "ask": ask.ask,

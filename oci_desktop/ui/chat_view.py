@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 from oci_desktop.engine.session import code_blocks
 
 from .examples import EXAMPLES
-from .markdown_render import pre_html, render_markdown
+from .markdown_render import pre_html
+from .markdown_text import MarkdownText
 from .rich_text import RichText
 
 _STATUS_COLORS = {"ok": "#1a7f37", "error": "#cf222e", "timeout": "#9a6700", "interrupted": "#9a6700",
@@ -81,16 +82,25 @@ class MessageBubble(QFrame):
         self.copy.clicked.connect(self._copy_code)
         head.addWidget(self.copy)
         layout.addLayout(head)
-        self.body = RichText("")
+        self.body = MarkdownText()
         self.body.setAccessibleName(f"{who} message")
         layout.addWidget(self.body)
         self.text = ""
         self.set_text(text)
+        self.finish()
 
     def set_text(self, text: str) -> None:
+        """Show this Markdown: a reply that grew at its end renders only its open last block again."""
         self.text = text
-        self.body.setText(render_markdown(text) if text else "<i>…</i>")
+        if text:
+            self.body.set_markdown(text)
+        else:
+            self.body.setText("<i>…</i>")
         self.copy.setVisible("```" in text)
+
+    def finish(self) -> None:
+        """The text is complete (see MarkdownText.finish)."""
+        self.body.finish()
 
     def code(self) -> str:
         return "\n\n".join(code_blocks(self.text))
@@ -239,8 +249,10 @@ class ChatView(QScrollArea):
 
     def finish_reply(self, text: str | None = None) -> None:
         self._flush()
-        if self._streaming is not None and text is not None:
-            self._streaming.set_text(text)
+        if self._streaming is not None:
+            if text is not None:
+                self._streaming.set_text(text)
+            self._streaming.finish()
         self._streaming = None
 
     def add_card(self, result: dict, workspace: Path | None) -> ExecutionCard:
