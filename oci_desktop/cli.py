@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--cells", type=int, default=200, help="sandbox: trivial cells to time (default 200)")
     bench.add_argument("--model", help="llm: the model to measure (default: the bundled one)")
+    bench.add_argument("--synthetic", metavar="SHAPE", help="llm: measure random weights in the shape of "
+                       "ds-1.3b, ds-6.7b or ds-33b (the file is written once into the data folder)")
+    bench.add_argument("--quant", default="Q4_K_M", help="llm --synthetic: the quantization (default Q4_K_M)")
+    bench.add_argument("--repeats", type=int, default=5, help="llm: decoding runs of each kind (default 5)")
+    bench.add_argument("--gpu-layers", type=int, default=0, help="llm: layers on the GPU (-1: all; default 0)")
     return parser
 
 
@@ -85,7 +90,8 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key", help="API key for --endpoint")
     parser.add_argument("--model-name", help="model name to ask --endpoint for")
     parser.add_argument("--n-ctx", type=int, default=4096)
-    parser.add_argument("--gpu-layers", type=int, default=0)
+    parser.add_argument("--gpu-layers", type=int, default=-1,
+                        help="layers on the GPU: -1 all that fit (default; none without a GPU build), 0 none")
 
 
 def _bench_gui(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ def models(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
+    from oci_desktop.engine.llm.catalog import CATALOG, cpu_speed, explain, fit, recommend, this_machine
     from oci_desktop.engine.llm.library import default_model, list_models
 
     installed = list_models()
@@ -30,8 +30,11 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps({
             "installed": [{"name": m.name, "path": str(m.path), "size_bytes": m.size_bytes,
                            "bundled": m.bundled, "default": m.path == default} for m in installed],
-            "catalog": [{**e.as_dict(), "fit": fit(e, machine).label} for e in CATALOG],
-            "recommended": best.entry.as_dict() if best else None}))
+            "catalog": [{**e.as_dict(), "fit": fit(e, machine).label, "cpu_tokens_per_s":
+                         round(cpu_speed(e, machine).tokens_per_s, 1), "cpu_speed_measured":
+                         cpu_speed(e, machine).measured} for e in CATALOG],
+            "recommended": best.entry.as_dict() if best else None,
+            "why": explain(best, machine) if best else None}))
         return 0
     print("Installed:")
     for m in installed:
@@ -41,9 +44,13 @@ def _list(args: argparse.Namespace) -> int:
           + (f", {machine.vram_bytes / 2**30:.0f} GiB GPU" if machine.vram_bytes else "") + "):")
     for entry in CATALOG:
         mark = "  <- recommended" if best and best.entry == entry else ""
+        speed = cpu_speed(entry, machine)
+        rate = f"{'' if speed.measured else '~'}{speed.tokens_per_s:.1f} tok/s"
         print(f"  {entry.model:29} {entry.quantization:8} {entry.size_gb:5.2f} GB  needs {entry.ram_gb:5.1f} GB"
-              f"  {fit(entry, machine).label:15}{mark}")
+              f"  {rate:>12} on CPU  {fit(entry, machine).label:15}{mark}")
+    print("  (tok/s: decoding speed on this CPU; ~ marks an estimate, the others were measured)")
     if best:
+        print(f"\nRecommended: {best.entry.model} {best.entry.quantization}. {explain(best, machine)}")
         print(f"\nGet it with: oci-desktop models download {best.entry.repo} {best.entry.file}")
     return 0
 
@@ -174,8 +181,39 @@ def bench_llm(args: argparse.Namespace) -> int:
     from oci_desktop.engine.llm.benchmark import format_table, run_benchmark
     from oci_desktop.engine.llm.library import resolve_model
 
-    figures = run_benchmark(resolve_model(args.model) if args.model else _bundled())
+    if args.synthetic:
+        return _bench_synthetic(args)
+    figures = run_benchmark(resolve_model(args.model) if args.model else _bundled(), repeats=args.repeats,
+                            gpu_layers=args.gpu_layers)
     print(json.dumps(figures) if args.json else format_table(figures))
+    return 0
+
+
+_NOISE = ("Synthetic model: random weights in the real model's shapes. Its replies are noise; "
+          "only the timings mean anything.")
+
+
+def _bench_synthetic(args: argparse.Namespace) -> int:
+    """Write (once) the synthetic model, measure it, and keep a CPU-only figure for the catalog."""
+    from oci_desktop.engine.llm.benchmark import format_table, run_benchmark
+    from oci_desktop.engine.llm.cpu_speed import record_speed
+    from oci_desktop.engine.llm.synthetic import (TINY, SyntheticShapeError, file_bytes, shape_named,
+                                                  synthetic_model)
+
+    try:
+        shape = shape_named(args.synthetic)
+        print(f"Preparing {args.synthetic} {args.quant} (about {file_bytes(shape, args.quant) / 1e9:.1f} GB; "
+              "written once)...", file=sys.stderr, flush=True)
+        path, written = synthetic_model(args.synthetic, args.quant)
+    except (SyntheticShapeError, OSError) as exc:
+        return _err(str(exc))
+    print(f"{'Wrote' if written else 'Using'} {path}", file=sys.stderr)
+    figures = {**run_benchmark(path, repeats=args.repeats, gpu_layers=args.gpu_layers),
+               "synthetic": args.synthetic, "quantization": args.quant, "note": _NOISE}
+    if args.gpu_layers == 0 and shape is not TINY:  # the catalog's figure: CPU only, real shapes
+        record_speed(shape.name, args.quant, figures["threads"], figures["app_tokens_per_s"],
+                     path.stat().st_size)
+    print(json.dumps(figures) if args.json else f"{_NOISE}\n{format_table(figures)}")
     return 0
 
 

@@ -29,7 +29,9 @@ class Settings:
     # the model
     model_path: str = ""
     n_ctx: int = 4096
-    gpu_layers: int = 0
+    gpu_layers: int = -1
+    """-1: all layers on the GPU when the model fits there (else as many as fit; none without a
+    GPU build of llama.cpp); 0: CPU only; a number: that many layers."""
     # the sandbox
     cell_timeout_s: float = 60.0
     memory_mib: int = field(default_factory=lambda: default_memory_bytes() // 2**20)

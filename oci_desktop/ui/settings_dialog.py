@@ -29,7 +29,8 @@ class SettingsDialog(QDialog):
         self.max_tokens = _spin(16, 32768, settings.max_tokens, " tokens")
         self.n_ctx = _spin(512, 262144, settings.n_ctx, " tokens")
         self.gpu_layers = _spin(-1, 999, settings.gpu_layers)
-        self.gpu_layers.setToolTip("-1: all layers on the GPU; 0: CPU only (needs a GPU build of llama.cpp)")
+        self.gpu_layers.setToolTip("-1: all layers on the GPU when the model fits there, else as many as fit "
+                                   "(none without a GPU build of llama.cpp); 0: CPU only")
         self.timeout = QDoubleSpinBox(minimum=1, maximum=3600, value=settings.cell_timeout_s, suffix=" s")
         self.memory = _spin(256, 1 << 20, settings.memory_mib, " MiB")
         self.workspace = _spin(16, 1 << 22, settings.workspace_mib, " MiB")

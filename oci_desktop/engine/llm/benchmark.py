@@ -55,6 +55,29 @@ def _inprocess_speed(llm, prompt: str, bias: dict[str, float]) -> float:
     return _tokens_per_s(times)
 
 
+def _prompt_speed(llm, text: str) -> float:
+    """Prompt evaluation speed: tokens/s of reading `text` into an empty cache in one batch."""
+    tokens = llm.tokenize(text.encode(), add_bos=True)
+    llm.reset()
+    began = time.perf_counter()
+    llm.eval(tokens)
+    return len(tokens) / (time.perf_counter() - began)
+
+
+def _resident_mib(pid: int | None) -> dict[str, float]:
+    """The model process's resident memory now and at its peak, and the part that is its own
+    (anonymous: KV cache, buffers, weights repacked for the CPU) rather than pages of the mapped
+    file, which the kernel can drop and read again; MiB (Linux; empty elsewhere)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (OSError, TypeError):
+        return {}
+    fields = dict(line.split(":", 1) for line in lines if ":" in line)
+    return {key: round(int(fields[name].split()[0]) / 1024, 1)
+            for key, name in (("rss_mib", "VmRSS"), ("rss_peak_mib", "VmHWM"), ("rss_anon_mib", "RssAnon"))
+            if name in fields}
+
+
 def _ttft_rounds(backend: LocalBackend, rounds: int = 4) -> list[float]:
     messages: list[dict] = [{"role": "system", "content": "You are a helpful assistant."}]
     firsts = []
@@ -70,28 +93,30 @@ def _ttft_rounds(backend: LocalBackend, rounds: int = 4) -> list[float]:
     return firsts
 
 
-def run_benchmark(model: Path, n_ctx: int = 4096, repeats: int = 5) -> dict:
+def run_benchmark(model: Path, n_ctx: int = 4096, repeats: int = 5, gpu_layers: int = 0) -> dict:
     """Both ways of decoding run with the model loaded side by side and take turns, so that
     drift in the machine's speed (a shared VM, thermal limits) affects both alike."""
     from .cpu_support import import_llama_cpp  # only the benchmark loads llama.cpp into this process
 
     Llama = import_llama_cpp().Llama
 
-    config = ServerConfig(model, n_ctx=n_ctx)
+    config = ServerConfig(model, n_ctx=n_ctx, n_gpu_layers=gpu_layers)
     backend = LocalBackend(config)
     try:
         ready = backend.start()
         bias = _no_end(backend)
         prompt = backend.prompt(PROMPT)
         llm = Llama(str(model), n_ctx=n_ctx, n_threads=config.threads(), n_threads_batch=config.threads(),
-                    verbose=False)
+                    n_gpu_layers=gpu_layers, verbose=False)
         _app_speed(backend, bias), _inprocess_speed(llm, prompt, bias)  # warm-up
         app, inprocess = [], []
         for _ in range(repeats):
             app.append(_app_speed(backend, bias))
             inprocess.append(_inprocess_speed(llm, prompt, bias))
+        prompt_speed = _prompt_speed(llm, ROUND_TEXT)
         del llm
         rounds = _ttft_rounds(backend)
+        memory = _resident_mib(backend.server.pid)
     finally:
         backend.close()
     app_speed, inprocess_speed = statistics.median(app), statistics.median(inprocess)
@@ -102,11 +127,15 @@ def run_benchmark(model: Path, n_ctx: int = 4096, repeats: int = 5) -> dict:
         "app_tokens_per_s": round(app_speed, 1),
         "inprocess_tokens_per_s": round(inprocess_speed, 1),
         "speed_ratio": round(app_speed / inprocess_speed, 3) if inprocess_speed else None,
+        "prompt_tokens_per_s": round(prompt_speed, 1),
         "ttft_round1_s": round(rounds[0], 3),
         "ttft_round4_s": round(rounds[3], 3),
         "ttft_ratio": round(rounds[3] / rounds[0], 2),
         "ttft_rounds_s": [round(r, 3) for r in rounds],
         "repeats": repeats,
+        "gpu_layers": gpu_layers,
+        "model_file_gb": round(model.stat().st_size / 1e9, 2),
+        **memory,
     }
 
 
@@ -117,9 +146,12 @@ def format_table(f: dict) -> str:
         ("tokens/s, our server and client", f["app_tokens_per_s"], ""),
         ("tokens/s, llama-cpp-python in-process", f["inprocess_tokens_per_s"], ""),
         ("ratio", f["speed_ratio"], ">= 0.95"),
+        ("prompt evaluation, tokens/s (in-process)", f["prompt_tokens_per_s"], ""),
         ("time to first token, round 1 (s)", f["ttft_round1_s"], ""),
         ("time to first token, round 4 (s)", f["ttft_round4_s"], ""),
         ("round 4 / round 1", f["ttft_ratio"], "<= 1.5"),
+        ("model process resident memory (MiB)", f.get("rss_mib", "?"), ""),
+        ("  of which its own, not the file's (MiB)", f.get("rss_anon_mib", "?"), ""),
     ]
     lines = [f"{f['model']}, {f['threads']} threads"]
     lines += [f"{name:42}{value!s:>10}{floor:>10}" for name, value, floor in rows]

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+from .cpu_speed import MIN_TOKENS_PER_S, SpeedEstimate, estimate_speed
 
 GB = 1e9
 CONTEXT = 4096
@@ -75,12 +78,14 @@ _PREFERRED = ["IQ4_XS", "Q4_K_M", "Q5_K_M", "IQ3_XXS", "Q8_0", "Q3_K_M", "Q2_K"]
 
 @dataclass(frozen=True)
 class Machine:
-    """What a computer offers a model: RAM, GPU memory, a GPU-enabled llama.cpp, CPU cores."""
+    """What a computer offers a model: RAM, GPU memory, a GPU-enabled llama.cpp, CPU cores, and
+    the decoding speeds measured on its CPU (cpu_speed.measured_speeds)."""
 
     ram_bytes: int
     vram_bytes: int = 0
     gpu_build: bool = False
     cores: int = 4
+    speeds: dict = field(default_factory=dict, compare=False)
 
 
 def gpu_vram_bytes() -> int:
@@ -95,6 +100,7 @@ def gpu_vram_bytes() -> int:
         return 0
 
 
+@lru_cache(maxsize=1)
 def llama_gpu_build() -> bool:
     """Whether the installed llama.cpp can offload to a GPU; False when it is missing or cannot load."""
     try:
@@ -106,13 +112,14 @@ def llama_gpu_build() -> bool:
 
 def this_machine() -> Machine:
     """This computer: the RAM a model can use, GPU memory and support, and the CPU cores it may use."""
+    from .cpu_speed import measured_speeds
     from .memory import available_ram_bytes
     from ..system import total_ram_bytes
     vram = gpu_vram_bytes()
     import os
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return Machine(min(total_ram_bytes(), available_ram_bytes() + 2 * 2**30), vram,
-                   vram > 0 and llama_gpu_build(), cores)
+                   vram > 0 and llama_gpu_build(), cores, measured_speeds(cores))
 
 
 @dataclass(frozen=True)
@@ -139,18 +146,33 @@ def fit(entry: CatalogEntry, machine: Machine) -> Fit:
 _SIZES = {"OpenCodeInterpreter-DS-33B": 3, "OpenCodeInterpreter-DS-6.7B": 2, "OpenCodeInterpreter-DS-1.3B": 1}
 
 
-def _cpu_speed_cap(cores: int) -> int:
-    """On the CPU alone, decoding speed limits the model more than memory does: a 6.7B model
-    gives a few tokens per second on 2 cores, a 33B one needs many cores to be usable."""
-    return 1 if cores < 4 else 2 if cores < 16 else 3
+def cpu_speed(entry: CatalogEntry, machine: Machine) -> SpeedEstimate:
+    """How fast this file decodes on the machine's CPU: measured, or estimated (the text says which)."""
+    return estimate_speed(entry.model, entry.quantization, entry.size_gb * GB, machine.cores, machine.speeds)
+
+
+def _usable(f: Fit, machine: Machine) -> bool:
+    """On the GPU whenever it fits there; on the CPU when it decodes fast enough, except that the
+    smallest model stays usable on any CPU (slow beats nothing)."""
+    if f.label == "fits on the GPU":
+        return True
+    return f.label == "fits" and (_SIZES[f.entry.model] == 1
+                                  or cpu_speed(f.entry, machine).tokens_per_s >= MIN_TOKENS_PER_S)
 
 
 def recommend(machine: Machine) -> Fit | None:
     """The file to suggest: the biggest model this machine runs usably, in the preferred quantization; None if none."""
-    usable = [fit(e, machine) for e in CATALOG]
-    usable = [f for f in usable if f.label == "fits on the GPU"
-              or (f.label == "fits" and _SIZES[f.entry.model] <= _cpu_speed_cap(machine.cores))]
+    usable = [f for f in (fit(e, machine) for e in CATALOG) if _usable(f, machine)]
     if not usable:
         return None
     return min(usable, key=lambda f: (-_SIZES[f.entry.model], _PREFERRED.index(f.entry.quantization)
                                       if f.entry.quantization in _PREFERRED else 99))
+
+
+def explain(f: Fit, machine: Machine) -> str:
+    """Why a file suits this machine, in one sentence: the GPU, or its decoding speed on the CPU."""
+    if f.gpu_layers:
+        return f"All its layers fit in the GPU's {machine.vram_bytes / 2**30:.0f} GiB."
+    speed = cpu_speed(f.entry, machine)
+    slow = "" if speed.tokens_per_s >= MIN_TOKENS_PER_S else f" (under {MIN_TOKENS_PER_S:.0f}: slow, but the smallest)"
+    return f"About {speed.tokens_per_s:.1f} tokens/s on this CPU{slow}: {speed.how}."

@@ -78,6 +78,11 @@ class LocalModelServer:
         self._proc: subprocess.Popen | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The model process's id while it runs, else None."""
+        return self._proc.pid if self.is_alive() else None
+
+    @property
     def base_url(self) -> str:
         """The model process's API address (http://127.0.0.1:PORT/v1)."""
         return f"http://127.0.0.1:{self.port}/v1"

@@ -23,6 +23,7 @@ class ModelSource:
     """The model name to ask an endpoint for (None: its default)."""
     n_ctx: int = 4096
     gpu_layers: int = 0
+    """Layers on the GPU: -1 all that fit (see gpu.offload_layers), 0 none, or a number."""
 
     @classmethod
     def local(cls, path: Path | str, n_ctx: int = 4096, gpu_layers: int = 0) -> "ModelSource":
@@ -61,7 +62,12 @@ def open_backend(source: ModelSource, progress: Progress | None = None,
         return backend
     if source.path is None:
         raise ValueError("Neither a model file nor an endpoint was given.")
-    backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_gpu_layers=source.gpu_layers))
+    layers = source.gpu_layers
+    if layers:  # -1 (all that fit) or a number: only a GPU build with GPU memory offloads at all
+        from .gguf_info import inspect_gguf
+        from .gpu import offload_for_this_machine
+        layers = offload_for_this_machine(layers, inspect_gguf(source.path), source.n_ctx)
+    backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_gpu_layers=layers))
     try:
         backend.start(progress, cancel)
     except BaseException:

@@ -1,0 +1,101 @@
+"""How fast this CPU decodes a model: measured once with a synthetic model, else estimated.
+
+Decoding reads every weight once per token, so tokens/s is about the rate at which the CPU can
+stream the file through its cores, divided by the file's size. A measurement (`oci-desktop bench
+llm --synthetic ds-6.7b`) is kept in <data>/cpu_speed.json and gives that rate for this machine;
+without one the rate is estimated from the cores and a typical memory bandwidth. Nothing here
+runs a benchmark: reading the figure is cheap, so the app can ask at start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+MIN_TOKENS_PER_S = 5.0
+"""Below this a 300-token answer takes over a minute: too slow to recommend for the CPU."""
+# Bytes of quantized weights one core streams per second while decoding. 2 server cores (the
+# CI VM, README "The models") decoded the DS-6.7B shape at Q4_K_M at 8.1 tokens/s: 16 GB/s a core.
+# A laptop's cores stream about half that; the estimate takes the lower figure so as not to
+# recommend a model that turns out too slow.
+PER_CORE_BYTES_PER_S = 8e9
+# What dual-channel DDR4 (a typical laptop or desktop) delivers to all cores together.
+TYPICAL_BANDWIDTH = 25e9
+
+
+def speed_file() -> Path:
+    """Where measured speeds are kept: <data folder>/cpu_speed.json."""
+    from .library import data_dir
+    return data_dir() / "cpu_speed.json"
+
+
+def cpu_name() -> str:
+    """The processor's model name, so a data folder moved to another machine is not trusted."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def record_speed(model: str, quantization: str, threads: int, tokens_per_s: float, file_bytes: int,
+                 path: Path | None = None) -> None:
+    """Keep a CPU-only decoding measurement (one per model and quantization, the latest wins)."""
+    path = path or speed_file()
+    data = _read(path)
+    data = [d for d in data if (d.get("model"), d.get("quantization")) != (model, quantization)]
+    data.append({"model": model, "quantization": quantization, "threads": threads, "cpu": cpu_name(),
+                 "tokens_per_s": round(tokens_per_s, 2), "file_bytes": file_bytes})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
+
+
+def measured_speeds(threads: int, path: Path | None = None) -> dict[tuple[str, str], dict]:
+    """This CPU's measurements with this many threads, by (model, quantization)."""
+    here = cpu_name()
+    return {(d["model"], d["quantization"]): d for d in _read(path or speed_file())
+            if d.get("cpu") == here and d.get("threads") == threads and d.get("tokens_per_s")}
+
+
+def _read(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+    return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
+
+
+@dataclass(frozen=True)
+class SpeedEstimate:
+    """Decoding tokens/s on the CPU, whether it was measured, and a sentence saying how it was found."""
+
+    tokens_per_s: float
+    measured: bool
+    how: str
+
+
+def estimate_speed(model: str, quantization: str, file_bytes: float, cores: int,
+                   measured: dict[tuple[str, str], dict]) -> SpeedEstimate:
+    """This file's decoding speed: its own measurement, else scaled by file size from another
+    measurement on this CPU, else from the cores and a typical memory bandwidth."""
+    own = measured.get((model, quantization))
+    if own:
+        return SpeedEstimate(own["tokens_per_s"], True,
+                             f"measured on this CPU with a synthetic model of its shape, {own['threads']} threads")
+    if measured:
+        ref = max(measured.values(), key=lambda d: d["file_bytes"])  # the biggest is the least cache-flattered
+        rate = ref["tokens_per_s"] * ref["file_bytes"]
+        return SpeedEstimate(rate / file_bytes, False,
+                             f"estimated from this CPU's measured rate ({rate / 1e9:.1f} GB/s with "
+                             f"{ref['model'].split('-')[-1]} {ref['quantization']}) and the file's size")
+    rate = min(TYPICAL_BANDWIDTH, cores * PER_CORE_BYTES_PER_S)
+    return SpeedEstimate(rate / file_bytes, False,
+                         f"estimated from memory bandwidth (about {rate / 1e9:.0f} GB/s for {cores} cores) and "
+                         "the file's size; `oci-desktop bench llm --synthetic` measures it")
