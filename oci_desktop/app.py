@@ -16,22 +16,27 @@ def _has_display() -> bool:
                 or os.environ.get("QT_QPA_PLATFORM"))
 
 
-def run_app(argv: list[str] | None = None) -> int:
-    if not _has_display():
-        print("oci-desktop: no display found (DISPLAY is not set). On a machine without a screen, "
-              "run it under a virtual one: xvfb-run -a oci-desktop", file=sys.stderr)
-        return 1
+def start_app(argv: list[str] | None = None):
+    """The application and its main window, shown (the event loop is not running yet)."""
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from oci_desktop.ui.main_window import MainWindow
-
-    from PySide6.QtGui import QIcon
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("OCI Desktop")
     app.setWindowIcon(QIcon(str(ICON)))  # an SVG: sharp at any screen scale
     window = MainWindow()
     window.show()
+    return app, window
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    if not _has_display():
+        print("oci-desktop: no display found (DISPLAY is not set). On a machine without a screen, "
+              "run it under a virtual one: xvfb-run -a oci-desktop", file=sys.stderr)
+        return 1
+    app, window = start_app(argv)
     code = app.exec()
     window.close()
     return code

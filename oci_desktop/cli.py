@@ -72,10 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     _model_options(add_eval_parser(sub))
 
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
-    bench.add_argument("target", choices=["sandbox", "llm", "gui", "render"])
+    bench.add_argument("target", choices=["sandbox", "llm", "gui", "startup", "render"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--cells", type=int, default=200, help="sandbox: trivial cells to time (default 200)")
     bench.add_argument("--model", help="llm: the model to measure (default: the bundled one)")
+    bench.add_argument("--runs", type=int, default=5, help="startup: cold starts to take the median of (default 5)")
     bench.add_argument("--synthetic", metavar="SHAPE", help="llm: measure random weights in the shape of "
                        "ds-1.3b, ds-6.7b or ds-33b (the file is written once into the data folder)")
     bench.add_argument("--quant", default="Q4_K_M", help="llm --synthetic: the quantization (default Q4_K_M)")
@@ -107,6 +108,16 @@ def _bench_gui(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_startup(args: argparse.Namespace) -> int:
+    import json
+
+    from oci_desktop.ui.startup_benchmark import format_table, run_benchmark
+
+    figures = run_benchmark(runs=args.runs)
+    print(json.dumps(figures) if args.json else format_table(figures))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -117,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         if args.target in ("gui", "render"):
             return _bench_gui(args)
+        if args.target == "startup":
+            return _bench_startup(args)
         return (sandbox.bench_sandbox if args.target == "sandbox" else models.bench_llm)(args)
     return {"exec": sandbox.run_exec, "models": models.models, "chat": models.chat, "ask": ask.ask,
             "history": ask.history, "eval": evaluate.evaluate,

@@ -119,3 +119,23 @@ def test_importing_a_damaged_file_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(GGUFError):
         library.import_model(bad)
     assert not (tmp_path / "data" / "models").exists() or not any((tmp_path / "data" / "models").iterdir())
+
+
+def test_fast_header_reader_agrees_with_gguf_reader(tmp_path):
+    # The app reads headers itself (gguf's GGUFReader takes seconds on a large vocabulary): both
+    # must agree on every field kept, the parameter count and where the tensor data ends.
+    from gguf import GGUFReader
+
+    from oci_desktop.engine.llm.gguf_header import read_header
+
+    small = write_gguf(tmp_path / "small.gguf", template="{{ messages }}", tensor_bytes=4096)
+    for path in (small, bundled_model_path()):
+        ours, theirs = read_header(str(path)), GGUFReader(str(path))
+        for name, field in theirs.fields.items():
+            if ours.fields.get(name) is not None and not name.startswith("GGUF."):
+                assert ours.fields[name] == field.contents(), name
+        assert ours.parameters == sum(int(t.n_elements) for t in theirs.tensors)
+        assert ours.data_end == max(t.data_offset + int(t.n_bytes) for t in theirs.tensors)
+    tokens = GGUFReader(str(bundled_model_path())).fields["tokenizer.ggml.tokens"]
+    header = read_header(str(bundled_model_path()))
+    assert [header.token(i) for i in (0, 1, 2, 4000)] == [tokens.contents(i) for i in (0, 1, 2, 4000)]

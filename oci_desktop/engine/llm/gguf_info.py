@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .gguf_header import read_header
+
 GGUF_MAGIC = b"GGUF"
 
 # general.file_type -> llama.cpp's name for the quantization (llama_ftype).
@@ -69,29 +71,24 @@ def _inspect_cached(path: str, size: int, mtime_ns: int) -> GGUFInfo:
     with open(path, "rb") as handle:
         if handle.read(4) != GGUF_MAGIC:
             raise GGUFError(f"{Path(path).name} is not a GGUF model file (it does not start with 'GGUF').")
-    from gguf import GGUFReader  # imported here: it is slow to import and only needed now
-
     try:
-        reader = GGUFReader(path)
-    except Exception as exc:  # the reader raises many kinds (ValueError, IndexError, struct errors)
+        header = read_header(path)
+    except Exception as exc:  # a truncated or garbled header fails in many ways (struct, index, unicode)
         raise GGUFError(f"{Path(path).name} is damaged or incomplete (a partial download?): {exc}") from exc
-    fields = {name: _value(f) for name, f in reader.fields.items() if not name.startswith("tokenizer.ggml.tok")
-              and name not in ("tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges")}
-    end = max((t.data_offset + int(t.n_bytes) for t in reader.tensors), default=0)
-    if end > size:
-        raise GGUFError(f"{Path(path).name} is incomplete: its tensors need {end:,} bytes but the file has "
-                        f"{size:,}. Download it again.")
+    fields = header.fields
+    if header.data_end > size:
+        raise GGUFError(f"{Path(path).name} is incomplete: its tensors need {header.data_end:,} bytes but the "
+                        f"file has {size:,}. Download it again.")
     arch = str(fields.get("general.architecture", "unknown"))
-    tokens = reader.fields.get("tokenizer.ggml.tokens")
     info = GGUFInfo(
         path=path, size_bytes=size, architecture=arch,
         name=str(fields.get("general.name") or Path(path).stem),
-        parameters=sum(int(t.n_elements) for t in reader.tensors),
+        parameters=header.parameters,
         context_length=int(fields.get(f"{arch}.context_length", 0) or 0),
         quantization=FILE_TYPES.get(int(fields.get("general.file_type", -1)), "unknown"),
         chat_template=fields.get("tokenizer.chat_template"),
-        bos_token=_token(tokens, fields.get("tokenizer.ggml.bos_token_id")),
-        eos_token=_token(tokens, fields.get("tokenizer.ggml.eos_token_id")),
+        bos_token=header.token(fields.get("tokenizer.ggml.bos_token_id")),
+        eos_token=header.token(fields.get("tokenizer.ggml.eos_token_id")),
         pre_tokenizer=fields.get("tokenizer.ggml.pre"),
         layers=int(fields.get(f"{arch}.block_count", 0) or 0),
         kv_bytes_per_token=_kv_bytes_per_token(fields, arch),
@@ -114,19 +111,3 @@ def _kv_bytes_per_token(fields: dict, arch: str) -> int:
     heads = int(fields.get(f"{arch}.attention.head_count", 0) or 0) or 1
     kv_heads = int(fields.get(f"{arch}.attention.head_count_kv", 0) or 0) or heads
     return 2 * layers * (embd * kv_heads // heads) * 2
-
-
-def _value(f):
-    try:
-        return f.contents()
-    except Exception:
-        return None
-
-
-def _token(tokens, token_id) -> str | None:
-    if tokens is None or token_id is None:
-        return None
-    try:
-        return tokens.contents(int(token_id))
-    except Exception:
-        return None
