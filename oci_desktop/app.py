@@ -18,6 +18,12 @@ def _has_display() -> bool:
 
 def start_app(argv: list[str] | None = None):
     """The application and its main window, shown (the event loop is not running yet)."""
+    from oci_desktop.engine.session import Session
+
+    # The model process starts loading, and the sandbox is checked, while the window's code is
+    # imported and the window built: the three overlap instead of following one another.
+    session = Session()
+    session.preload_default_model()
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -26,7 +32,7 @@ def start_app(argv: list[str] | None = None):
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("OCI Desktop")
     app.setWindowIcon(QIcon(str(ICON)))  # an SVG: sharp at any screen scale
-    window = MainWindow()
+    window = MainWindow(engine_factory=lambda: session)
     window.show()
     return app, window
 

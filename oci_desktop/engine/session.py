@@ -13,6 +13,7 @@ being locked. Every other command runs on the one thread that owns the session.
 from __future__ import annotations
 
 import queue
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -72,6 +73,13 @@ class Session:
         self._turn_cancel: CancelToken | None = None
         self._load_cancel: CancelToken | None = None
         self._stop_pending = False
+        # Held while a model loads and through each turn: a turn waits for a load in progress,
+        # and a switch of model waits for the turn that uses the old one.
+        self._model_lock = threading.RLock()
+        self._preload: threading.Thread | None = None
+        self._preload_error: Exception | None = None
+        self._loaded, self._closing = threading.Event(), threading.Event()
+        self._preload_waited = False
         self.apply(self.settings)
 
     # -- settings ---------------------------------------------------------------------------
@@ -101,15 +109,51 @@ class Session:
         """Switch to this model (the old one is closed first, freeing its memory); returns its
         name. Raises with a message for the user when it cannot be loaded; then no model is
         loaded (a turn will not quietly fall back to the old one). stop() cancels the load."""
-        self.close_model()
-        self.source = None
-        self._load_cancel = cancel or CancelToken()
-        try:
-            self.backend = self._factory(source, progress, self._load_cancel)
-        finally:
-            self._load_cancel = None
-        self.source = source
+        with self._model_lock:
+            self.close_model()
+            self.source = None
+            self._load_cancel = cancel or CancelToken()
+            try:
+                self.backend = self._factory(source, progress, self._load_cancel)
+            finally:
+                self._load_cancel = None
+            self.source = source
+            return self.model_name()
+
+    def preload_default_model(self) -> None:
+        """Start loading the default model and checking the sandbox in the background, at once:
+        a front end calls this before it builds its window, so the three overlap. Errors wait
+        for wait_for_preload(); a turn simply waits for the load to finish."""
+        def load() -> None:
+            try:
+                self.open_model(self.default_source())
+            except Exception as exc:  # reported by wait_for_preload, as open_model would raise it
+                self._preload_error = exc
+            self._loaded.set()
+            # The model process dies with the thread that started it (PR_SET_PDEATHSIG follows
+            # the thread, not the process): this one stays until the session closes.
+            self._closing.wait()
+
+        self._preload = threading.Thread(target=load, name="model preload", daemon=True)
+        self._preload.start()
+        threading.Thread(target=self._check_sandbox_quietly, name="sandbox check", daemon=True).start()
+
+    def wait_for_preload(self) -> str | None:
+        """If a preload was started: wait for it, raise its error, or return the model's name."""
+        if self._preload is None or self._preload_waited:
+            return None
+        self._preload_waited = True
+        self._loaded.wait()
+        error, self._preload_error = self._preload_error, None
+        if error is not None:
+            raise error
         return self.model_name()
+
+    def _check_sandbox_quietly(self) -> None:
+        try:
+            check_sandbox(self.limits)  # cached: the first kernel start no longer pays for the trial run
+        except SandboxUnavailable:
+            pass  # start_kernel reports it
 
     def model_name(self) -> str:
         """The loaded model as people know it ("SmolLM2-135M-Instruct (bundled)", a catalog name,
@@ -303,6 +347,10 @@ class Session:
 
     def close(self) -> None:
         """Stop everything this session started; what was shown is already in the store."""
+        if self._preload is not None:
+            self.stop()  # cancels the load in progress
+            self._closing.set()
+            self._preload.join()
         self.close_conversation()
         self.close_model()
         self.store.close()
@@ -320,7 +368,8 @@ class Session:
         self._turn_cancel = token
         approver: Approver | None = None if self.auto_run else self._wait_for_answer
         try:
-            yield from conversation.turn(text, self._ready_backend, self.loop_settings, approver, token)
+            with self._model_lock:
+                yield from conversation.turn(text, self._ready_backend, self.loop_settings, approver, token)
         finally:
             self._turn_cancel = None
 

@@ -75,7 +75,18 @@ class EngineWorker(QObject):
         except LookupError as exc:
             self.sig_model_state.emit("error", str(exc), 0.0)
             return
-        self._load(source)
+        if source.path is not None:
+            self.sig_model_path.emit(str(source.path))
+        self.sig_model_state.emit("loading", f"Loading {source.describe()}", -1)
+        try:
+            description = self.session.wait_for_preload()  # started before the window was built
+        except Exception as exc:  # every failure to load becomes a message in the toolbar
+            self.sig_model_state.emit("error", str(exc), 0.0)
+            return
+        if description is None:
+            self._load(source)
+        else:
+            self.sig_model_state.emit("ready", description, 1.0)
 
     @Slot(str)
     def load_model(self, path: str) -> None:

@@ -174,3 +174,39 @@ def test_a_failed_switch_leaves_no_model_rather_than_the_old_one(session, models
     assert session.backend is None and session.source is None and models.made[0].closed
     events = list(session.send(TASK))
     assert isinstance(events[0], EngineError) and "not loaded" in events[0].message
+
+
+def test_preload_overlaps_the_window_and_its_model_outlives_the_loading_thread(tmp_path):
+    # The real bundled model: its process must survive the thread that started it (the kernel
+    # sends PR_SET_PDEATHSIG when that thread ends), and a turn must wait for the load.
+    import time
+
+    from oci_desktop.engine.session import Session
+
+    session = Session(tmp_path / "data")
+    session.loop_settings.max_rounds = 1
+    session.loop_settings.sampling.max_tokens = 24
+    try:
+        session.preload_default_model()
+        events = list(session.send("Say hello."))  # sent at once: waits for the load, then runs
+        assert isinstance(events[-1], TurnFinished) and session.model_alive()
+        assert session.wait_for_preload() == "SmolLM2-135M-Instruct (bundled)"
+        time.sleep(0.5)
+        assert session.model_alive()
+        assert session.wait_for_preload() is None  # reported once
+    finally:
+        session.close()
+    assert not session.model_alive()
+
+
+def test_a_preload_that_fails_is_reported_once(tmp_path, models):
+    session = scripted_session(tmp_path / "data", models)
+    session.settings.model_path = str(tmp_path / "missing.gguf")
+    session._factory = lambda source, progress, cancel: (_ for _ in ()).throw(BackendError("no such model"))
+    try:
+        session.preload_default_model()
+        with pytest.raises(BackendError, match="no such model"):
+            session.wait_for_preload()
+        assert session.wait_for_preload() is None and session.backend is None
+    finally:
+        session.close()

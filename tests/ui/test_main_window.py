@@ -51,6 +51,9 @@ def send(window, qtbot, text=TASK):
 def test_a_turn_streams_runs_code_fixes_it_and_shows_the_cards(window, qtbot, models):
     models.replies += [fence("print(total)"), FIX, "The sum is 385."]
     assert window.status_sandbox.text() == "Sandbox: isolated"
+    assert window.console.widget is None  # qtconsole is built when its tab is first shown
+    window._show_tab(1)
+    assert window.console.widget is not None
     send(window, qtbot)
     bubbles = window.chat.bubbles()
     assert [b.text for b in bubbles][0] == TASK and bubbles[-1].text == "The sum is 385."

@@ -31,6 +31,7 @@ def window(qtbot, tmp_path):
 
 def test_a_turn_streams_runs_code_and_shows_the_card(window, qtbot):
     assert window.status_sandbox.text() == "Sandbox: isolated"
+    window._show_tab(1)  # the console follows the kernel once shown
     window.input.setPlainText(TASK)
     qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.busy, timeout=120_000)

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Callable
 
 import httpx
-from huggingface_hub import get_hf_file_metadata, hf_hub_url
-from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RepositoryNotFoundError
 
 from ..cancel import CancelToken
 
@@ -105,6 +103,10 @@ def download_model(repo: str, filename: str, dest_dir: Path, progress: ProgressC
 
 
 def _metadata(repo: str, filename: str, endpoint: str | None, token: str | None) -> tuple[int, str | None, str]:
+    # Imported when a download starts: huggingface_hub is not needed to show the window.
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RepositoryNotFoundError
+
     url = hf_hub_url(repo, filename, endpoint=endpoint)
     try:
         meta = get_hf_file_metadata(url, token=token, endpoint=endpoint)

@@ -6,8 +6,6 @@ import base64
 import json
 from pathlib import Path
 
-import nbformat
-from nbformat import v4
 
 from .db import Store
 
@@ -15,6 +13,7 @@ FORMATS = ("ipynb", "md", "py", "jsonl")
 
 
 def _outputs(result: dict | None, workspace: Path | None) -> list:
+    from nbformat import v4  # only exports need nbformat (and its jsonschema): not at start
     if not result:
         return []
     outputs = []
@@ -42,8 +41,11 @@ def timeline(store: Store, conversation_id: int) -> list[tuple[str, dict]]:
     return sorted(items, key=lambda item: (item[1]["created_at"], item[0] == "cell"))
 
 
-def to_notebook(store: Store, conversation_id: int) -> nbformat.NotebookNode:
-    """The conversation as a notebook: messages as Markdown cells, code cells with their outputs and images."""
+def to_notebook(store: Store, conversation_id: int):
+    """The conversation as a notebook (nbformat.NotebookNode): messages as Markdown cells, code cells with their outputs and images."""
+    import nbformat  # only exports need nbformat (and its jsonschema): not at start
+    from nbformat import v4
+
     conversation = store.conversation(conversation_id)
     workspace = Path(conversation["workspace"]) if conversation and conversation["workspace"] else None
     nb = v4.new_notebook()
@@ -105,5 +107,7 @@ def export(store: Store, conversation_id: int, fmt: str) -> str:
     if store.conversation(conversation_id) is None:
         raise LookupError(f"No conversation {conversation_id}.")
     if fmt == "ipynb":
+        import nbformat
+
         return nbformat.writes(to_notebook(store, conversation_id))
     return {"md": to_markdown, "py": to_script, "jsonl": to_jsonl}[fmt](store, conversation_id)
