@@ -132,3 +132,12 @@ def test_chat_command_with_an_unreachable_endpoint():
     done = subprocess.run([sys.executable, "-m", "oci_desktop", "chat", "hi", "--endpoint", "http://127.0.0.1:9/v1"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Could not connect" in done.stderr
+
+
+def test_each_round_evaluates_only_its_new_tokens(backend):
+    from oci_desktop.engine.llm.benchmark import _ttft_rounds
+
+    _, rounds = _ttft_rounds(backend, rounds=3)
+    assert 0 < rounds[0]["evaluated"] <= rounds[0]["prompt"]  # earlier tests may have left a shared prefix
+    for later in rounds[1:]:
+        assert later["prompt"] > later["evaluated"] == later["new"] > 0, rounds

@@ -23,6 +23,10 @@ class Usage:
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int | None = None
+    """Prompt tokens the server's KV cache already held (when the server says: ours, OpenAI's)."""
+    evaluated_tokens: int | None = None
+    """Prompt tokens the server computed for this request (ours says)."""
 
 
 @dataclass
@@ -90,7 +94,7 @@ class OpenAIClient:
             payload["seed"] = seed
         if logit_bias:
             payload["logit_bias"] = logit_bias
-        completion_tokens, finish = 0, None
+        completion_tokens, finish, usage = 0, None, Usage()
         try:
             with self._http.stream("POST", self.base_url + path, json=payload) as response:
                 if response.status_code != 200:
@@ -106,6 +110,8 @@ class OpenAIClient:
                     if data == "[DONE]":
                         break
                     event = _parse(data)
+                    if event.get("usage"):
+                        usage = _usage(event["usage"])
                     choice = (event.get("choices") or [{}])[0]
                     text = choice.get("text")
                     if text is None:
@@ -120,7 +126,8 @@ class OpenAIClient:
             raise LLMError(f"The model server at {self.base_url} did not answer in time.") from exc
         except httpx.HTTPError as exc:
             raise LLMError(f"The connection to the model server broke: {exc}") from exc
-        yield Chunk("", finish_reason=finish or "stop", usage=Usage(completion_tokens=completion_tokens))
+        usage.completion_tokens = completion_tokens
+        yield Chunk("", finish_reason=finish or "stop", usage=usage)
 
     def _json(self, method: str, path: str) -> dict:
         try:
@@ -132,6 +139,12 @@ class OpenAIClient:
         if response.status_code != 200:
             raise LLMError(_http_message(response, self.base_url))
         return response.json()
+
+
+def _usage(data: dict) -> Usage:
+    details = data.get("prompt_tokens_details") or {}
+    return Usage(prompt_tokens=int(data.get("prompt_tokens") or 0), cached_tokens=details.get("cached_tokens"),
+                 evaluated_tokens=details.get("evaluated_tokens"))
 
 
 def _parse(data: str) -> dict:

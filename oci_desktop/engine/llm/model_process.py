@@ -21,6 +21,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from oci_desktop.engine.llm.token_reuse import TokenReuse
+
 _COMPLETION_KEYS = ("max_tokens", "temperature", "top_p", "top_k", "min_p", "stop", "seed",
                     "repeat_penalty", "presence_penalty", "frequency_penalty")
 
@@ -82,16 +84,20 @@ class ModelHandler(BaseHTTPRequestHandler):
         if body.get("logit_bias"):
             options["logit_bias"] = {int(k): float(v) for k, v in body["logit_bias"].items()}
         stream = bool(body.get("stream"))
+        llm = self.server.llm
         with self.server.lock:  # one decode at a time: the model and its KV cache are shared
             try:
+                llm.count_next_prompt()
                 if chat:
-                    result = self.server.llm.create_chat_completion(body.get("messages", []), stream=stream, **options)
+                    result = llm.create_chat_completion(body.get("messages", []), stream=stream, **options)
                 else:
-                    result = self.server.llm.create_completion(body.get("prompt", ""), stream=stream, **options)
+                    prompt = self.server.reuse.tokens_for(str(body.get("prompt", "")), llm.cached_tokens())
+                    result = llm.create_completion(prompt, stream=stream, **options)
                 if not stream:
+                    result.setdefault("usage", {})["prompt_tokens_details"] = llm.prompt_counts()
                     self._json(200, result)
                     return
-                self._stream(result)
+                self._stream(result, llm)
             except ValueError as exc:  # e.g. the prompt is longer than the context
                 if not self.headers_sent():
                     self._json(400, {"error": {"message": str(exc)}})
@@ -100,7 +106,7 @@ class ModelHandler(BaseHTTPRequestHandler):
         """Whether a streamed reply has started, so an error can no longer be sent as JSON."""
         return getattr(self, "_sse_started", False)
 
-    def _stream(self, chunks) -> None:
+    def _stream(self, chunks, llm) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -114,6 +120,10 @@ class ModelHandler(BaseHTTPRequestHandler):
                 # decoding on a small machine, and wfile is unbuffered, so no flush is needed.
                 self.wfile.write(b"data: " + json.dumps({"id": chunk["id"], "object": chunk["object"],
                                                           "choices": chunk["choices"]}).encode() + b"\n\n")
+            # OpenAI's closing usage chunk: how many prompt tokens the KV cache already held.
+            usage = {"prompt_tokens": llm.prompt_counts()["prompt_tokens"],
+                     "prompt_tokens_details": llm.prompt_counts()}
+            self.wfile.write(b"data: " + json.dumps({"choices": [], "usage": usage}).encode() + b"\n\n")
             self.wfile.write(b"data: [DONE]\n\n")
         except (BrokenPipeError, ConnectionResetError):
             chunks.close()  # the client left: stop decoding now
@@ -128,6 +138,36 @@ class ModelServer(ThreadingHTTPServer):
         super().__init__(address, ModelHandler)
         self.llm, self.model_name, self.api_key = llm, model_name, api_key
         self.lock = threading.Lock()
+        self.reuse = TokenReuse(lambda text, bos: llm.tokenize(text, add_bos=bos, special=True),
+                                lambda token: llm.detokenize([token], special=True))
+
+
+def counting(Llama):
+    """A Llama that counts the prompt tokens it evaluates (the first eval of each request) and
+    those its KV cache already held."""
+
+    class CountingLlama(Llama):
+        _counting = False
+        _counts = {"prompt_tokens": 0, "cached_tokens": 0, "evaluated_tokens": 0}
+
+        def count_next_prompt(self) -> None:
+            self._counting = True
+
+        def cached_tokens(self) -> list[int]:
+            return [int(t) for t in self._input_ids[:self.n_tokens]]
+
+        def prompt_counts(self) -> dict:
+            return dict(self._counts)
+
+        def eval(self, tokens) -> None:
+            if self._counting:
+                self._counting = False
+                evaluated = len(tokens)
+                self._counts = {"prompt_tokens": self.n_tokens + evaluated, "cached_tokens": self.n_tokens,
+                                "evaluated_tokens": evaluated}
+            super().eval(tokens)
+
+    return CountingLlama
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from oci_desktop.engine.llm.cpu_support import import_llama_cpp
 
-    Llama = import_llama_cpp().Llama
+    Llama = counting(import_llama_cpp().Llama)
 
     threads = args.n_threads or os.cpu_count() or 1
     started = time.monotonic()
