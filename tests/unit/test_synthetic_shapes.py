@@ -83,6 +83,11 @@ def test_speed_is_measured_scaled_or_estimated():
     assert own.measured and own.tokens_per_s == 5.0 and "measured" in own.how
     scaled = estimate_speed("OpenCodeInterpreter-DS-6.7B", "Q8_0", 8e9, 2, measured)
     assert not scaled.measured and scaled.tokens_per_s == pytest.approx(2.5) and "measured rate" in scaled.how
+    small = {("OpenCodeInterpreter-DS-1.3B", "Q4_K_M"): {
+        "model": "OpenCodeInterpreter-DS-1.3B", "quantization": "Q4_K_M", "threads": 2,
+        "tokens_per_s": 20.0, "file_bytes": 1e9}}
+    # the same model's measurement is the better guide, though another model's file is bigger
+    assert estimate_speed("OpenCodeInterpreter-DS-1.3B", "Q8_0", 2e9, 2, {**measured, **small}).tokens_per_s == 10
     guessed = estimate_speed("OpenCodeInterpreter-DS-6.7B", "Q8_0", 8e9, 2, {})
     assert not guessed.measured and "memory bandwidth" in guessed.how
 

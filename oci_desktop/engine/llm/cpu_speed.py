@@ -84,13 +84,17 @@ class SpeedEstimate:
 def estimate_speed(model: str, quantization: str, file_bytes: float, cores: int,
                    measured: dict[tuple[str, str], dict]) -> SpeedEstimate:
     """This file's decoding speed: its own measurement, else scaled by file size from another
-    measurement on this CPU, else from the cores and a typical memory bandwidth."""
+    measurement on this CPU (of the same model where there is one), else from the cores and a
+    typical memory bandwidth."""
     own = measured.get((model, quantization))
     if own:
         return SpeedEstimate(own["tokens_per_s"], True,
                              f"measured on this CPU with a synthetic model of its shape, {own['threads']} threads")
     if measured:
-        ref = max(measured.values(), key=lambda d: d["file_bytes"])  # the biggest is the least cache-flattered
+        # The same model in another quantization does the same work per byte; among several, the
+        # biggest file is the least flattered by the CPU's caches.
+        same = [d for d in measured.values() if d["model"] == model]
+        ref = max(same or measured.values(), key=lambda d: d["file_bytes"])
         rate = ref["tokens_per_s"] * ref["file_bytes"]
         return SpeedEstimate(rate / file_bytes, False,
                              f"estimated from this CPU's measured rate ({rate / 1e9:.1f} GB/s with "
