@@ -65,6 +65,31 @@ def _explain_bwrap_failure(stderr: str) -> SandboxUnavailable:
                               "check that bubblewrap works: `bwrap --ro-bind / / true`.")
 
 
+def _trial(limits: SandboxLimits, code: str) -> tuple[subprocess.CompletedProcess, str]:
+    """Run code with this Python in a throwaway sandbox: the finished process, and what the code
+    left in /workspace/probe ("" if nothing)."""
+    launcher = BubblewrapLauncher(limits)
+    try:
+        fd = syscall_filter.filter_fd()
+    except syscall_filter.FilterUnavailable as exc:
+        raise SandboxUnavailable(f"The sandbox's system call filter needs libseccomp: {exc}.",
+                                 "`sudo apt install libseccomp2` (Fedora: `sudo dnf install libseccomp`).") from exc
+    with tempfile.TemporaryDirectory(prefix="oci-probe-") as tmp:
+        workspace, runtime = Path(tmp, "w"), Path(tmp, "r")
+        workspace.mkdir()
+        runtime.mkdir()
+        launcher.prepare(workspace, runtime)
+        argv = launcher.command(workspace, runtime, [launcher.python, "-I", "-c", code], seccomp_fd=fd)
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=30, pass_fds=(fd,))
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SandboxUnavailable(f"bubblewrap could not be run: {exc}", "reinstall bubblewrap.") from exc
+        finally:
+            os.close(fd)
+        probe = workspace / "probe"
+        return done, probe.read_text() if probe.exists() else ""
+
+
 def check_sandbox(limits: SandboxLimits | None = None) -> SandboxSupport:
     """Raise SandboxUnavailable unless a trial sandbox runs this Python as expected."""
     return _check_cached(limits or SandboxLimits())
@@ -83,38 +108,21 @@ def _check_cached(limits: SandboxLimits) -> SandboxSupport:
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"`{tool}` is missing; it applies the sandbox's limits.",
                                      "`sudo apt install util-linux`.")
-    launcher = BubblewrapLauncher(limits)
-    with tempfile.TemporaryDirectory(prefix="oci-probe-") as tmp:
-        workspace, runtime = Path(tmp, "w"), Path(tmp, "r")
-        workspace.mkdir()
-        runtime.mkdir()
-        launcher.prepare(workspace, runtime)
-        check = ("import os; open('/workspace/probe', 'w').write(str(os.getuid())); "
-                 "status = open('/proc/self/status').read(); "
-                 "print(status.split('CapEff:')[1].split()[0], status.split('Seccomp:')[1].split()[0])")
-        try:
-            fd = syscall_filter.filter_fd()
-        except syscall_filter.FilterUnavailable as exc:
-            raise SandboxUnavailable(f"The sandbox's system call filter needs libseccomp: {exc}.",
-                                     "`sudo apt install libseccomp2` (Fedora: `sudo dnf install libseccomp`).") from exc
-        argv = launcher.command(workspace, runtime, [launcher.python, "-I", "-c", check], seccomp_fd=fd)
-        try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=30, pass_fds=(fd,))
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SandboxUnavailable(f"bubblewrap could not be run: {exc}", "reinstall bubblewrap.") from exc
-        finally:
-            os.close(fd)
-        if done.returncode != 0:
-            raise _explain_bwrap_failure(done.stderr)
-        capabilities, seccomp_mode = (done.stdout.split() + ["", ""])[:2]
-        if seccomp_mode != "2":
-            raise SandboxUnavailable("The system call filter was not applied inside the sandbox.",
-                                     "report this with the output of `bwrap --version` and `uname -r`.")
-        if capabilities != "0000000000000000":
-            raise SandboxUnavailable("Code in the sandbox kept Linux capabilities.",
-                                     "report this with the output of `bwrap --version`.")
-        if os.geteuid() == 0 and (workspace / "probe").read_text() == "0":
-            raise SandboxUnavailable("Code in the sandbox ran as root.", "check that `setpriv` works.")
+    check = ("import os; open('/workspace/probe', 'w').write(str(os.getuid())); "
+             "status = open('/proc/self/status').read(); "
+             "print(status.split('CapEff:')[1].split()[0], status.split('Seccomp:')[1].split()[0])")
+    done, probe = _trial(limits, check)
+    if done.returncode != 0:
+        raise _explain_bwrap_failure(done.stderr)
+    capabilities, seccomp_mode = (done.stdout.split() + ["", ""])[:2]
+    if seccomp_mode != "2":
+        raise SandboxUnavailable("The system call filter was not applied inside the sandbox.",
+                                 "report this with the output of `bwrap --version` and `uname -r`.")
+    if capabilities != "0000000000000000":
+        raise SandboxUnavailable("Code in the sandbox kept Linux capabilities.",
+                                 "report this with the output of `bwrap --version`.")
+    if os.geteuid() == 0 and probe == "0":
+        raise SandboxUnavailable("Code in the sandbox ran as root.", "check that `setpriv` works.")
     mode = "as uid 65534 inside namespaces" if os.geteuid() == 0 else "in a user namespace"
     return SandboxSupport("isolated", f"bubblewrap, {mode}, seccomp filter, "
                                       f"network {'on' if limits.network else 'off'}")
@@ -138,19 +146,7 @@ def inspect_layers(limits: SandboxLimits | None = None) -> dict:
     no_new_privs, network interfaces, and which namespaces differ from the app's own."""
     limits = limits or SandboxLimits()
     check_sandbox(limits)
-    launcher = BubblewrapLauncher(limits)
-    with tempfile.TemporaryDirectory(prefix="oci-inspect-") as tmp:
-        workspace, runtime = Path(tmp, "w"), Path(tmp, "r")
-        workspace.mkdir()
-        runtime.mkdir()
-        launcher.prepare(workspace, runtime)
-        fd = syscall_filter.filter_fd()
-        try:
-            done = subprocess.run(launcher.command(workspace, runtime, [launcher.python, "-I", "-c", _INSPECT],
-                                                   seccomp_fd=fd),
-                                  capture_output=True, text=True, timeout=30, pass_fds=(fd,))
-        finally:
-            os.close(fd)
+    done, _ = _trial(limits, _INSPECT)
     if done.returncode != 0:
         raise _explain_bwrap_failure(done.stderr)
     inside = json.loads(done.stdout)
