@@ -29,6 +29,11 @@ from .transfer import Transfers
 from .sidebar import Sidebar
 
 
+NARROW = 1000
+"""Window width in pixels below which the code pane folds away (Ctrl+1, Ctrl+2 bring it back)."""
+PANES = (230, 620, 430)
+"""The widths of the conversations, the chat and the code pane in a 1280-pixel window."""
+
 EngineFactory = Callable[[], Session]
 """Builds the window's engine: Session() for the app, a Session on a scripted model in tests."""
 
@@ -146,11 +151,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.code, "Code")
         self.tabs.addTab(self.console, "Console")
 
-        split = QSplitter()
+        self.split = split = QSplitter()
         split.addWidget(self.sidebar)
         split.addWidget(centre)
         split.addWidget(self.tabs)
-        split.setSizes([230, 620, 430])
+        split.setSizes(list(PANES))
         for index, stretch in enumerate((1, 3, 2)):  # a narrower window takes most from the chat, some from each side
             split.setStretchFactor(index, stretch)
         self.setCentralWidget(split)
@@ -182,7 +187,31 @@ class MainWindow(QMainWindow):
 
     def _show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
+        self._reveal_code_pane()
         self.tabs.currentWidget().setFocus()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Below NARROW pixels the code pane folds away, so that the chat keeps a readable width
+        (three panes at their smallest would leave it a sliver); wider, it comes back."""
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW
+        if narrow == getattr(self, "_narrow", False):
+            return
+        self._narrow = narrow
+        sizes = self.split.sizes()
+        if narrow and sizes[2]:
+            self._code_pane_width = sizes[2]
+            self.split.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        elif not narrow and not sizes[2]:
+            total = sum(sizes)  # back to the usual proportions of the three panes
+            self.split.setSizes([total * share // sum(PANES) for share in PANES])
+
+    def _reveal_code_pane(self) -> None:
+        """Open the folded code pane (code waits for approval, or the user asked for it)."""
+        sizes = self.split.sizes()
+        if sizes[2] == 0:
+            width = min(getattr(self, "_code_pane_width", 430), sizes[1] // 2)
+            self.split.setSizes([sizes[0], sizes[1] - width, width])
 
     def _start_worker(self) -> None:
         self.thread_ = QThread(self)
@@ -418,6 +447,7 @@ class MainWindow(QMainWindow):
 
     def _on_approval(self, code: str) -> None:
         self.tabs.setCurrentIndex(0)
+        self._reveal_code_pane()
         self.code.ask_approval(code)
 
     def _open_conversation(self, conversation_id: int) -> None:

@@ -203,3 +203,14 @@ def test_an_edit_left_open_does_not_follow_into_another_chat(window, qtbot, mode
     send(window, qtbot, "One more thing.")
     history = [m["content"] for m in window.session.store.model_history(first)]
     assert history == ["Keep this request.", "First.", "One more thing.", "Third."]  # nothing set aside
+
+
+def test_a_narrow_window_folds_the_code_pane_and_brings_it_back(window, qtbot):
+    window.resize(820, 700)
+    qtbot.waitUntil(lambda: window.split.sizes()[2] == 0, timeout=5_000)
+    assert window.split.sizes()[1] >= 400  # the chat keeps a readable width
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the code editor, asked for
+    qtbot.waitUntil(lambda: window.split.sizes()[2] > 0, timeout=5_000)
+    window.resize(820, 700)
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: min(window.split.sizes()) > 200, timeout=5_000)
