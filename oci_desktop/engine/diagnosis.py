@@ -20,7 +20,7 @@ from oci_desktop import __version__
 from .llm import catalog, cpu_support, library
 from .sandbox import cgroups, syscall_filter
 from .sandbox.probe import SandboxUnavailable, inspect_layers
-from .system import GIB, total_ram_bytes
+from .system import GIB, total_ram_bytes, usable_cores
 
 _APPARMOR_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
 _LOW_SPACE = 2 * GIB
@@ -73,7 +73,7 @@ def _os_name() -> str:
 
 
 def _system() -> list[Line]:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = usable_cores()
     who = "root (code in the sandbox runs as uid 65534)" if os.geteuid() == 0 else f"uid {os.geteuid()}"
     return [Line("operating system", _os_name()), Line("kernel", f"{platform.release()} {platform.machine()}"),
             Line("processor", f"{cores} cores"), Line("memory", f"{total_ram_bytes() / GIB:.1f} GB"),

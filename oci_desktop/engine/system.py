@@ -20,6 +20,45 @@ def total_ram_bytes() -> int:
         return 8 * GIB
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def process_status(pid: int | None) -> dict[str, str]:
+    """The fields of /proc/PID/status (VmRSS, VmHWM, RssAnon...), {} when the process is gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (OSError, TypeError):
+        return {}
+    return {name: value.strip() for name, value in (line.split(":", 1) for line in lines if ":" in line)}
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of pid (of all its threads); [] when it is gone."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            found += [int(c) for c in text.split()]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """All processes below pid. Orphans in a pid namespace are re-parented to its init, so this
+    finds every process of a sandbox when started from the sandbox's outer bwrap."""
+    out, todo = [], [pid]
+    while todo:
+        kids = children(todo.pop())
+        out += kids
+        todo += kids
+    return out
+
+
 def package_folder(name: str) -> Path | None:
     """Where an installed package lives, found without importing it (None when it is not installed)."""
     spec = importlib.util.find_spec(name)

@@ -18,46 +18,28 @@ import tempfile
 import time
 from pathlib import Path
 
-TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."
-MIB = 2**20
+from oci_desktop.engine.system import descendants, process_status
+
+from .benchmark import TASK
 
 
-def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                kids = [int(k) for k in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
-                out += kids
-                todo += kids
-        except (OSError, ValueError):
-            pass
-    return out
+def _rss_mib(pid: int) -> float:
+    fields = process_status(pid)
+    return int(fields["VmRSS"].split()[0]) / 1024 if "VmRSS" in fields else 0.0
 
 
 def memory_of_app(pid: int) -> dict[str, float]:
     """Resident MiB of the window's process, its model process and its kernel (the Python inside the sandbox)."""
-    found = {"window_mib": _rss(pid) / MIB, "model_mib": 0.0, "kernel_mib": 0.0}
-    for child in _descendants(pid):
+    found = {"window_mib": _rss_mib(pid), "model_mib": 0.0, "kernel_mib": 0.0}
+    for child in descendants(pid):
         try:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         if "model_process" in cmdline:
-            found["model_mib"] += _rss(child) / MIB
+            found["model_mib"] += _rss_mib(child)
         elif "ipykernel_launcher" in cmdline and "python" in cmdline.split()[0]:
-            found["kernel_mib"] += _rss(child) / MIB
+            found["kernel_mib"] += _rss_mib(child)
     return {k: round(v, 1) for k, v in found.items()}
 
 

@@ -7,6 +7,7 @@ import statistics
 import time
 from pathlib import Path
 
+from ..system import process_status
 from .backend import LocalBackend, Sampling
 from .server import ServerConfig
 
@@ -68,11 +69,7 @@ def _resident_mib(pid: int | None) -> dict[str, float]:
     """The model process's resident memory now and at its peak, and the part that is its own
     (anonymous: KV cache, buffers, weights repacked for the CPU) rather than pages of the mapped
     file, which the kernel can drop and read again; MiB (Linux; empty elsewhere)."""
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except (OSError, TypeError):
-        return {}
-    fields = dict(line.split(":", 1) for line in lines if ":" in line)
+    fields = process_status(pid)
     return {key: round(int(fields[name].split()[0]) / 1024, 1)
             for key, name in (("rss_mib", "VmRSS"), ("rss_peak_mib", "VmHWM"), ("rss_anon_mib", "RssAnon"))
             if name in fields}

@@ -114,10 +114,9 @@ def this_machine() -> Machine:
     """This computer: the RAM a model can use, GPU memory and support, and the CPU cores it may use."""
     from .cpu_speed import measured_speeds
     from .memory import available_ram_bytes
-    from ..system import total_ram_bytes
+    from ..system import total_ram_bytes, usable_cores
     vram = gpu_vram_bytes()
-    import os
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = usable_cores()
     return Machine(min(total_ram_bytes(), available_ram_bytes() + 2 * 2**30), vram,
                    vram > 0 and llama_gpu_build(), cores, measured_speeds(cores))
 

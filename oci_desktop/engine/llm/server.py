@@ -23,7 +23,7 @@ from typing import Callable
 import httpx
 
 from ..cancel import CancelToken
-from ..system import describe_exit
+from ..system import describe_exit, usable_cores
 from .errors import BackendError
 from .gguf_info import inspect_gguf
 from .library import display_name
@@ -50,8 +50,7 @@ class ServerConfig:
 
     def threads(self) -> int:
         """The threads to use: n_threads, or one per CPU core this process may run on."""
-        return self.n_threads or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                                     else os.cpu_count() or 1)
+        return self.n_threads or usable_cores()
 
 
 def _free_port() -> int:

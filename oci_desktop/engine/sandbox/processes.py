@@ -6,28 +6,7 @@ import os
 import signal
 from pathlib import Path
 
-
-def children(pid: int) -> list[int]:
-    """The direct children of pid (of all its threads); [] when it is gone."""
-    found: list[int] = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
-            found += [int(c) for c in text.split()]
-    except (OSError, ValueError):
-        pass
-    return found
-
-
-def descendants(pid: int) -> list[int]:
-    """All processes below pid. Orphans in a pid namespace are re-parented to its init, so this
-    finds every process of a sandbox when started from the sandbox's outer bwrap."""
-    out, todo = [], [pid]
-    while todo:
-        kids = children(todo.pop())
-        out += kids
-        todo += kids
-    return out
+from ..system import children, descendants  # noqa: F401 (this module's api, used by the sandbox)
 
 
 def is_zombie(pid: int) -> bool:
