@@ -19,10 +19,9 @@ from oci_desktop import __version__
 
 from .llm import catalog, cpu_support, library
 from .sandbox import cgroups, syscall_filter
-from .sandbox.probe import SandboxUnavailable, inspect_layers
+from .sandbox.probe import APPARMOR_FIX, SandboxUnavailable, apparmor_restriction, inspect_layers
 from .system import GIB, total_ram_bytes, usable_cores
 
-_APPARMOR_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
 _LOW_SPACE = 2 * GIB
 
 
@@ -58,13 +57,6 @@ class Diagnosis:
                 "sections": {title: [asdict(line) for line in lines] for title, lines in self.sections.items()}}
 
 
-def _read(path: str) -> str | None:
-    try:
-        return Path(path).read_text().strip()
-    except OSError:
-        return None
-
-
 def _os_name() -> str:
     try:
         return platform.freedesktop_os_release().get("PRETTY_NAME", platform.system())
@@ -82,17 +74,15 @@ def _system() -> list[Line]:
 
 
 def _apparmor() -> Line:
-    value = _read(_APPARMOR_SYSCTL)
+    value = apparmor_restriction()
     if value is None:
         return Line("AppArmor user namespaces", "not restricted (no such setting)", True)
     if value == "0":
         return Line("AppArmor user namespaces", "not restricted (kernel.apparmor_restrict_unprivileged_userns=0)", True)
     if os.geteuid() == 0:
         return Line("AppArmor user namespaces", "restricted, but the app runs as root and needs none", True)
-    return Line("AppArmor user namespaces", "restricted (kernel.apparmor_restrict_unprivileged_userns=1). If the sandbox "
-                "fails: `sudo apt install apparmor-profiles && sudo ln -s /usr/share/apparmor/extra-profiles/"
-                "bwrap-userns-restrict /etc/apparmor.d/ && sudo apparmor_parser -r /etc/apparmor.d/bwrap-userns-restrict`"
-                " (the .deb installs its own profile)")
+    return Line("AppArmor user namespaces", "restricted (kernel.apparmor_restrict_unprivileged_userns=1). "
+                f"If the sandbox fails: {APPARMOR_FIX}")
 
 
 def _bwrap_version() -> str:

@@ -44,15 +44,23 @@ def _read(path: str) -> str | None:
         return None
 
 
+APPARMOR_SETTING = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
+APPARMOR_FIX = ("install an AppArmor profile that allows bwrap to use user namespaces (the .deb installs "
+                "its own; Ubuntu 24.04: `sudo apt install apparmor-profiles && sudo ln -s "
+                "/usr/share/apparmor/extra-profiles/bwrap-userns-restrict /etc/apparmor.d/ && "
+                "sudo apparmor_parser -r /etc/apparmor.d/bwrap-userns-restrict`), or, less safely, "
+                "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`.")
+
+
+def apparmor_restriction() -> str | None:
+    """AppArmor's restriction of unprivileged user namespaces: "1" on, "0" off, None: no such setting."""
+    return _read(APPARMOR_SETTING)
+
+
 def _explain_bwrap_failure(stderr: str) -> SandboxUnavailable:
     text = stderr.strip() or "bubblewrap exited without a message"
-    if _read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1":
-        return SandboxUnavailable(
-            f"AppArmor blocks the user namespaces the sandbox needs ({text}).",
-            "install an AppArmor profile that allows bwrap to use user namespaces "
-            "(Ubuntu 24.04: `sudo apt install apparmor-profiles` and load "
-            "/usr/share/apparmor/extra-profiles/bwrap-userns-restrict), or, less safely, "
-            "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`.")
+    if apparmor_restriction() == "1":
+        return SandboxUnavailable(f"AppArmor blocks the user namespaces the sandbox needs ({text}).", APPARMOR_FIX)
     if _read("/proc/sys/kernel/unprivileged_userns_clone") == "0":
         return SandboxUnavailable(
             f"Unprivileged user namespaces are turned off on this system ({text}).",
