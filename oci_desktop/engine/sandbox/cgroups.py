@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import itertools
 import os
-import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import processes
 
 _CONTROLLERS = ("memory", "pids")
 _counter = itertools.count()
@@ -157,7 +158,6 @@ class KernelCgroup:
         except OSError:
             self.remove()
             raise
-        self.memory_bytes, self.max_tasks = memory_bytes, max_tasks
         self._seen_oom, self._seen_task_limit = self.oom_kills(), self.task_limit_hits()
 
     def _folder(self, controller: str) -> Path:
@@ -219,11 +219,7 @@ class KernelCgroup:
                 return
             except OSError:
                 pass
-        for pid in self.pids():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        processes.kill_all(self.pids())
 
     def remove(self) -> None:
         """Delete the cgroup once its processes are gone (they are killed first)."""

@@ -40,6 +40,9 @@ _POLL_S = 0.05
 _QUOTA_EVERY_S = 1.0
 
 
+# Why the app stopped a cell -> the limit the result names (a stop by the user is none).
+_STOPPED_BY = {"timeout": "time limit", "quota": "workspace limit"}
+
 class _Cell:
     """What one request has produced so far."""
 
@@ -193,9 +196,9 @@ class Executor:
 
     def _classify(self, result: ExecutionResult, stop_reason: str | None) -> None:
         limit = self.limits
+        result.stopped_by = _STOPPED_BY.get(stop_reason or "", "")
         if stop_reason == "timeout":
             result.status = "timeout"
-            result.stopped_by = "time limit"
             result.notes.append(f"Stopped after {limit.cell_timeout_s:g} s, the time limit per cell; "
                                 "the kernel's variables were kept.")
         elif stop_reason == "cancelled":
@@ -203,7 +206,6 @@ class Executor:
             result.notes.append("Stopped by the user; the kernel's variables were kept.")
         elif stop_reason == "quota":
             result.status = "interrupted"
-            result.stopped_by = "workspace limit"
             result.notes.append(self._quota_note())
         elif result.error is not None:
             result.status = "error"
@@ -260,7 +262,7 @@ class Executor:
 
     def _after_kill(self, result: ExecutionResult, stop_reason: str | None) -> None:
         result.status = "timeout" if stop_reason == "timeout" else "interrupted"
-        result.stopped_by = {"timeout": "time limit", "quota": "workspace limit"}.get(stop_reason or "", "")
+        result.stopped_by = _STOPPED_BY.get(stop_reason or "", "")
         why = {"timeout": f"It ran past the {self.limits.cell_timeout_s:g} s limit",
                "quota": self._quota_note().rstrip("."),
                "cancelled": "It was stopped by the user"}.get(stop_reason or "", "It was stopped")

@@ -163,7 +163,7 @@ class UnsandboxedLauncher:
         """Nothing to hand over: the kernel runs as the app's own user."""
         pass
 
-    def command(self, workspace: Path, runtime_dir: Path, inner: list[str], **_sandbox_only) -> list[str]:
+    def command(self, workspace: Path, runtime_dir: Path, inner: list[str]) -> list[str]:
         """The command line that runs inner with only the clean sandbox environment (env -i), unsandboxed."""
         return ["env", "-i", *(f"{k}={v}" for k, v in sandbox_environment(str(workspace)).items()), *inner]
 
