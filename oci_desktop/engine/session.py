@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -77,9 +78,9 @@ class Session:
         # and a switch of model waits for the turn that uses the old one.
         self._model_lock = threading.RLock()
         self._preload: threading.Thread | None = None
-        self._preload_error: Exception | None = None
-        self._loaded, self._closing = threading.Event(), threading.Event()
-        self._preload_waited = False
+        self._preloaded: Future | None = None
+        """The preload's outcome (the model's name, or its error) until wait_for_preload takes it."""
+        self._closing = threading.Event()
         self.apply(self.settings)
 
     # -- settings ---------------------------------------------------------------------------
@@ -124,12 +125,13 @@ class Session:
         """Start loading the default model and checking the sandbox in the background, at once:
         a front end calls this before it builds its window, so the three overlap. Errors wait
         for wait_for_preload(); a turn simply waits for the load to finish."""
+        outcome = self._preloaded = Future()
+
         def load() -> None:
             try:
-                self.open_model(self.default_source())
-            except Exception as exc:  # reported by wait_for_preload, as open_model would raise it
-                self._preload_error = exc
-            self._loaded.set()
+                outcome.set_result(self.open_model(self.default_source()))
+            except Exception as exc:  # raised by wait_for_preload, as open_model would raise it
+                outcome.set_exception(exc)
             # The model process dies with the thread that started it (PR_SET_PDEATHSIG follows
             # the thread, not the process): this one stays until the session closes.
             self._closing.wait()
@@ -140,14 +142,8 @@ class Session:
 
     def wait_for_preload(self) -> str | None:
         """If a preload was started: wait for it, raise its error, or return the model's name."""
-        if self._preload is None or self._preload_waited:
-            return None
-        self._preload_waited = True
-        self._loaded.wait()
-        error, self._preload_error = self._preload_error, None
-        if error is not None:
-            raise error
-        return self.model_name()
+        outcome, self._preloaded = self._preloaded, None
+        return None if outcome is None else outcome.result()
 
     def _check_sandbox_quietly(self) -> None:
         try:

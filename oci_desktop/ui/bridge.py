@@ -75,18 +75,7 @@ class EngineWorker(QObject):
         except LookupError as exc:
             self.sig_model_state.emit("error", str(exc), 0.0)
             return
-        if source.path is not None:
-            self.sig_model_path.emit(str(source.path))
-        self.sig_model_state.emit("loading", f"Loading {source.describe()}", -1)
-        try:
-            description = self.session.wait_for_preload()  # started before the window was built
-        except Exception as exc:  # every failure to load becomes a message in the toolbar
-            self.sig_model_state.emit("error", str(exc), 0.0)
-            return
-        if description is None:
-            self._load(source)
-        else:
-            self.sig_model_state.emit("ready", description, 1.0)
+        self._load(source, preloaded=True)
 
     @Slot(str)
     def load_model(self, path: str) -> None:
@@ -113,14 +102,16 @@ class EngineWorker(QObject):
         if self.session.source is not None:
             self._load(self.session.source)
 
-    def _load(self, source: ModelSource) -> None:
+    def _load(self, source: ModelSource, preloaded: bool = False) -> None:
+        """Load source and say how it goes; preloaded: the app may have begun loading it before
+        the window was built (Session.preload_default_model), and then that load is waited for."""
         if source.path is not None:
             self.sig_model_path.emit(str(source.path))
         self.sig_model_state.emit("loading", f"Loading {source.describe()}", -1)
         progress = lambda text, fraction: self.sig_model_state.emit(  # noqa: E731
             "loading", text, fraction if fraction is not None else -1)
         try:
-            description = self.session.open_model(source, progress)
+            description = (preloaded and self.session.wait_for_preload()) or self.session.open_model(source, progress)
         except Exception as exc:  # every failure to load becomes a message in the toolbar
             self.sig_model_state.emit("error", str(exc), 0.0)
             return
