@@ -91,10 +91,10 @@ class ModelHandler(BaseHTTPRequestHandler):
                 if chat:
                     result = llm.create_chat_completion(body.get("messages", []), stream=stream, **options)
                 else:
-                    prompt = self.server.reuse.tokens_for(str(body.get("prompt", "")), llm.cached_tokens())
+                    prompt = self.server.reuse.tokens_for(str(body.get("prompt", "")), llm.tokens_in_cache())
                     result = llm.create_completion(prompt, stream=stream, **options)
                 if not stream:
-                    result.setdefault("usage", {})["prompt_tokens_details"] = llm.prompt_counts()
+                    result.setdefault("usage", {}).update(llm.prompt_usage())
                     self._json(200, result)
                     return
                 self._stream(result, llm)
@@ -121,9 +121,7 @@ class ModelHandler(BaseHTTPRequestHandler):
                 self.wfile.write(b"data: " + json.dumps({"id": chunk["id"], "object": chunk["object"],
                                                           "choices": chunk["choices"]}).encode() + b"\n\n")
             # OpenAI's closing usage chunk: how many prompt tokens the KV cache already held.
-            usage = {"prompt_tokens": llm.prompt_counts()["prompt_tokens"],
-                     "prompt_tokens_details": llm.prompt_counts()}
-            self.wfile.write(b"data: " + json.dumps({"choices": [], "usage": usage}).encode() + b"\n\n")
+            self.wfile.write(b"data: " + json.dumps({"choices": [], "usage": llm.prompt_usage()}).encode() + b"\n\n")
             self.wfile.write(b"data: [DONE]\n\n")
         except (BrokenPipeError, ConnectionResetError):
             chunks.close()  # the client left: stop decoding now
@@ -148,23 +146,23 @@ def counting(Llama):
 
     class CountingLlama(Llama):
         _counting = False
-        _counts = {"prompt_tokens": 0, "cached_tokens": 0, "evaluated_tokens": 0}
+        _cached = _evaluated = 0
 
         def count_next_prompt(self) -> None:
             self._counting = True
 
-        def cached_tokens(self) -> list[int]:
+        def tokens_in_cache(self) -> list[int]:
             return [int(t) for t in self._input_ids[:self.n_tokens]]
 
-        def prompt_counts(self) -> dict:
-            return dict(self._counts)
+        def prompt_usage(self) -> dict:
+            """The last request's prompt tokens, in OpenAI's usage fields (and ours, evaluated_tokens)."""
+            return {"prompt_tokens": self._cached + self._evaluated,
+                    "prompt_tokens_details": {"cached_tokens": self._cached, "evaluated_tokens": self._evaluated}}
 
         def eval(self, tokens) -> None:
             if self._counting:
                 self._counting = False
-                evaluated = len(tokens)
-                self._counts = {"prompt_tokens": self.n_tokens + evaluated, "cached_tokens": self.n_tokens,
-                                "evaluated_tokens": evaluated}
+                self._cached, self._evaluated = self.n_tokens, len(tokens)
             super().eval(tokens)
 
     return CountingLlama
