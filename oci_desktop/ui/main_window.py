@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, engine_factory: EngineFactory = Session) -> None:
         super().__init__()
         self.setWindowTitle("OCI Desktop")
+        self._narrow, self._code_pane_width = False, PANES[2]  # see resizeEvent
         self.resize(1280, 800)
         self.session = engine_factory()
         self.settings = self.session.settings
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
         (three panes at their smallest would leave it a sliver); wider, it comes back."""
         super().resizeEvent(event)
         narrow = event.size().width() < NARROW
-        if narrow == getattr(self, "_narrow", False):
+        if narrow == self._narrow:
             return
         self._narrow = narrow
         sizes = self.split.sizes()
@@ -210,7 +211,7 @@ class MainWindow(QMainWindow):
         """Open the folded code pane (code waits for approval, or the user asked for it)."""
         sizes = self.split.sizes()
         if sizes[2] == 0:
-            width = min(getattr(self, "_code_pane_width", 430), sizes[1] // 2)
+            width = min(self._code_pane_width, sizes[1] // 2)
             self.split.setSizes([sizes[0], sizes[1] - width, width])
 
     def _start_worker(self) -> None:
