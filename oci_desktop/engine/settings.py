@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .agent.prompts import SYSTEM_PROMPT
 from .sandbox.limits import SandboxLimits, default_memory_bytes
+from .system import write_atomically
 
 
 class SettingsError(ValueError):
@@ -90,20 +89,6 @@ def save_settings(settings: Settings, path: Path) -> None:
     """
     settings.check()
     try:
-        _write_atomically(json.dumps(asdict(settings), indent=2), path)
+        write_atomically(json.dumps(asdict(settings), indent=2), path)
     except OSError as exc:
         raise OSError(f"The settings could not be saved in {path.parent}: {exc.strerror or exc}.") from exc
-
-
-def _write_atomically(text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -4,6 +4,7 @@ the sandbox both need, kept here so that neither has to import the other."""
 from __future__ import annotations
 
 import importlib.util
+import tempfile
 import os
 import signal
 from pathlib import Path
@@ -57,6 +58,21 @@ def descendants(pid: int) -> list[int]:
         out += kids
         todo += kids
     return out
+
+
+def write_atomically(text: str, path: Path) -> None:
+    """Replace path with text in one step: a crash or a full disk leaves the old file, never half a new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def package_folder(name: str) -> Path | None:

@@ -10,10 +10,11 @@ runs a benchmark: reading the figure is cheap, so the app can ask at start.
 from __future__ import annotations
 
 import json
-import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..system import write_atomically
 
 MIN_TOKENS_PER_S = 5.0
 """Below this a 300-token answer takes over a minute: too slow to recommend for the CPU."""
@@ -51,10 +52,7 @@ def record_speed(model: str, quantization: str, threads: int, tokens_per_s: floa
     data = [d for d in data if (d.get("model"), d.get("quantization")) != (model, quantization)]
     data.append({"model": model, "quantization": quantization, "threads": threads, "cpu": cpu_name(),
                  "tokens_per_s": round(tokens_per_s, 2), "file_bytes": file_bytes})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)
+    write_atomically(json.dumps(data, indent=1), path)
 
 
 def measured_speeds(threads: int, path: Path | None = None) -> dict[tuple[str, str], dict]:
