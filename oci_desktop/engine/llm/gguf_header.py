@@ -33,11 +33,10 @@ class GGUFHeader:
         """The vocabulary's string for this id (None when there is no vocabulary or no such id)."""
         if token_id is None or self._tokens_at is None or not 0 <= int(token_id) < self._token_count:
             return None
-        pos = self._tokens_at
-        for _ in range(int(token_id)):
-            pos += 8 + struct.unpack_from("<Q", self._buffer, pos)[0]
-        length = struct.unpack_from("<Q", self._buffer, pos)[0]
-        return bytes(self._buffer[pos + 8:pos + 8 + length]).decode("utf-8", errors="replace")
+        cursor = _Cursor(self._buffer)
+        cursor.pos = self._tokens_at
+        cursor.skip_strings(int(token_id))
+        return cursor.string()
 
 
 class _Cursor:
