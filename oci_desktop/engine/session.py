@@ -152,7 +152,7 @@ class Session:
             pass  # start_kernel reports it
 
     def model_name(self) -> str:
-        """The loaded model as people know it ("SmolLM2-135M-Instruct (bundled)", a catalog name,
+        """The loaded model as people know it ("Qwen2.5-Coder-0.5B-Instruct (bundled)", a catalog name,
         an endpoint's model and address)."""
         if self.backend is None or self.source is None:
             return ""

@@ -165,7 +165,7 @@ class ExecutionCard(QFrame):
 
 
 class ChatView(QScrollArea):
-    sig_example = Signal(str)
+    sig_example = Signal(object)
     """The user picked one of the welcome card's example tasks."""
 
     def __init__(self) -> None:
@@ -208,8 +208,9 @@ class ChatView(QScrollArea):
         if self._follow:
             self.verticalScrollBar().setValue(high)
 
-    def add_welcome(self, offer: QWidget | None = None) -> None:
-        """The first screen of a new chat: what the app does, a real model to get (offer), examples."""
+    def add_welcome(self, offer: QWidget | None = None, model_name: str = "") -> None:
+        """The first screen of a new chat: what the app does, the model in use, a bigger model to
+        get (offer), examples."""
         card = QFrame()
         card.setObjectName("welcome")
         card.setStyleSheet(_card_style("welcome", "#fff8c5", border=False))
@@ -218,16 +219,20 @@ class ChatView(QScrollArea):
             "<h3>Welcome to OCI Desktop</h3>Ask for something a little Python can do. The model writes "
             "the code, a sandbox on this computer runs it, and the model fixes it when it fails. "
             "Nothing leaves your machine.", selectable=False))
+        layout.addWidget(RichText(
+            f"Model: <b>{html.escape(model_name.removesuffix(' (bundled)') or 'the bundled model')}</b>. It handles everyday tasks (charts of "
+            "your files, tables, sums, conversions, text) on any computer, without a network.",
+            selectable=False))
         if offer is not None:
-            layout.addWidget(RichText("The bundled model is tiny and makes many mistakes.", selectable=False))
+            layout.addWidget(RichText("For harder programming, a bigger model writes better code:", selectable=False))
             layout.addWidget(offer)
         layout.addWidget(RichText("Try one of these:", selectable=False))
-        for title, prompt in EXAMPLES:
-            button = QPushButton(title)
-            button.setToolTip(prompt)
-            button.setAccessibleName(f"Example: {prompt}")
+        for example in EXAMPLES:
+            button = QPushButton(example.title)
+            button.setToolTip(example.prompt)
+            button.setAccessibleName(f"Example: {example.prompt}")
             button.setStyleSheet("text-align:left;padding:6px;")
-            button.clicked.connect(lambda _=False, p=prompt: self.sig_example.emit(p))
+            button.clicked.connect(lambda _=False, e=example: self.sig_example.emit(e))
             layout.addWidget(button)
         self._add(card)
 

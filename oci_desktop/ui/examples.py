@@ -1,9 +1,42 @@
-"""The welcome card's example tasks: chosen and phrased for what the bundled model can finish, so a
-newcomer's first click works (tests/integration/test_examples.py runs each on the bundled model)."""
+"""The welcome screen's example tasks: the jobs people bring to a code interpreter (a chart of a
+file, money over time, a conversion, counting words, a summary of numbers). Each finishes on the
+bundled model with the right result (tests/integration/test_examples.py checks the values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A task on the welcome screen: its title, the request sent, and a sample file it works on."""
+
+    title: str
+    prompt: str
+    sample: str | None = None
+    """A file from resources/samples copied into the conversation's workspace before the request."""
+
+    @property
+    def sample_path(self) -> Path | None:
+        """The sample file shipped with the app, when the example has one."""
+        return SAMPLES / self.sample if self.sample else None
+
 
 EXAMPLES = [
-    ("A bar chart", "Use matplotlib to draw a bar chart of the list [3, 7, 2]."),
-    ("A small calculation", "Print the sum of the squares of the numbers 1 to 10."),
-    ("A table", "Use pandas to create a DataFrame with columns name and age, and print it."),
-    ("Some statistics", "Use numpy to compute the mean of [2, 4, 6, 8] and print it."),
+    Example("Chart a spreadsheet",
+            "Draw a bar chart of the revenue per month in monthly_sales.csv, and print the month "
+            "with the highest revenue.", "monthly_sales.csv"),
+    Example("Savings plan",
+            "I save 1000 dollars at 5% interest per year, compounded yearly. Print a table of the "
+            "balance at the end of each year for 5 years, rounded to cents."),
+    Example("Convert units", "How many kilometres is a marathon of 26.2 miles? Print the answer rounded to 2 decimals."),
+    Example("Count words",
+            "Count the words in this text and print the total:\n\n"
+            "The cat sat on the mat. The dog sat on the log. The cat and the dog are friends."),
+    Example("Summarise numbers",
+            "My electricity bills this year were 84.20, 91.50, 77.80, 102.30, 95.10 and 88.60. "
+            "Print the total, the average, the lowest and the highest."),
 ]

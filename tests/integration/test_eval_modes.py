@@ -138,10 +138,10 @@ def test_self_check_on_a_few_tasks():
 
 def test_any_openai_compatible_endpoint_can_be_measured(tmp_path):
     from oci_desktop.engine.llm.backend import LocalBackend
-    from oci_desktop.engine.llm.bundled import bundled_model_path
     from oci_desktop.engine.llm.server import ServerConfig
+    from tests.support.models import tiny_model_path
 
-    server = LocalBackend(ServerConfig(bundled_model_path(), n_ctx=2048), tmp_path)
+    server = LocalBackend(ServerConfig(tiny_model_path(), n_ctx=2048), tmp_path)
     server.start()
     try:
         out = tmp_path / "remote"

@@ -1,4 +1,8 @@
-"""The real model process on the bundled model: stream, cancel, crash, bad files, remote use."""
+"""The real model process: stream, cancel, crash, bad files, remote use.
+
+The module's shared backend is the bundled model (its ChatML template, stop tokens and token
+reuse are what people get); the tests that start processes of their own use the tests' tiny
+model, since only the process's mechanics matter there. No test here depends on the words."""
 
 import os
 import signal
@@ -15,6 +19,7 @@ from oci_desktop.engine.llm.client import LLMError
 from oci_desktop.engine.llm.gguf_info import GGUFError
 from oci_desktop.engine.llm.server import ModelProcessError, ServerConfig
 from tests.support.gguf_files import write_gguf
+from tests.support.models import tiny_model_path
 
 pytestmark = pytest.mark.slow
 ASK = [{"role": "user", "content": "Write Python code that prints the sum of the squares of 1 to 10."}]
@@ -34,6 +39,7 @@ def test_streams_a_reply_in_chunks(backend):
     chunks = list(backend.stream(ASK, Sampling(max_tokens=60)))
     text = "".join(c.text for c in chunks)
     assert len(chunks) > 5 and text.strip()
+    assert "<|im_end|>" not in text and "<|im_start|>" not in text  # ChatML's markers stop, never show
     assert chunks[-1].usage.completion_tokens == len(chunks) - 1
     assert backend.count_tokens(ASK) > 10
 
@@ -72,7 +78,7 @@ def test_wrong_api_key_is_a_clear_error(backend):
 
 
 def test_a_crashed_model_process_becomes_a_message_and_restarts(tmp_path):
-    local = LocalBackend(ServerConfig(bundled_model_path(), n_ctx=1024), tmp_path)
+    local = LocalBackend(ServerConfig(tiny_model_path(), n_ctx=1024), tmp_path)
     local.start()
     os.kill(local.server._proc.pid, signal.SIGSEGV)
     local.server._proc.wait()
@@ -94,7 +100,8 @@ def test_a_file_llama_cpp_cannot_load_gives_a_clear_message(tmp_path):
 
 def test_a_truncated_file_is_refused_before_any_process_starts(tmp_path):
     cut = tmp_path / "cut.gguf"
-    cut.write_bytes(bundled_model_path().read_bytes()[:5_000_000])
+    with open(bundled_model_path(), "rb") as whole:
+        cut.write_bytes(whole.read(5_000_000))
     with pytest.raises(GGUFError):
         LocalBackend(ServerConfig(cut))
 
@@ -102,9 +109,9 @@ def test_a_truncated_file_is_refused_before_any_process_starts(tmp_path):
 def test_the_model_process_dies_with_the_app(tmp_path):
     code = ("import sys, time\n"
             "from oci_desktop.engine.llm.backend import LocalBackend\n"
-            "from oci_desktop.engine.llm.bundled import bundled_model_path\n"
             "from oci_desktop.engine.llm.server import ServerConfig\n"
-            "b = LocalBackend(ServerConfig(bundled_model_path(), n_ctx=512))\n"
+            "from pathlib import Path\n"
+            f"b = LocalBackend(ServerConfig(Path({str(tiny_model_path())!r}), n_ctx=512))\n"
             "b.start()\n"
             "print(b.server._proc.pid, flush=True)\n"
             "time.sleep(60)\n")
@@ -122,7 +129,8 @@ def test_the_model_process_dies_with_the_app(tmp_path):
 
 
 def test_chat_command_streams_a_reply():
-    done = subprocess.run([sys.executable, "-m", "oci_desktop", "chat", "Say hello in Python.", "--max-tokens", "40"],
+    done = subprocess.run([sys.executable, "-m", "oci_desktop", "chat", "Say hello in Python.", "--max-tokens", "40",
+                           "--model", str(tiny_model_path())],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()

@@ -190,7 +190,7 @@ def test_preload_overlaps_the_window_and_its_model_outlives_the_loading_thread(t
         session.preload_default_model()
         events = list(session.send("Say hello."))  # sent at once: waits for the load, then runs
         assert isinstance(events[-1], TurnFinished) and session.model_alive()
-        assert session.wait_for_preload() == "SmolLM2-135M-Instruct (bundled)"
+        assert session.wait_for_preload() == "Qwen2.5-Coder-0.5B-Instruct (bundled)"
         time.sleep(0.5)
         assert session.model_alive()
         assert session.wait_for_preload() is None  # reported once

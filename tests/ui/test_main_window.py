@@ -14,7 +14,7 @@ from oci_desktop.ui.rich_text import RichText  # noqa: E402
 from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the kernel is real
-MODEL = "Model: SmolLM2-135M-Instruct (bundled)"  # the bundled file's name, not its GGUF title
+MODEL = "Model: Qwen2.5-Coder-0.5B-Instruct (bundled)"  # the bundled file's name, not its GGUF title
 TASK = "Print the sum of the squares of 1 to 10."
 FIX = fence("print(sum(i * i for i in range(1, 11)))")
 

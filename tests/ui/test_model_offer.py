@@ -96,5 +96,5 @@ def test_offline_the_card_says_so_and_the_bundled_model_stays(qtbot, data, monke
     qtbot.mouseClick(offer.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: offer.status.text() == OFFLINE, timeout=60_000)
     assert offer.start.isVisible() and all(s.path.name.startswith("SmolLM2") for s in models.sources)
-    assert window.status_model.text() == "Model: SmolLM2-135M-Instruct (bundled)"
+    assert window.status_model.text() == "Model: Qwen2.5-Coder-0.5B-Instruct (bundled)"
     window.close()

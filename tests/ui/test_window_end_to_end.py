@@ -15,7 +15,7 @@ from oci_desktop.engine.store.db import Store  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
 
 pytestmark = pytest.mark.slow
-MODEL = "Model: SmolLM2-135M-Instruct (bundled)"  # the bundled file's name, not its GGUF title
+MODEL = "Model: Qwen2.5-Coder-0.5B-Instruct (bundled)"  # the bundled file's name, not its GGUF title
 TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."
 
 

@@ -229,7 +229,7 @@ def test_a_runaway_reply_is_stopped_early_and_the_round_fails():
     looping = "Here is the plot.\n```python\nimport matplotlib.pyplot as plt\nx = " + "x_values_" * 2000
     backend = ScriptedBackend([looping, fence("print(1)"), "Done: it printed 1."])
     runner = ScriptedRunner(lambda code: ok("1\n"))
-    events = list(RefineLoop(backend, runner, LoopSettings(max_rounds=3)).run("Plot sin(x)"))
+    events = list(RefineLoop(backend, runner, LoopSettings(max_rounds=3)).run("Print sin(1)"))
     streamed = "".join(e.text for e in events if isinstance(e, TokenDelta) and e.round == 1)
     assert len(streamed) < 600  # stopped long before the reply's 18,000 characters
     runaway = [e for e in events if isinstance(e, RunawayReply)]
@@ -255,3 +255,23 @@ def test_a_failure_to_count_the_context_ends_the_turn_with_an_error():
 
     events = list(RefineLoop(Uncountable(["never sent"]), ScriptedRunner(lambda c: ok())).run("Hi"))
     assert isinstance(events[0], EngineError) and finished(events).reason == "error"
+
+
+def test_a_requested_chart_that_was_not_drawn_is_asked_for_again():
+    picture = ExecutionResult("ok", outputs=[RichOutput("image/png", path="outputs/cell2-1.png")])
+    replies = [fence("print('May')"), fence("plt.bar([1], [2]); plt.show()"), "Here is the chart."]
+    events, backend, runner, _ = run_loop(replies, lambda c: picture if "plt" in c else ok("May\n"),
+                                          user="Draw a bar chart of sales.csv")
+    assert finished(events).reason == "done" and len(runner.codes) == 2
+    assert "asks for a chart, but the code showed none" in backend.requests[1][-1]["content"]
+
+
+def test_a_chart_never_drawn_stops_as_a_repeated_error():
+    replies = [fence("print(1)"), fence("print(2)"), "Done."]
+    events, _, _, _ = run_loop(replies, lambda c: ok("1\n"), user="Plot the numbers")
+    assert finished(events).reason == "repeated_error"
+
+
+def test_no_chart_is_wanted_when_none_was_asked_for():
+    events, _, _, _ = run_loop([fence("print(1)"), "The answer: one."], lambda c: ok("1\n"), user="Print one")
+    assert finished(events).reason == "done"

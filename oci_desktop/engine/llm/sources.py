@@ -8,6 +8,7 @@ from typing import Callable
 
 from ..cancel import CancelToken
 from .backend import ChatBackend, LocalBackend, RemoteBackend
+from .bundled import needs_assembly, prepare_bundled_model
 from .client import LLMError
 from .server import Progress, ServerConfig
 
@@ -24,11 +25,13 @@ class ModelSource:
     n_ctx: int = 4096
     gpu_layers: int = 0
     """Layers on the GPU: -1 all that fit (see gpu.offload_layers), 0 none, or a number."""
+    threads: int = 0
+    """CPU threads for a local model: 0 is one per usable core. Greedy replies depend on it."""
 
     @classmethod
-    def local(cls, path: Path | str, n_ctx: int = 4096, gpu_layers: int = 0) -> "ModelSource":
+    def local(cls, path: Path | str, n_ctx: int = 4096, gpu_layers: int = 0, threads: int = 0) -> "ModelSource":
         """A GGUF file on this computer."""
-        return cls(path=Path(path), n_ctx=n_ctx, gpu_layers=gpu_layers)
+        return cls(path=Path(path), n_ctx=n_ctx, gpu_layers=gpu_layers, threads=threads)
 
     @classmethod
     def remote(cls, endpoint: str, api_key: str | None = None, model: str | None = None,
@@ -62,15 +65,26 @@ def open_backend(source: ModelSource, progress: Progress | None = None,
         return backend
     if source.path is None:
         raise ValueError("Neither a model file nor an endpoint was given.")
+    if needs_assembly(source.path):
+        _prepare_bundled(progress, cancel)
     layers = source.gpu_layers
     if layers:  # -1 (all that fit) or a number: only a GPU build with GPU memory offloads at all
         from .gguf_info import inspect_gguf
         from .gpu import offload_for_this_machine
         layers = offload_for_this_machine(layers, inspect_gguf(source.path), source.n_ctx)
-    backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_gpu_layers=layers))
+    backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_threads=source.threads,
+                                        n_gpu_layers=layers))
     try:
         backend.start(progress, cancel)
     except BaseException:
         backend.close()
         raise
     return backend
+
+
+def _prepare_bundled(progress: Progress | None, cancel: CancelToken | None) -> None:
+    """Assemble the bundled model from its parts, once, before its first load (a few seconds)."""
+    def show(done: int, total: int) -> None:
+        if progress is not None:  # short of 1.0: the load that follows ends the progress
+            progress("Preparing the bundled model (only the first time)", 0.99 * done / total)
+    prepare_bundled_model(show, cancel)
