@@ -62,6 +62,6 @@ def bench_sandbox(args: argparse.Namespace) -> int:
 
     if not sandbox_ok(SandboxLimits()):
         return 2
-    figures = run_benchmark(cells=args.cells)
+    figures = run_benchmark(cells=args.cells, output_runs=args.output_runs)
     print(json.dumps(figures) if args.json else format_table(figures))
     return 0

@@ -26,8 +26,20 @@ def fence(code):
 
 @pytest.fixture
 def executor(tmp_path):
-    session = KernelSession(tmp_path / "ws", SandboxLimits(cell_timeout_s=2, interrupt_grace_s=1))
+    session = KernelSession(tmp_path / "ws")  # the app's own generous time limit
     session.start()
+    yield Executor(session)
+    session.shutdown()
+
+
+@pytest.fixture
+def short_time_executor(tmp_path):
+    """A 5 s time limit, for a test about it; matplotlib is imported first, outside any limit
+    (through jupyter_client), so that the cells that must finish in time do not pay for it."""
+    session = KernelSession(tmp_path / "ws", SandboxLimits(cell_timeout_s=5, interrupt_grace_s=2))
+    session.start()
+    reply = session.client.execute_interactive("import matplotlib.pyplot", timeout=300)
+    assert reply["content"]["status"] == "ok", reply
     yield Executor(session)
     session.shutdown()
 
@@ -42,7 +54,8 @@ def test_error_then_fix_on_a_real_kernel(executor):
     assert events[-1].reason == "done"
 
 
-def test_timeout_and_plot_on_a_real_kernel(executor):
+def test_timeout_and_plot_on_a_real_kernel(short_time_executor):
+    executor = short_time_executor
     backend = ScriptedBackend([fence("while True: pass"),
                                fence("import matplotlib.pyplot as plt\nplt.bar(['a', 'b'], [3, 5])\nplt.show()"),
                                "Here is the chart."])

@@ -86,7 +86,7 @@ def test_the_kernel_dies_with_the_app(tmp_path):
     assert sandbox, "the sandbox's processes should be visible from the host"
     app.send_signal(signal.SIGKILL)
     app.wait()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # a generous wait: a busy machine is slow, not wrong
     while any(not processes.is_zombie(pid) for pid in sandbox):
         assert time.monotonic() < deadline, "sandbox processes outlived the app"
         time.sleep(0.05)

@@ -3,10 +3,13 @@
 import pytest
 
 pytestmark = pytest.mark.slow
+# These tests are about the time limit and what follows it: short limits, so they end quickly.
+# The cells that must finish in time are trivial ones.
+SHORT_TIME = {"cell_timeout_s": 3, "interrupt_grace_s": 2}
 
 
 def test_plain_loop_is_interrupted_and_state_kept(run_cells):
-    r = run_cells(["x = 41", "while True: pass", "print(x + 1)"])
+    r = run_cells(["x = 41", "while True: pass", "print(x + 1)"], **SHORT_TIME)
     assert r[1]["status"] == "timeout"
     assert r[1]["state_kept"] and not r[1]["kernel_restarted"]
     assert "time limit" in r[1]["notes"][0]
@@ -15,7 +18,7 @@ def test_plain_loop_is_interrupted_and_state_kept(run_cells):
 
 def test_loop_ignoring_sigint_is_killed_and_restarted(run_cells):
     code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass"
-    r = run_cells(["x = 1", code, "print('alive', 'x' in dir())"])
+    r = run_cells(["x = 1", code, "print('alive', 'x' in dir())"], **SHORT_TIME)
     assert r[1]["status"] == "timeout"
     assert r[1]["kernel_restarted"] and not r[1]["state_kept"]
     assert "killed and restarted" in r[1]["notes"][-1]
@@ -24,7 +27,7 @@ def test_loop_ignoring_sigint_is_killed_and_restarted(run_cells):
 
 def test_hang_inside_c_code_is_killed(run_cells):
     # sum() over a range loops in C without checking for signals.
-    r = run_cells(["sum(range(10 ** 13))", "print('next')"])
+    r = run_cells(["sum(range(10 ** 13))", "print('next')"], **SHORT_TIME)
     assert r[0]["status"] == "timeout" and r[0]["kernel_restarted"]
     assert r[1]["stdout"] == "next\n"
 

@@ -24,7 +24,10 @@ OutputCallback = Callable[[str, str], None]
 
 _IMAGE_SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
 # Evaluated by the kernel right after the cell, in the same request: costs no extra round trip.
-_PROBE = "(__import__('os').getcwd(), sorted(t.ident for t in __import__('threading').enumerate()))"
+# _oci_kernel is installed as the kernel starts (kernel_startup.py): the working directory, the
+# threads the cells started that still run, and the characters the kernel dropped from the
+# middle of this cell's stdout and stderr (for another request's cell: report(its msg_id)).
+_PROBE = "__import__('_oci_kernel').report({msg_id})"
 # Collects the processes the code forked and that were killed: zombies still count towards
 # the task limit, and only their parent, the kernel, can collect them.
 _REAP = """
@@ -64,9 +67,8 @@ class Executor:
         self.session = session
         self.limits = session.limits
         self._cell_number = 0
-        self._baseline_threads: set[int] = set()
-        self._baseline_pid: int | None = None
         self._reported_threads: set[int] = set()
+        self._threads_of_pid: int | None = None
 
     def run(self, code: str, cancel: CancelToken | None = None,
             on_output: OutputCallback | None = None) -> ExecutionResult:
@@ -75,11 +77,12 @@ class Executor:
         if not self.session.is_alive():
             notes.append(f"The kernel had stopped ({self.session.death_report()}); it was restarted first.")
             self.session.restart()
-        self._take_baseline()
+        if self._threads_of_pid != self.session.kernel_pid:  # a new kernel: thread ids start afresh
+            self._reported_threads, self._threads_of_pid = set(), self.session.kernel_pid
         self._cell_number += 1
         started = time.monotonic()
         msg_id = self.session.client.execute(code, allow_stdin=False, stop_on_error=False,
-                                             user_expressions={"oci": _PROBE})
+                                             user_expressions={"oci": _PROBE.format(msg_id="")})
         cell = _Cell(self.limits.max_output_chars)
         stop_reason, killed = self._pump(msg_id, cell, started, cancel, on_output)
         result = ExecutionResult(status="ok", stdout=cell.stdout.text(), stderr=cell.stderr.text(),
@@ -94,9 +97,11 @@ class Executor:
         elif killed:
             self._after_kill(result, stop_reason)
         else:
-            reply = self._shell_reply(msg_id)
+            probe = self._probe(self._shell_reply(msg_id), msg_id)
+            if probe is not None:
+                self._add_kernel_drops(result, cell, probe[2], probe[3])
             self._classify(result, stop_reason)
-            self._check_aftermath(result, reply)
+            self._check_aftermath(result, probe)
         result.duration_s = time.monotonic() - started
         result.explanation = explain(result, self.session.workspace, self.limits.memory_bytes // MIB,
                                      self.limits.cell_timeout_s)
@@ -212,7 +217,20 @@ class Executor:
             if result.error.ename == "StdinNotImplementedError":
                 result.notes.append("input() is not available: code here cannot wait for keyboard input.")
 
-    def _check_aftermath(self, result: ExecutionResult, reply: dict | None) -> None:
+    @staticmethod
+    def _add_kernel_drops(result: ExecutionResult, cell: _Cell, stdout: int, stderr: int) -> None:
+        """Count what the kernel dropped from the middle of each stream too (see kernel_startup.py).
+
+        A crashed or killed kernel cannot say: its result shows what arrived and counts what the
+        executor dropped."""
+        if stdout:
+            cell.stdout.dropped += stdout
+            result.stdout, result.stdout_truncated = cell.stdout.text(), cell.stdout.dropped
+        if stderr:
+            cell.stderr.dropped += stderr
+            result.stderr, result.stderr_truncated = cell.stderr.text(), cell.stderr.dropped
+
+    def _check_aftermath(self, result: ExecutionResult, probe: tuple | None) -> None:
         if result.error is not None and result.error.ename == "MemoryError":
             result.stopped_by = f"memory limit ({self.session.enforcement['memory']})"
             self._restart(result, f"The code ran out of memory (limit {self.limits.memory_bytes // 2**20} MiB); "
@@ -232,11 +250,10 @@ class Executor:
             else:
                 self._restart(result, "Processes started by the code kept multiplying; the kernel was restarted.")
                 return
-        probe = self._probe(reply)
         if probe is None:
             return
-        cwd, threads = probe
-        new_threads = set(threads) - self._baseline_threads - self._reported_threads
+        cwd, threads = probe[:2]
+        new_threads = set(threads) - self._reported_threads
         self._reported_threads = set(threads)
         if new_threads:
             result.notes.append(f"{len(new_threads)} thread(s) started by the code are still running; "
@@ -298,24 +315,21 @@ class Executor:
 
     # -- small kernel requests -------------------------------------------------------------
 
-    def _probe(self, reply: dict | None) -> tuple[str, list[int]] | None:
+    def _probe(self, reply: dict | None, msg_id: str) -> tuple[str, list[int], int, int] | None:
+        """(working directory, threads started by cells still running, characters the kernel
+        dropped from the cell's stdout and stderr), or None when the kernel could not say."""
         expr = (reply or {}).get("user_expressions", {}).get("oci")
         if not expr or expr.get("status") != "ok":
             # The cell raised, so the kernel skipped user_expressions: ask separately.
-            expr = self._silent("", {"oci": _PROBE}).get("user_expressions", {}).get("oci")
+            probe = _PROBE.format(msg_id=repr(msg_id))
+            expr = self._silent("", {"oci": probe}).get("user_expressions", {}).get("oci")
         try:
-            return ast.literal_eval(expr["data"]["text/plain"])
+            cwd, threads, stdout, stderr = ast.literal_eval(expr["data"]["text/plain"])
         except (TypeError, KeyError, ValueError, SyntaxError):
             return None
+        return cwd, threads, stdout, stderr
 
     def _silent(self, code: str, expressions: dict | None = None) -> dict:
         msg_id = self.session.client.execute(code, silent=True, store_history=False,
                                              user_expressions=expressions or {}, allow_stdin=False)
         return self._shell_reply(msg_id) or {}
-
-    def _take_baseline(self) -> None:
-        if self._baseline_pid == self.session.kernel_pid:
-            return
-        probe = self._probe(None)
-        self._baseline_threads = set(probe[1]) if probe else set()
-        self._baseline_pid = self.session.kernel_pid

@@ -19,25 +19,11 @@ from . import processes, syscall_filter
 from .cgroups import KernelCgroup, detect as detect_cgroups
 from .launcher import BubblewrapLauncher, UnsandboxedLauncher
 from ..system import describe_exit
+from .kernel_startup import startup_code
 from .limits import SandboxLimits
 from .probe import check_sandbox
 
-# Threads started by a cell keep that cell's parent header (Python 3.11 threads start with an
-# empty context, so ipykernel would send their output under whatever cell runs next).
-_THREAD_CONTEXT = """
-def _oci_thread_context():
-    import contextvars, threading
-    start = threading.Thread.start
-    def start_in_context(self, *args, **kwargs):
-        ctx, run = contextvars.copy_context(), self.run
-        self.run = lambda: ctx.run(run)
-        return start(self, *args, **kwargs)
-    threading.Thread.start = start_in_context
-_oci_thread_context()
-del _oci_thread_context
-"""
-_KERNEL_ARGS = ["-m", "ipykernel_launcher", "--HistoryManager.enabled=False", "--quiet",
-                f"--IPKernelApp.exec_lines={_THREAD_CONTEXT}"]
+_KERNEL_ARGS = ["-m", "ipykernel_launcher", "--HistoryManager.enabled=False", "--quiet"]
 
 
 class KernelDied(RuntimeError):
@@ -91,7 +77,10 @@ class KernelSession:
         self.launcher.prepare(self.workspace, self._runtime)
         host_file = self.connection_file = self._write_connection_files()
         inside = self.launcher.runtime_inside(self._runtime)
-        inner = [self.launcher.python, *_KERNEL_ARGS, "-f", f"{inside}/kernel.json"]
+        head = self.limits.max_output_chars // 2  # the executor's CappedText keeps the same head and tail
+        startup = startup_code(head, self.limits.max_output_chars - head)
+        inner = [self.launcher.python, *_KERNEL_ARGS, f"--IPKernelApp.exec_lines={startup}",
+                 "-f", f"{inside}/kernel.json"]
         self._launch(inner)
         self.client = BlockingKernelClient()
         self.client.load_connection_file(str(host_file))

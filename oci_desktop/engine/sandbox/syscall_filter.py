@@ -67,7 +67,7 @@ BLOCKED: list[Block] = [
 """Calls blocked whatever their arguments."""
 
 BLOCKED_WITH_ARGUMENTS = (
-    "clone with namespace flags, ioctl TIOCSTI/TIOCLINUX, personality changes, "
+    "clone with namespace flags, ioctl TIOCSTI/TIOCLINUX, personality changes (queries are allowed), "
     "sockets other than local, IP and netlink")
 """Calls blocked only for some arguments, in words (the rules are in build_filter)."""
 
@@ -102,7 +102,17 @@ def build_filter():
         # Only the low 32 bits are the request: compare those, or high bits would slip past.
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "ioctl",
                        seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, request))
-    rules.add_rule(seccomp.ERRNO(errno.EINVAL), "personality", seccomp.Arg(0, seccomp.NE, 0))
+    for bit in range(32):
+        # personality(0xffffffff) only asks (glibc, setarch and runtimes do), personality(0) is
+        # Linux's own: allowed. Every other value changes something (ADDR_NO_RANDOMIZE turns off
+        # address randomization for what runs next): refused. The kernel reads the argument as an
+        # unsigned int, and a 32-bit value is neither all zeros nor all ones exactly when some bit
+        # is set and the next one (bit 31's next is bit 0) is clear, so the 32 rules below say
+        # that, on the low 32 bits only. (One rule cannot: libseccomp refuses two comparisons of
+        # the same argument in a rule.)
+        after = (bit + 1) % 32
+        rules.add_rule(seccomp.ERRNO(errno.EINVAL), "personality",
+                       seccomp.Arg(0, seccomp.MASKED_EQ, (1 << bit) | (1 << after), 1 << bit))
     previous = -1
     for family in _ALLOWED_FAMILIES:
         for refused in range(previous + 1, family):
