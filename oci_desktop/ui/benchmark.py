@@ -18,6 +18,8 @@ def run_benchmark(turns: int = 3) -> dict:
     from PySide6.QtCore import QObject, QTimer, Slot
     from PySide6.QtWidgets import QApplication
 
+    from oci_desktop.engine.llm.bundled import BUNDLED_NAME
+
     from .main_window import MainWindow
 
     class Driver(QObject):
@@ -45,7 +47,7 @@ def run_benchmark(turns: int = 3) -> dict:
         @Slot()
         def start_when_ready(self) -> None:
             w = self.window
-            if w.status_model.text().startswith("Model: Smollm2") and w.status_kernel.text() == "Kernel: idle":
+            if w.status_model.text().startswith(f"Model: {BUNDLED_NAME}") and w.status_kernel.text() == "Kernel: idle":
                 self.measuring = True
                 self.ask()
             else:

@@ -15,6 +15,7 @@ from oci_desktop.engine.events import ExecutionFinished, TurnFinished
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 from oci_desktop.engine.store.db import Store
+from tests.support.llama_builds import pinned_build_env
 
 pytestmark = pytest.mark.slow
 CLI = [sys.executable, "-m", "oci_desktop"]
@@ -67,11 +68,15 @@ def test_timeout_and_plot_on_a_real_kernel(short_time_executor):
 
 
 def test_ask_on_the_bundled_model_end_to_end(tmp_path):
-    env = {**os.environ, "OCI_DESKTOP_DATA": str(tmp_path / "data")}
+    # The turn must contain code: the model is pinned to the release's x86-64-v3 build (or the suite's; its
+    # arithmetic, and so its greedy words, are the same on every machine that runs it).
+    env = {**os.environ, "OCI_DESKTOP_DATA": str(tmp_path / "data"), **pinned_build_env()}
     done = subprocess.run(CLI + ["ask", "Write Python code that prints the sum of the squares of the numbers 1 to 10.",
                                  "--yes", "--json", "--max-rounds", "3"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
+    # Not a terminal: each loading step once, on a line of its own (no carriage returns).
+    assert "\r" not in done.stderr and done.stderr.count("Loading the model...") == 1, done.stderr
     events = [json.loads(line) for line in done.stdout.splitlines()]
     types = {e["type"] for e in events}
     assert {"token", "code", "execution", "round", "done"} <= types

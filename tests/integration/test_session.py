@@ -210,3 +210,22 @@ def test_a_preload_that_fails_is_reported_once(tmp_path, models):
         assert session.wait_for_preload() is None and session.backend is None
     finally:
         session.close()
+
+
+def test_a_runaway_reply_is_stopped_and_noted_in_the_history(session, models):
+    models.replies += ["Here it is:\n```python\nx = " + "values_" * 3000, FIX, "The sum is 385."]
+    events = list(session.send(TASK))
+    assert events[-1].reason == "done"
+    stored = session.timeline(session.conversation.id)
+    assert any(item.get("kind") == "note" and "kept repeating" in item["content"] for _, item in stored)
+
+
+def test_a_sample_file_is_announced_with_its_columns(session, models):
+    from oci_desktop.ui.examples import EXAMPLES
+
+    chart = next(e for e in EXAMPLES if e.sample)
+    assert session.upload([chart.sample_path]) == [chart.sample]
+    models.replies += ["Nothing to run."]
+    list(session.send(chart.prompt))
+    told = models.backend.requests[0][-1]["content"]
+    assert f"- {chart.sample} (columns: month, units_sold, revenue)" in told

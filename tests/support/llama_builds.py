@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from oci_desktop.engine.llm.cpu_support import CPU_ENV, V2, V3
+from oci_desktop.engine.llm.cpu_support import CPU_ENV, V2, V3  # noqa: F401 (V2, V3 named for the tests)
 from oci_desktop.engine.system import package_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,3 +58,8 @@ def release_build_env(backend: str) -> dict[str, str]:
     path = str(release_package())
     current = os.environ.get("PYTHONPATH", "")
     return {"PYTHONPATH": path + (os.pathsep + current if current else ""), CPU_ENV: backend}
+
+
+def pinned_build_env() -> dict[str, str]:
+    """release_build_env for the build the suite runs on (OCI_TEST_LLAMA_BACKEND), x86-64-v3 by default."""
+    return release_build_env(os.environ.get("OCI_TEST_LLAMA_BACKEND") or V3)

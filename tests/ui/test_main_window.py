@@ -214,3 +214,20 @@ def test_a_narrow_window_folds_the_code_pane_and_brings_it_back(window, qtbot):
     window.resize(820, 700)
     window.resize(1400, 800)
     qtbot.waitUntil(lambda: min(window.split.sizes()) > 200, timeout=5_000)
+
+
+def test_an_example_with_a_sample_file_brings_the_file_and_sends_the_request(window, qtbot, models):
+    from PySide6.QtWidgets import QPushButton
+
+    from oci_desktop.ui.examples import EXAMPLES
+
+    chart = next(e for e in EXAMPLES if e.sample)
+    models.replies += [fence("import matplotlib.pyplot as plt\nplt.bar([1, 2], [3, 4])\nplt.show()"), "Here it is."]
+    welcome = window.chat.findChild(QPushButton, None)
+    buttons = {b.text(): b for b in window.chat.findChildren(QPushButton)}
+    assert welcome is not None and all(e.title in buttons for e in EXAMPLES)
+    click_and_finish(qtbot, window, buttons[chart.title])
+    assert (window.workspace / chart.sample).read_bytes() == chart.sample_path.read_bytes()
+    told = models.backend.requests[0][-1]["content"]
+    assert told.startswith(chart.prompt) and "(columns: month, units_sold, revenue)" in told
+    assert any(c.result["outputs"] for c in window.chat.cards())

