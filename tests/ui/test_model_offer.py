@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
+from oci_desktop.engine.llm.bundled import BUNDLED_FILE  # noqa: E402
 from oci_desktop.engine.llm.download import part_path  # noqa: E402
 from oci_desktop.engine.llm.library import models_dir  # noqa: E402
 from oci_desktop.engine.settings import load_settings  # noqa: E402
@@ -95,6 +96,6 @@ def test_offline_the_card_says_so_and_the_bundled_model_stays(qtbot, data, monke
     window, offer = open_window(qtbot, data, models)
     qtbot.mouseClick(offer.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: offer.status.text() == OFFLINE, timeout=60_000)
-    assert offer.start.isVisible() and all(s.path.name.startswith("SmolLM2") for s in models.sources)
+    assert offer.start.isVisible() and all(s.path.name == BUNDLED_FILE for s in models.sources)
     assert window.status_model.text() == "Model: Qwen2.5-Coder-0.5B-Instruct (bundled)"
     window.close()
