@@ -102,12 +102,12 @@ def test_a_cancelled_run_keeps_finished_tasks_and_the_rerun_does_the_rest(tmp_pa
 def _eval(out, *args):
     # 256 new tokens instead of the protocol's 1024 keep the test short; the code path is the same.
     done = subprocess.run(CLI + ["eval", "--out", str(out), "--max-tokens", "256", *args],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr[-2000:]
     return done
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(3600)  # a busy machine or the x86-64-v2 build takes many minutes: a margin, not a speed test
 def test_each_mode_end_to_end_on_the_bundled_model(tmp_path):
     out = tmp_path / "results"
     _eval(out, "--dataset", "humaneval", "--mode", "single", "--tasks", "HumanEval/2,HumanEval/7")

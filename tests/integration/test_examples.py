@@ -16,7 +16,8 @@ from oci_desktop.engine.session import Session
 from oci_desktop.ui.examples import EXAMPLES
 from tests.support.llama_builds import BACKENDS, RELEASE_THREADS, release_build_env
 
-pytestmark = pytest.mark.slow
+# A turn on the x86-64-v2 build takes minutes on a busy 2-core machine: a wide margin, not a speed test.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 # What each example's code must print (all of it), and whether it must show a picture.
 EXPECTED = {

@@ -20,6 +20,7 @@ import subprocess
 from pathlib import Path
 
 from oci_desktop.engine.llm.cpu_support import CPU_ENV, V2, V3  # noqa: F401 (V2, V3 named for the tests)
+from oci_desktop.engine.llm.server import THREADS_ENV
 from oci_desktop.engine.system import package_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,11 +54,13 @@ def release_package() -> Path:
 
 def release_build_env(backend: str) -> dict[str, str]:
     """The environment under which model processes run llama.cpp's release build for backend
-    (V3 or V2): the package copy first on PYTHONPATH, and the backend named as the bundle names it."""
+    (V3 or V2): the package copy first on PYTHONPATH, the backend named as the bundle names it,
+    and the thread count pinned."""
     assert backend in BACKENDS, backend
     path = str(release_package())
     current = os.environ.get("PYTHONPATH", "")
-    return {"PYTHONPATH": path + (os.pathsep + current if current else ""), CPU_ENV: backend}
+    return {"PYTHONPATH": path + (os.pathsep + current if current else ""), CPU_ENV: backend,
+            THREADS_ENV: str(RELEASE_THREADS)}
 
 
 def pinned_build_env() -> dict[str, str]:

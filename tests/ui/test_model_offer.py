@@ -58,7 +58,7 @@ def test_one_click_downloads_checks_and_switches_to_the_model(qtbot, hub, data):
     assert offer.start.accessibleName() == f"Download {entry.model} {entry.quantization} ({entry.size_gb:.2f} GB)"
     qtbot.mouseClick(offer.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(models.sources) and models.sources[-1].path.name == entry.file, timeout=60_000)
-    qtbot.waitUntil(lambda: window.status_model.text() == f"Model: {entry.model} {entry.quantization}", timeout=10_000)
+    qtbot.waitUntil(lambda: window.status_model.text() == f"Model: {entry.model} {entry.quantization}", timeout=120_000)
     assert "downloaded and checked" in offer.status.text()
     assert load_settings(data / "settings.json")[0].model_path.endswith(entry.file)  # the default from now on
     assert window.model_box.currentText() == f"{entry.model} {entry.quantization}"

@@ -15,7 +15,8 @@ from oci_desktop.engine.store.db import Store  # noqa: E402
 from oci_desktop.ui.main_window import MainWindow  # noqa: E402
 from tests.support.llama_builds import pinned_build_env  # noqa: E402
 
-pytestmark = pytest.mark.slow
+# Turns on the real model take minutes on a busy machine or the x86-64-v2 build: wide margins.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 MODEL = "Model: Qwen2.5-Coder-0.5B-Instruct (bundled)"  # the bundled file's name, not its GGUF title
 TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."
 
@@ -32,8 +33,8 @@ def pinned_llama_build(monkeypatch):
 def window(qtbot, tmp_path):
     win = MainWindow(lambda: Session(tmp_path / "data"))
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: win.status_model.text() == MODEL, timeout=60_000)
-    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
+    qtbot.waitUntil(lambda: win.status_model.text() == MODEL, timeout=300_000)
+    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=300_000)
     yield win
     win.close()
 
@@ -43,7 +44,7 @@ def test_a_turn_streams_runs_code_and_shows_the_card(window, qtbot):
     window._show_tab(1)  # the console follows the kernel once shown
     window.input.setPlainText(TASK)
     qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=600_000)
     bubbles = window.chat.bubbles()
     assert bubbles[0].text == TASK and len(bubbles) >= 2 and bubbles[1].text
     cards = window.chat.cards()
@@ -60,7 +61,7 @@ def test_stop_mid_reply(window, qtbot):
     stopped, tokens = [], []
     window.worker.sig_event.connect(lambda e: (stopped if isinstance(e, TurnFinished) else tokens).append(e))
     window.send()
-    qtbot.waitUntil(lambda: len(tokens) > 5, timeout=60_000)
+    qtbot.waitUntil(lambda: len(tokens) > 5, timeout=300_000)
     window.stop()
     qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
     assert stopped and stopped[0].reason == "cancelled"
@@ -85,13 +86,13 @@ def test_editor_run_and_a_crashed_kernel_is_restarted(window, qtbot):
 
 def test_closing_mid_turn_stops_model_and_kernel_and_keeps_what_was_shown(qtbot, tmp_path):
     win = MainWindow(lambda: Session(tmp_path / "data"))
-    qtbot.waitUntil(lambda: win.status_model.text() == MODEL, timeout=60_000)
-    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=60_000)
+    qtbot.waitUntil(lambda: win.status_model.text() == MODEL, timeout=300_000)
+    qtbot.waitUntil(lambda: win.status_kernel.text() == "Kernel: idle", timeout=300_000)
     tokens = []
     win.worker.sig_event.connect(lambda e: tokens.append(e))
     win.input.setPlainText("Write a very long story about a dragon, with many chapters.")
     win.send()
-    qtbot.waitUntil(lambda: len(tokens) > 10, timeout=60_000)
+    qtbot.waitUntil(lambda: len(tokens) > 10, timeout=300_000)
     server = win.session.backend.server._proc
     kernel = win.session.conversation.session._proc
     conversation = win.conversation_id
@@ -111,11 +112,11 @@ def test_a_crashed_model_is_reported_with_a_restart_button(window, qtbot):
     server.wait()
     window.input.setPlainText(TASK)
     window.send()
-    qtbot.waitUntil(lambda: not window.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=300_000)
     assert window.status_model.text() == "Model: error"
     window.restart_model_button.click()
-    qtbot.waitUntil(lambda: window.status_model.text() == MODEL, timeout=60_000)
+    qtbot.waitUntil(lambda: window.status_model.text() == MODEL, timeout=300_000)
     window.input.setPlainText(TASK)
     window.send()
-    qtbot.waitUntil(lambda: not window.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=600_000)
     assert len(window.chat.cards()) >= 1

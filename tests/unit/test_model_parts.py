@@ -141,3 +141,16 @@ def test_fast_header_reader_agrees_with_gguf_reader(tmp_path):
     tokens = GGUFReader(str(tiny_model_path())).fields["tokenizer.ggml.tokens"]
     header = read_header(str(tiny_model_path()))
     assert [header.token(i) for i in (0, 1, 2, 4000)] == [tokens.contents(i) for i in (0, 1, 2, 4000)]
+
+
+def test_thread_count_comes_from_the_config_then_the_environment_then_the_cores(monkeypatch, tmp_path):
+    from oci_desktop.engine.llm.server import THREADS_ENV, ServerConfig
+    from oci_desktop.engine.system import usable_cores
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert ServerConfig(tmp_path / "m.gguf").threads() == usable_cores()
+    monkeypatch.setenv(THREADS_ENV, "3")
+    assert ServerConfig(tmp_path / "m.gguf").threads() == 3
+    assert ServerConfig(tmp_path / "m.gguf", n_threads=5).threads() == 5
+    monkeypatch.setenv(THREADS_ENV, "many")
+    assert ServerConfig(tmp_path / "m.gguf").threads() == usable_cores()

@@ -37,6 +37,9 @@ class ModelProcessError(BackendError):
     """The model process failed to start or died; the message says why and what to try."""
 
 
+THREADS_ENV = "OCI_DESKTOP_THREADS"
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     """How to run the model process: the file, context size, threads, GPU layers, time to get ready."""
@@ -49,8 +52,16 @@ class ServerConfig:
     ready_timeout_s: float = 180.0
 
     def threads(self) -> int:
-        """The threads to use: n_threads, or one per CPU core this process may run on."""
-        return self.n_threads or usable_cores()
+        """The threads to use: n_threads, else OCI_DESKTOP_THREADS, else one per CPU core this
+        process may run on (greedy replies depend on the count: ggml splits its sums by thread)."""
+        try:
+            chosen = int(os.environ.get(THREADS_ENV) or 0)
+        except ValueError:
+            chosen = 0
+        for count in (self.n_threads, chosen):
+            if count > 0:
+                return count
+        return usable_cores()
 
 
 def _free_port() -> int:
