@@ -224,7 +224,6 @@ class ChatView(QScrollArea):
             "your files, tables, sums, conversions, text) on any computer, without a network.",
             selectable=False))
         if offer is not None:
-            layout.addWidget(RichText("For harder programming, a bigger model writes better code:", selectable=False))
             layout.addWidget(offer)
         layout.addWidget(RichText("Try one of these:", selectable=False))
         for example in EXAMPLES:

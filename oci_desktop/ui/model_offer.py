@@ -78,8 +78,8 @@ class ModelOffer(QFrame):
     def _show_idle(self, message: str = "") -> None:
         part = part_path(models_dir() / self.entry.file)
         fetched = part.stat().st_size if part.exists() else 0
-        self.status.setText(message or (f"For real work, get {self._title()}, the OpenCodeInterpreter model "
-                                        "that suits this computer. It writes far better code than the bundled one."))
+        self.status.setText(message or (f"For harder programming, get {self._title()}, the OpenCodeInterpreter "
+                                        "model that suits this computer: bigger, trained to fix its code from results."))
         # Short button text: the name is in the sentence above, and a button never wraps.
         self.start.setText(f"Resume ({fetched / 1e9:.2f} of {self.entry.size_gb:.2f} GB)" if fetched
                            else f"Download it ({self.entry.size_gb:.2f} GB)")

@@ -33,7 +33,7 @@ build() {  # build NAME TARGETS... -- CMAKE_ARGS...
   local name=$1; shift
   local targets=()
   while [[ $1 != -- ]]; do targets+=(--target "$1"); shift; done; shift
-  cmake -S "$work/src" -B "$work/$name" -G "Unix Makefiles" "${common[@]}" "$@" >"$work/$name.log"
+  cmake -S "$work/src" -B "$work/$name" -G "Unix Makefiles" "${common[@]}" "$@" >"$work/$name.log" 2>&1
   cmake --build "$work/$name" -j "$(nproc)" "${targets[@]}" >>"$work/$name.log"
 }
 
