@@ -77,17 +77,17 @@ def _download(args: argparse.Namespace) -> int:
     from oci_desktop.engine.llm.gguf_info import GGUFError, inspect_gguf
     from oci_desktop.engine.llm.library import models_dir
 
-    def show(p) -> None:
-        print(f"\r{p.describe():60}", end="", file=sys.stderr, flush=True)
+    progress = _ByteProgress(f"Downloading {args.file}")
 
     try:
-        path = download_model(args.repo, args.file, models_dir(), progress=show)
-        print(file=sys.stderr)
+        path = download_model(args.repo, args.file, models_dir(),
+                              progress=lambda p: progress(p.done, p.total, p.describe()))
+        progress.end()
         info = inspect_gguf(path)
     except KeyboardInterrupt:
         return _err("\nDownload stopped; run the same command again to resume.")
     except (DownloadError, GGUFError) as exc:
-        print(file=sys.stderr)
+        progress.end()
         return _err(str(exc))
     print(f"Saved {path} ({info.name}, {info.quantization})")
     for warning in info.warnings:
@@ -168,16 +168,24 @@ class _ByteProgress:
     """Byte progress on stderr: a line redrawn on a terminal, a line per tenth elsewhere (logs, pipes)."""
 
     def __init__(self, label: str) -> None:
-        self.label, self.shown = label, -1
+        self.label, self.shown, self.redrawn = label, -1, False
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, detail: str = "") -> None:
         percent = done * 100 // max(total, 1)
+        detail = f" ({detail})" if detail else ""
         if sys.stderr.isatty():
+            self.redrawn = done < total
             end = "\n" if done >= total else ""
-            print(f"\r{self.label}: {percent:3d}%", end=end, file=sys.stderr, flush=True)
+            print(f"\r{self.label}: {percent:3d}%{detail}".ljust(78), end=end, file=sys.stderr, flush=True)
         elif percent // 10 > self.shown:
             self.shown = percent // 10
-            print(f"{self.label}: {percent}%", file=sys.stderr, flush=True)
+            print(f"{self.label}: {percent}%{detail}", file=sys.stderr, flush=True)
+
+    def end(self) -> None:
+        """Close a redrawn line that did not reach 100% (a download whose size was not known)."""
+        if self.redrawn:
+            print(file=sys.stderr)
+            self.redrawn = False
 
 
 def model_source(args: argparse.Namespace):
@@ -191,17 +199,18 @@ def model_source(args: argparse.Namespace):
     return ModelSource.local(resolve_model(args.model), n_ctx=args.n_ctx, gpu_layers=args.gpu_layers)
 
 
-_last_step: list[str] = []
+_last_step = ""
+"""The loading step last printed on a non-terminal, so that each is printed once."""
 
 
 def show_loading(text: str, fraction: float | None) -> None:
     """Model loading progress: on a terminal one line of stderr, wiped once the model is ready;
     elsewhere (a log, a pipe) each step once, on its own line."""
+    global _last_step
     if not sys.stderr.isatty():
-        if fraction is None or fraction < 1.0:
-            if not _last_step or _last_step[-1] != text:
-                _last_step.append(text)
-                print(f"{text}...", file=sys.stderr, flush=True)
+        if (fraction is None or fraction < 1.0) and text != _last_step:
+            _last_step = text
+            print(f"{text}...", file=sys.stderr, flush=True)
         return
     if fraction is not None and fraction >= 1.0:
         print("\r" + " " * 70 + "\r", end="", file=sys.stderr, flush=True)

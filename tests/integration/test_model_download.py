@@ -77,3 +77,19 @@ def test_not_enough_disk_is_refused_before_starting(hub, tmp_path, monkeypatch):
     with pytest.raises(DownloadError, match="Not enough disk space"):
         download_model(REPO, FILE, tmp_path, endpoint=hub.url)
     assert hub.get_requests == []
+
+
+def test_the_command_logs_one_line_per_tenth_when_not_on_a_terminal(hub, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    hub.chunk_delay = 0.002  # a few hundred progress reports, as a real link gives
+    env = {**os.environ, "HF_ENDPOINT": hub.url, "OCI_DESKTOP_DATA": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-m", "oci_desktop", "models", "download", REPO, FILE],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("Warning:")]  # the test file is old
+    assert "\r" not in done.stderr and 2 <= len(lines) <= 11, lines
+    assert lines[-1].startswith(f"Downloading {FILE}: 100% (") and "MB" in lines[-1]
+    assert "Saved" in done.stdout
