@@ -109,7 +109,7 @@ def _print_text(event, conversation) -> None:
     elif kind == "runaway":
         print(f"\n[{event.message}]", flush=True)
     elif kind == "review_started":
-        print(f"[{event.reviewer} reviews the result: {event.why}]", flush=True)
+        print(f"[the reviewer ({event.reviewer}) reads the result: {event.why}]", flush=True)
     elif kind == "review":
         print(f"[reviewer] {event.text}", flush=True)
     elif kind == "review_unavailable":
