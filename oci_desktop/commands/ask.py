@@ -67,7 +67,7 @@ def _ask(session, args: argparse.Namespace) -> int:
               if value is not None}  # options given on the command line win over the settings file
     if args.reviewer is not None:
         chosen.update(reviewer=args.reviewer, reviewer_model_name=args.reviewer_model_name or "")
-        session.reviewer_api_key = args.reviewer_api_key
+        session.reviewer_model.api_key = args.reviewer_api_key
     session.apply(replace(session.settings, **chosen))
     session.auto_run = args.yes  # after apply(): the command line overrides the settings file
     session.on_approval = lambda code: session.answer(_ask_before_running(code))

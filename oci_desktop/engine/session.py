@@ -12,18 +12,17 @@ being locked. Every other command runs on the one thread that owns the session.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .agent import feedback
 from .agent.fences import code_blocks
 from .agent.loop import Approver, LoopSettings
-from .agent.reviewer import Reviewer, ReviewerSettings
+from .agent.reviewer import Reviewer
 from .cancel import CancelToken
 from .conversation import Conversation
 from .events import Event
@@ -31,6 +30,7 @@ from .llm.backend import ChatBackend, Sampling
 from .llm.library import data_dir, default_model, display_name
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
+from .reviewer_model import ReviewerModel, loaded_weights_bytes
 from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
 from .settings import Settings, load_settings, save_settings
 from .store.db import Store
@@ -38,10 +38,6 @@ from .store.export import export, timeline
 
 
 __all__ = ["KernelDied", "KernelStatus", "ModelSource", "SandboxUnavailable", "Session", "code_blocks"]
-
-SAME_MODEL = "same"
-"""Settings.reviewer for a coder that reviews its own work."""
-REVIEWER_KEY_ENV = "OCI_DESKTOP_REVIEWER_API_KEY"
 
 
 @dataclass
@@ -87,11 +83,8 @@ class Session:
         self._preloaded: Future | None = None
         """The preload's outcome (the model's name, or its error) until wait_for_preload takes it."""
         self._closing = threading.Event()
-        self.reviewer_backend: ChatBackend | None = None
-        """The reviewer's own model (a second process or an endpoint), loaded at its first review."""
-        self.reviewer_api_key: str | None = None
-        """For a reviewer endpoint (`ask --reviewer-api-key`); else OCI_DESKTOP_REVIEWER_API_KEY."""
-        self._reviewer_loaded_for: tuple | None = None
+        self.reviewer_model = ReviewerModel(backend_factory)
+        """The reviewer's own model, when the settings choose one (reviewer_model.py)."""
         self.apply(self.settings)
 
     # -- settings ---------------------------------------------------------------------------
@@ -105,8 +98,7 @@ class Session:
             max_rounds=settings.max_rounds, system_prompt=settings.system_prompt or None,
             sampling=Sampling(temperature=settings.temperature, max_tokens=settings.max_tokens))
         self.limits = settings.sandbox_limits()
-        if self.reviewer_backend is not None and self._reviewer_loaded_for != self._reviewer_wanted():
-            self.close_reviewer()  # another reviewer was chosen: the next review loads it
+        self.reviewer_model.settings_changed(settings)
         if self.conversation is not None:
             self.conversation.limits = self.limits  # from its next kernel on
 
@@ -202,54 +194,10 @@ class Session:
     def reviewer(self) -> Reviewer | None:
         """The reviewer the settings ask for (None: off). A model of its own loads at its first
         review, beside the coder's; with "same" the coder reviews its own work."""
-        spec = self.settings.reviewer.strip()
-        if not spec:
-            return None
-        limits = ReviewerSettings(time_limit_s=self.settings.reviewer_time_limit_s)
-        if spec == SAME_MODEL:
-            return Reviewer(self._ready_backend, "the model itself", limits)
-        name = Path(spec).name.removesuffix(".gguf") if not spec.startswith(("http://", "https://")) else spec
-        return Reviewer(self._ready_reviewer, name, limits)
+        return self.reviewer_model.reviewer(self.settings, self._ready_backend, self._coder_weights, self.on_progress)
 
-    def close_reviewer(self) -> None:
-        """Stop the reviewer's model process (if any)."""
-        if self.reviewer_backend is not None:
-            self.reviewer_backend.close()
-            self.reviewer_backend = None
-
-    def _reviewer_wanted(self) -> tuple:
-        s = self.settings
-        return (s.reviewer.strip(), s.reviewer_model_name, s.reviewer_n_ctx, s.reviewer_gpu_layers)
-
-    def _ready_reviewer(self, cancel: CancelToken | None = None) -> ChatBackend:
-        """The reviewer's backend, loaded (again) when it is not running. A local one is checked
-        for room beside the coder, whose mapped weights MemAvailable still counts as free."""
-        wanted = self._reviewer_wanted()
-        if self.reviewer_backend is not None and self.reviewer_backend.is_alive() and self._reviewer_loaded_for == wanted:
-            return self.reviewer_backend
-        self.close_reviewer()
-        spec, model_name, n_ctx, gpu_layers = wanted
-        source = ModelSource.named(spec, n_ctx, gpu_layers, self.reviewer_api_key or os.environ.get(REVIEWER_KEY_ENV),
-                                   model_name or None)
-        if source.path is not None:
-            source = replace(source, reserved_bytes=self._coder_weights_bytes())
-        self.reviewer_backend = self._factory(source, self.on_progress, cancel)
-        self._reviewer_loaded_for = wanted
-        return self.reviewer_backend
-
-    def _coder_weights_bytes(self) -> int:
-        """What the loaded local coder's weights take in memory outside the GPU (0 for an endpoint)."""
-        if self.backend is None or self.source is None or self.source.path is None:
-            return 0
-        from .llm.gguf_info import inspect_gguf
-        from .llm.gpu import offload_for_this_machine
-        from .llm.memory import mapped_weights_bytes
-
-        info = inspect_gguf(self.source.path)
-        layers = self.source.gpu_layers
-        if layers:
-            layers = offload_for_this_machine(layers, info, self.source.n_ctx)
-        return mapped_weights_bytes(info, layers)
+    def _coder_weights(self) -> int:
+        return loaded_weights_bytes(self.source) if self.backend is not None else 0
 
     # -- conversations ----------------------------------------------------------------------
 
@@ -416,7 +364,7 @@ class Session:
             self._preload.join()
         self.close_conversation()
         self.close_model()
-        self.close_reviewer()
+        self.reviewer_model.close()
         self.store.close()
 
     # -- helpers ----------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def test_a_reviewer_of_its_own_loads_at_its_first_review_and_a_failure_is_said_o
         assert len(unavailable) == 1 and "it crashed" in unavailable[0].message
         assert events[-1].reason == "done"  # the turn lost nothing
         assert [s.path.name for s in factory.sources if s.path] [-1] == "critic.gguf"
-        assert session.reviewer_backend is factory.reviewer
+        assert session.reviewer_model.backend is factory.reviewer
         notes = [m["content"] for m in session.store.messages(session.conversation.id) if m["kind"] == "note"]
         assert sum("it crashed" in n for n in notes) == 1
     finally:
@@ -117,8 +117,8 @@ def test_two_model_processes_side_by_side(tmp_path):
         loop = RefineLoop(session.backend, ScriptedRunner(lambda code: error()),
                           LoopSettings(max_rounds=2, sampling=Sampling(max_tokens=96)), reviewer=reviewer)
         events = list(loop.run("Write Python code in a ```python block that prints the value of x."))
-        assert isinstance(reviewer, Reviewer) and session.reviewer_backend is not None
-        coder_pid, reviewer_pid = session.backend.server.pid, session.reviewer_backend.server.pid
+        assert isinstance(reviewer, Reviewer) and session.reviewer_model.backend is not None
+        coder_pid, reviewer_pid = session.backend.server.pid, session.reviewer_model.backend.server.pid
         assert coder_pid and reviewer_pid and coder_pid != reviewer_pid  # two model processes, both alive
         ran = [e for e in events if isinstance(e, ExecutionFinished) and e.round == 1]
         started = [e for e in events if isinstance(e, ReviewStarted)]
@@ -132,4 +132,4 @@ def test_two_model_processes_side_by_side(tmp_path):
         assert all(n.feedback in loop.messages[3]["content"] for n in notes)  # the coder's second request
     finally:
         session.close()
-    assert session.reviewer_backend is None
+    assert session.reviewer_model.backend is None
