@@ -32,10 +32,11 @@ ADVICE_PREFIX = "A reviewer's advice: "
 """How the guidance reaches the coder, after the execution result."""
 MAX_SENTENCES = 3
 
-# A reply that says it worked: "the result is", "prints", "works", "all tests pass"...
+# A reply that says it worked: "the result is", "prints", "works", "all tests pass"... Not "returns":
+# "the function returns the list of words" describes the code, it claims no result.
 _CLAIM = re.compile(r"\b(?:(?:result|answer|output|sum|total|value|product|count)s? (?:is|are|was|were|will be|=)|"
-                    r"prints?|printed|returns?|returned|outputs?|works?|worked|successfully|correct(?:ly)?|"
-                    r"pass(?:es|ed)?|as expected|solved)\b", re.IGNORECASE)
+                    r"prints?|printed|works?|worked|successfully|correct(?:ly)?|pass(?:es|ed)?|as expected|solved)\b",
+                    re.IGNORECASE)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 
