@@ -28,6 +28,10 @@ GUIDANCE = "The variable x is used before it is given a value. Define it first, 
     ("tests", "Done.", "", "examples from the request failed"),
     (None, "The sum is 385.", "384", "the reply claims a result the output does not show"),
     (None, "The code works and prints the total.", "", "the reply claims a result the output does not show"),
+    (None, "```python\nx = 5\nprint(x * 2)\n```\n\nThis code will output: `x = 25`", "10",  # the tiny model, verbatim
+     "the reply claims a result the output does not show"),
+    (None, "The function returns the words with n consonants.", "", None),  # describes the code, claims nothing
+    (None, "**Output**", "", None),
     (None, "The sum is 385.", "385", None),  # the output shows it: nothing to add
     (None, "The code prints the total.", "total: 12", None),  # names no number: taken at its word
     (None, "Let me run it.", "", None),  # claims nothing

@@ -35,6 +35,7 @@ MAX_SENTENCES = 3
 # A reply that says it worked: "the result is", "prints", "works", "all tests pass"... Not "returns":
 # "the function returns the list of words" describes the code, it claims no result.
 _CLAIM = re.compile(r"\b(?:(?:result|answer|output|sum|total|value|product|count)s? (?:is|are|was|were|will be|=)|"
+                    r"(?:will|should|would) (?:output|print|show|display|give)|outputs|"
                     r"prints?|printed|works?|worked|successfully|correct(?:ly)?|pass(?:es|ed)?|as expected|solved)\b",
                     re.IGNORECASE)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
