@@ -72,7 +72,8 @@ def test_a_reviewer_of_its_own_loads_at_its_first_review_and_a_failure_is_said_o
         unavailable = [e for e in events if isinstance(e, ReviewerUnavailable)]
         assert len(unavailable) == 1 and "it crashed" in unavailable[0].message
         assert events[-1].reason == "done"  # the turn lost nothing
-        assert [s.path.name for s in factory.sources if s.path] [-1] == "critic.gguf"
+        assert factory.sources[-1].path.name == "critic.gguf"
+        assert factory.sources[-1].reserved_bytes > 0  # room checked beside the coder's weights
         assert session.reviewer_model.backend is factory.reviewer
         notes = [m["content"] for m in session.store.messages(session.conversation.id) if m["kind"] == "note"]
         assert sum("it crashed" in n for n in notes) == 1

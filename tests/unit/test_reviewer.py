@@ -5,7 +5,7 @@ import time
 import pytest
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
-from oci_desktop.engine.agent.reviewer import (ADVICE_PREFIX, Reviewer, ReviewerSettings, ReviewFailed,
+from oci_desktop.engine.agent.reviewer import (ADVICE_PREFIX, INSTRUCTION, Reviewer, ReviewerSettings, ReviewFailed,
                                                claims_unshown_result, review_prompt, should_review, tidy_guidance)
 from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.events import ReviewerNote, ReviewerUnavailable, ReviewStarted, TurnFinished
@@ -57,6 +57,11 @@ def test_the_prompt_has_the_papers_sections_in_order():
     assert "@@Programmer's Answer" not in prompt
     claimed = review_prompt("p", "c", "r", reply="It prints 42.\n```python\nprint(41)\n```")
     assert claimed.split("\n@@Programmer's Answer\n")[1].split("\n\n")[0] == "It prints 42."  # its code left out
+
+
+def test_a_long_program_is_cut_to_fit_a_small_context():
+    prompt = review_prompt("p" * 10_000, "c" * 20_000, "r")
+    assert len(prompt) < len(INSTRUCTION) + 8000 and "truncated due to length" in prompt
 
 
 def test_guidance_is_cut_to_three_sentences_without_code():

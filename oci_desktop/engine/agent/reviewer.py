@@ -17,6 +17,7 @@ from typing import Callable
 
 from ..cancel import CancelToken
 from ..llm.backend import ChatBackend, Sampling
+from .feedback import truncate
 
 SYSTEM = "You are a helpful assistant."
 """The paper's system message for its feedback model."""
@@ -31,6 +32,8 @@ INSTRUCTION = (
 ADVICE_PREFIX = "A reviewer's advice: "
 """How the guidance reaches the coder, after the execution result."""
 MAX_SENTENCES = 3
+PROBLEM_CHARS, CODE_CHARS = 3000, 4000
+"""Longer requests and programs are cut (head and tail), so that a review fits a small context."""
 
 # A reply that says it worked: "the result is", "prints", "works", "all tests pass"... Not "returns":
 # "the function returns the list of words" describes the code, it claims no result.
@@ -83,8 +86,9 @@ def claims_unshown_result(reply: str, output: str) -> bool:
 def review_prompt(problem: str, code: str, result: str, reply: str | None = None) -> str:
     """The paper's layout: @@Problem, @@Existing Code, @@Execution Result, then @@Guidance.
     reply (the coder's own words, code left out) is added when its claim is the point."""
-    said = f"@@Programmer's Answer\n{_FENCED.sub(' ', reply).strip()}\n\n" if reply else ""
-    return (f"{INSTRUCTION}\n\n@@Problem\n{problem.strip()}\n\n@@Existing Code\n{code}\n\n"
+    said = f"@@Programmer's Answer\n{truncate(_FENCED.sub(' ', reply).strip())}\n\n" if reply else ""
+    problem, code = truncate(problem.strip(), PROBLEM_CHARS, 1000), truncate(code, CODE_CHARS, 1500)
+    return (f"{INSTRUCTION}\n\n@@Problem\n{problem}\n\n@@Existing Code\n{code}\n\n"
             f"{said}@@Execution Result\n{result}\n\n@@Guidance\n")
 
 
