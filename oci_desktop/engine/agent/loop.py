@@ -25,7 +25,7 @@ from .context import fit_context
 from .fences import FenceExtractor
 from .prompts import SYSTEM_PROMPT, initial_messages
 from .repetition import RepetitionGuard
-from .reviewer import Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
+from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
 
 RUNAWAY_FEEDBACK = ("Your reply kept repeating itself and was cut off. Answer again, briefly: one short "
                     "explanation and one complete ```python code block.")
@@ -272,7 +272,7 @@ class RefineLoop:
         if self.reviewer is None or self._reviewer_failed:
             return ""
         yield ReviewStarted(round_no, self.reviewer.name, reason)
-        claimed = reply if reason.startswith("the reply claims") else None
+        claimed = reply if reason == CLAIM_NOT_SHOWN else None  # the reviewer must see the claim
         try:
             guidance = self.reviewer.review(review_prompt(self._request, code, result, claimed), self.cancel)
         except ReviewFailed as exc:

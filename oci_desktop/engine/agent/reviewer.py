@@ -32,6 +32,10 @@ INSTRUCTION = (
 ADVICE_PREFIX = "A reviewer's advice: "
 """How the guidance reaches the coder, after the execution result."""
 MAX_SENTENCES = 3
+# Why the reviewer speaks (ReviewStarted.why): shown to the user as is.
+RUN_FAILED = "the run failed"
+EXAMPLES_FAILED = "examples from the request failed"
+CLAIM_NOT_SHOWN = "the reply claims a result the output does not show"
 PROBLEM_CHARS, CODE_CHARS = 3000, 4000
 """Longer requests and programs are cut (head and tail), so that a review fits a small context."""
 
@@ -62,11 +66,11 @@ def should_review(failure: str | None, reply: str, output: str) -> str | None:
     "no_chart"), None after a clean run; output is what the run showed.
     """
     if failure == "tests":
-        return "examples from the request failed"
+        return EXAMPLES_FAILED
     if failure is not None:
-        return "the run failed"
+        return RUN_FAILED
     if claims_unshown_result(reply, output):
-        return "the reply claims a result the output does not show"
+        return CLAIM_NOT_SHOWN
     return None
 
 
