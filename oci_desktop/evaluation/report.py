@@ -62,10 +62,15 @@ def summarize(out: Path) -> list[dict]:
 
 def _against_execution(out: Path, run: dict) -> dict | None:
     """Task by task, the reviewer run against the same run with execution feedback alone (same
-    dataset, model and tests), over the tasks both have finished; None when there is no such run."""
+    dataset, model, tests, reply length, and round limit for the refine loop), over the tasks both have finished; None when
+    there is no such run."""
     baseline = run["run"].replace(run["mode"], BASELINES[run["mode"]], 1)
     meta_path = out / f"{baseline}.meta.json"
-    if not meta_path.exists() or json.loads(meta_path.read_text()).get("model") != run["model"]:
+    if not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text())
+    same = ("model", "max_tokens") + (("rounds",) if run["mode"].endswith("-honest") else ())  # the oracle's: 2 attempts
+    if any(meta.get(key) != run.get(key) for key in same):
         return None
     with_reviewer = read_records(out / f"{run['run']}.jsonl")
     alone = read_records(out / f"{baseline}.jsonl")

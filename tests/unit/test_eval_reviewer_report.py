@@ -8,9 +8,9 @@ from oci_desktop.evaluation.report import summarize, write_report
 from oci_desktop.evaluation.run import RunConfig
 
 
-def _run(out, name, mode, passes, reviewer=None, model="tiny"):
+def _run(out, name, mode, passes, reviewer=None, model="tiny", rounds=3):
     """passes: (base, plus) per task; the first attempt failed everywhere."""
-    meta = {"dataset": "humaneval", "mode": mode, "plus": True, "rounds": 3, "max_tokens": 1024, "model": model}
+    meta = {"dataset": "humaneval", "mode": mode, "plus": True, "rounds": rounds, "max_tokens": 1024, "model": model}
     if reviewer:
         meta["reviewer"] = reviewer
     (out / f"{name}.meta.json").write_text(json.dumps(meta))
@@ -51,8 +51,12 @@ def test_fixed_and_broken_against_execution_feedback_alone(tmp_path):
     assert (tmp_path / "results.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_a_baseline_of_another_model_is_not_compared(tmp_path):
+def test_a_baseline_of_another_model_or_round_limit_is_not_compared(tmp_path):
     _run(tmp_path, "humaneval-feedback-honest", "feedback-honest", [(True, True)], model="other")
     _run(tmp_path, "humaneval-feedback-reviewer-honest", "feedback-reviewer-honest", [(True, True)], reviewer="critic")
-    runs = {r["run"]: r for r in summarize(tmp_path)}
-    assert runs["humaneval-feedback-reviewer-honest"]["against_execution"] is None
+    assert {r["run"]: r for r in summarize(tmp_path)}["humaneval-feedback-reviewer-honest"]["against_execution"] is None
+    _run(tmp_path, "humaneval-feedback-honest", "feedback-honest", [(True, True)], rounds=2)
+    assert {r["run"]: r for r in summarize(tmp_path)}["humaneval-feedback-reviewer-honest"]["against_execution"] is None
+    _run(tmp_path, "humaneval-feedback-honest", "feedback-honest", [(False, False)])
+    against = {r["run"]: r for r in summarize(tmp_path)}["humaneval-feedback-reviewer-honest"]["against_execution"]
+    assert against["fixed_plus"] == ["T/0"] and against["broken_plus"] == []
