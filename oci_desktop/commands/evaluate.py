@@ -170,8 +170,15 @@ def _open_reviewer(args, coder):
 
     if args.reviewer == "same":
         return _EvalReviewer(coder, coder.description)
+    from dataclasses import replace
+
+    from oci_desktop.engine.reviewer_model import loaded_footprint
+
     try:
-        opened = open_source(_reviewer_source(args), show_loading)
+        source = _reviewer_source(args)
+        if source.path is not None:  # the coder is loaded: the reviewer gets what the GPU has left
+            source = replace(source, reserved_vram_bytes=loaded_footprint(model_source(args))[1])
+        opened = open_source(source, show_loading)
     except (ModelNotFound, GGUFError, ModelTooLarge, BackendError, ValueError) as exc:
         _err(f"the reviewer: {exc}")
         return None

@@ -32,9 +32,9 @@ class ReviewerModel:
         self._loaded_for: tuple | None = None
 
     def reviewer(self, settings: Settings, coder: Callable[[CancelToken | None], ChatBackend],
-                 coder_weights: Callable[[], int], progress: Progress | None = None) -> Reviewer | None:
+                 coder_room: Callable[[], tuple[int, int]], progress: Progress | None = None) -> Reviewer | None:
         """The reviewer these settings ask for (None: off). coder gives the coder's backend (for
-        "same"); coder_weights the memory the coder's weights take, for the room check."""
+        "same"); coder_room what the loaded coder holds (loaded_footprint), for the room check."""
         spec = settings.reviewer.strip()
         if not spec:
             return None
@@ -42,7 +42,7 @@ class ReviewerModel:
         if spec == SAME_MODEL:
             return Reviewer(coder, "the model itself", limits)
         name = spec if spec.startswith(("http://", "https://")) else Path(spec).name.removesuffix(".gguf")
-        return Reviewer(lambda cancel: self._ready(settings, coder_weights, progress, cancel), name, limits)
+        return Reviewer(lambda cancel: self._ready(settings, coder_room, progress, cancel), name, limits)
 
     def settings_changed(self, settings: Settings) -> None:
         """Another reviewer was chosen: the loaded one goes, and the next review loads the new one."""
@@ -55,10 +55,11 @@ class ReviewerModel:
             self.backend.close()
             self.backend = None
 
-    def _ready(self, settings: Settings, coder_weights: Callable[[], int], progress: Progress | None,
+    def _ready(self, settings: Settings, coder_room: Callable[[], tuple[int, int]], progress: Progress | None,
                cancel: CancelToken | None) -> ChatBackend:
         """The reviewer's backend, loaded (again) when it is not running. A local one is checked
-        for room beside the coder, whose mapped weights MemAvailable still counts as free."""
+        for room beside the coder: in memory, where MemAvailable still counts the coder's mapped
+        weights as free, and on the GPU, where the coder's layers hold their share."""
         wanted = _wanted(settings)
         if self.backend is not None and self.backend.is_alive() and self._loaded_for == wanted:
             return self.backend
@@ -67,7 +68,8 @@ class ReviewerModel:
         source = ModelSource.named(spec, n_ctx, gpu_layers, self.api_key or os.environ.get(REVIEWER_KEY_ENV),
                                    model_name or None)
         if source.path is not None:
-            source = replace(source, reserved_bytes=coder_weights())
+            ram, vram = coder_room()
+            source = replace(source, reserved_bytes=ram, reserved_vram_bytes=vram)
         self.backend = self._factory(source, progress, cancel)
         self._loaded_for = wanted
         return self.backend
@@ -78,14 +80,15 @@ def _wanted(settings: Settings) -> tuple:
             settings.reviewer_gpu_layers)
 
 
-def loaded_weights_bytes(source: ModelSource | None) -> int:
-    """What a loaded local model's weights take in memory outside the GPU (0 for an endpoint)."""
+def loaded_footprint(source: ModelSource | None) -> tuple[int, int]:
+    """What a loaded local model holds, as (its weights in memory outside the GPU, its share of
+    the GPU's memory); (0, 0) for an endpoint."""
     if source is None or source.path is None:
-        return 0
+        return 0, 0
     from .llm.gguf_info import inspect_gguf
-    from .llm.gpu import offload_for_this_machine
+    from .llm.gpu import gpu_share_bytes, offload_for_this_machine
     from .llm.memory import mapped_weights_bytes
 
     info = inspect_gguf(source.path)
     layers = offload_for_this_machine(source.gpu_layers, info, source.n_ctx) if source.gpu_layers else 0
-    return mapped_weights_bytes(info, layers)
+    return mapped_weights_bytes(info, layers), gpu_share_bytes(info, source.n_ctx, layers)

@@ -30,7 +30,7 @@ from .llm.backend import ChatBackend, Sampling
 from .llm.library import data_dir, default_model, display_name
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
-from .reviewer_model import ReviewerModel, loaded_weights_bytes
+from .reviewer_model import ReviewerModel, loaded_footprint
 from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
 from .settings import Settings, load_settings, save_settings
 from .store.db import Store
@@ -194,10 +194,10 @@ class Session:
     def reviewer(self) -> Reviewer | None:
         """The reviewer the settings ask for (None: off). A model of its own loads at its first
         review, beside the coder's; with "same" the coder reviews its own work."""
-        return self.reviewer_model.reviewer(self.settings, self._ready_backend, self._coder_weights, self.on_progress)
+        return self.reviewer_model.reviewer(self.settings, self._ready_backend, self._coder_room, self.on_progress)
 
-    def _coder_weights(self) -> int:
-        return loaded_weights_bytes(self.source) if self.backend is not None else 0
+    def _coder_room(self) -> tuple[int, int]:
+        return loaded_footprint(self.source) if self.backend is not None else (0, 0)
 
     # -- conversations ----------------------------------------------------------------------
 

@@ -215,3 +215,20 @@ def test_reviewer_settings_are_checked_and_kept(tmp_path):
     save_settings(replace(Settings(), reviewer="same", reviewer_n_ctx=2048), path)
     loaded, problem = load_settings(path)
     assert problem is None and (loaded.reviewer, loaded.reviewer_n_ctx) == ("same", 2048)
+
+
+def test_on_a_gpu_the_reviewer_gets_what_the_coder_left(monkeypatch):
+    from oci_desktop.engine.llm import catalog
+    from oci_desktop.engine.llm.bundled import bundled_model_path
+    from oci_desktop.engine.llm.gguf_info import inspect_gguf
+    from oci_desktop.engine.llm.gpu import gpu_share_bytes, offload_for_this_machine
+
+    info = inspect_gguf(bundled_model_path())
+    whole = gpu_share_bytes(info, 4096, -1)
+    assert whole == info.size_bytes + 4096 * info.kv_bytes_per_token
+    assert gpu_share_bytes(info, 4096, 0) == 0 and 0 < gpu_share_bytes(info, 4096, info.layers // 2) < whole
+    monkeypatch.setattr(catalog, "gpu_vram_bytes", lambda: 3 * whole)
+    monkeypatch.setattr(catalog, "llama_gpu_build", lambda: True)
+    assert offload_for_this_machine(-1, info, 4096) == -1  # alone, it fits whole
+    partly = offload_for_this_machine(-1, info, 4096, reserved_vram=int(2.5 * whole))
+    assert 0 < partly < info.layers  # beside a coder that holds most of the GPU, only some layers fit

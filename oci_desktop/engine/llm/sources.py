@@ -30,6 +30,8 @@ class ModelSource:
     """CPU threads for a local model: 0 is one per usable core. Greedy replies depend on it."""
     reserved_bytes: int = 0
     """Memory a model already loaded beside this one needs (a reviewer's coder): checked before loading."""
+    reserved_vram_bytes: int = 0
+    """GPU memory that model holds: what fits on the GPU is worked out from the rest."""
 
     @classmethod
     def local(cls, path: Path | str, n_ctx: int = 4096, gpu_layers: int = 0, threads: int = 0) -> "ModelSource":
@@ -83,7 +85,7 @@ def open_backend(source: ModelSource, progress: Progress | None = None,
     if layers:  # -1 (all that fit) or a number: only a GPU build with GPU memory offloads at all
         from .gguf_info import inspect_gguf
         from .gpu import offload_for_this_machine
-        layers = offload_for_this_machine(layers, inspect_gguf(source.path), source.n_ctx)
+        layers = offload_for_this_machine(layers, inspect_gguf(source.path), source.n_ctx, source.reserved_vram_bytes)
     backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_threads=source.threads,
                                         n_gpu_layers=layers, reserved_bytes=source.reserved_bytes))
     try:
