@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from oci_desktop import __version__
+from oci_desktop.commands.models import add_reviewer_options
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _model_options(ask)
     ask.add_argument("--max-rounds", type=int, help="rounds of the refine loop (default: the settings', 3)")
     ask.add_argument("--max-tokens", type=int, help="per reply (default: the settings', 1024)")
+    add_reviewer_options(ask, "when a run fails")
     ask.add_argument("--yes", action="store_true", help="run the model's code without asking each time")
     ask.add_argument("--json", action="store_true", help="one JSON event per line")
     ask.add_argument("--conversation", type=int, help="continue this conversation (see history list)")
@@ -73,7 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true")
 
     from oci_desktop.commands.evaluate import add_parser as add_eval_parser
-    _model_options(add_eval_parser(sub))
+    evaluation = add_eval_parser(sub)
+    _model_options(evaluation)
+    add_reviewer_options(evaluation, "after a failed first attempt (--mode feedback-reviewer)")
 
     bench = sub.add_parser("bench", help="measure parts of the app and print figures")
     bench.add_argument("target", choices=["sandbox", "llm", "gui", "startup", "render"])

@@ -65,6 +65,9 @@ def _ask(session, args: argparse.Namespace) -> int:
     session.on_progress = show_loading
     chosen = {name: value for name, value in (("max_rounds", args.max_rounds), ("max_tokens", args.max_tokens))
               if value is not None}  # options given on the command line win over the settings file
+    if args.reviewer is not None:
+        chosen.update(reviewer=args.reviewer, reviewer_model_name=args.reviewer_model_name or "")
+        session.reviewer_model.api_key = args.reviewer_api_key
     session.apply(replace(session.settings, **chosen))
     session.auto_run = args.yes  # after apply(): the command line overrides the settings file
     session.on_approval = lambda code: session.answer(_ask_before_running(code))
@@ -105,6 +108,12 @@ def _print_text(event, conversation) -> None:
               + "".join(f"\n[saved {o.path}]" for o in result.outputs if o.path), flush=True)
     elif kind == "runaway":
         print(f"\n[{event.message}]", flush=True)
+    elif kind == "review_started":
+        print(f"[the reviewer ({event.reviewer}) reads the result: {event.why}]", flush=True)
+    elif kind == "review":
+        print(f"[reviewer] {event.text}", flush=True)
+    elif kind == "review_unavailable":
+        print(f"[{event.message}]", flush=True)
     elif kind == "error":
         print(f"\n[error] {event.message}", file=sys.stderr)
     elif kind == "done":

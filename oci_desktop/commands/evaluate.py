@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from oci_desktop.commands.models import _err, open_backend
+from oci_desktop.commands.models import _err, model_source, open_backend, show_loading
 
 MODEL_RESTARTS = 3
 """A local model process that dies mid-run is restarted this often; the run resumes each time."""
@@ -23,6 +23,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    help="feedback-oracle: judge and give feedback on base and plus inputs (default: base only)")
     p.add_argument("--mode", choices=MODES, default="single")
     p.add_argument("--rounds", type=int, default=3, help="feedback-honest: refine-loop rounds (default 3)")
+    p.add_argument("--reviewer-honest", action="store_true",
+                   help="feedback-reviewer: the app's refine loop with the reviewer, which sees only what the app "
+                        "would (default: the paper's protocol, where it sees the first failing hidden test)")
     p.add_argument("--limit", type=int, help="only the first N tasks")
     p.add_argument("--tasks", help="comma-separated task ids, e.g. HumanEval/0,HumanEval/12")
     p.add_argument("--workers", type=int, default=1, help="tasks attempted at once, each with its own scoring kernel")
@@ -74,19 +77,29 @@ def evaluate(args: argparse.Namespace) -> int:
         return _err("eval needs --dataset and --out (or --self-check).")
     from oci_desktop.evaluation.reply_cache import CachingBackend
 
+    mode = "feedback-reviewer-honest" if args.mode == "feedback-reviewer" and args.reviewer_honest else args.mode
+    if (args.mode == "feedback-reviewer") != bool(args.reviewer):
+        return _err("--mode feedback-reviewer and --reviewer go together.")
+    if args.reviewer and args.reviewer != "same" and not _pair_fits(args):
+        return 1
     opened = open_backend(args)
     if opened is None:
         return 1
     model = opened.description
     args.out.mkdir(parents=True, exist_ok=True)
     backend = CachingBackend(opened, args.out / "replies.jsonl", model)
+    reviewer = _open_reviewer(args, backend) if args.reviewer else None
+    if args.reviewer and reviewer is None:
+        backend.close()
+        return 1
     try:
         for dataset in args.dataset:
-            config = RunConfig(dataset=dataset, mode=args.mode, out=args.out, plus=args.plus, rounds=args.rounds,
+            config = RunConfig(dataset=dataset, mode=mode, out=args.out, plus=args.plus, rounds=args.rounds,
                                max_tokens=args.max_tokens, limit=args.limit,
                                task_ids=[t.strip() for t in args.tasks.split(",")] if args.tasks else [],
-                               workers=args.workers, data_dir=args.data_dir)
-            code = _run_with_restarts(config, backend, model)
+                               workers=args.workers, data_dir=args.data_dir,
+                               reviewer=reviewer.name if reviewer else None)
+            code = _run_with_restarts(config, backend, model, reviewer)
             if code:
                 return code
     except (DatasetError, RunMismatch, ValueError) as exc:
@@ -96,19 +109,91 @@ def evaluate(args: argparse.Namespace) -> int:
         return 130
     finally:
         backend.close()
+        if reviewer is not None and reviewer.backend is not backend:
+            reviewer.backend.close()
         for path in write_report(args.out):
             print(path)
     return 0
 
 
-def _run_with_restarts(config, backend, model) -> int:
+class _EvalReviewer:
+    """The reviewer of an evaluation run: its (cached) backend and the engine's Reviewer over it."""
+
+    def __init__(self, backend, name: str) -> None:
+        from oci_desktop.engine.agent.reviewer import Reviewer, ReviewerSettings
+
+        self.backend, self.name = backend, name
+        # Patient: a slow reviewer on a busy CPU is measured, not dropped.
+        self.reviewer = Reviewer.of(backend, name, ReviewerSettings(time_limit_s=1800))
+
+
+def _reviewer_source(args):
+    from oci_desktop.engine.llm.sources import ModelSource
+
+    return ModelSource.named(args.reviewer, args.n_ctx, args.gpu_layers, args.reviewer_api_key,
+                             args.reviewer_model_name)
+
+
+def _pair_fits(args) -> bool:
+    """Two local models side by side: checked together before either loads."""
+    from oci_desktop.engine.llm.gguf_info import GGUFError, inspect_gguf
+    from oci_desktop.engine.llm.library import ModelNotFound
+    from oci_desktop.engine.llm.memory import ModelTooLarge, check_pair_fits
+
+    try:
+        reviewer = _reviewer_source(args)
+        coder = model_source(args)
+        if reviewer.path is not None and coder.path is not None:
+            check_pair_fits(*[_needs(inspect_gguf(m.path), m) for m in (coder, reviewer)])
+    except (ModelNotFound, GGUFError, ModelTooLarge) as exc:
+        _err(str(exc))
+        return False
+    return True
+
+
+def _needs(info, source) -> tuple:
+    from oci_desktop.engine.llm.gpu import offload_for_this_machine
+
+    layers = offload_for_this_machine(source.gpu_layers, info, source.n_ctx) if source.gpu_layers else 0
+    return info, source.n_ctx, layers
+
+
+def _open_reviewer(args, coder):
+    """The run's reviewer: the coder itself for "same", else a model of its own (replies cached
+    apart, so a resumed run asks it nothing twice). None after saying why it could not be opened."""
+    from oci_desktop.engine.llm.errors import BackendError
+    from oci_desktop.engine.llm.gguf_info import GGUFError
+    from oci_desktop.engine.llm.library import ModelNotFound
+    from oci_desktop.engine.llm.memory import ModelTooLarge
+    from oci_desktop.engine.llm.sources import open_backend as open_source
+    from oci_desktop.evaluation.reply_cache import CachingBackend
+
+    if args.reviewer == "same":
+        return _EvalReviewer(coder, coder.description)
+    from dataclasses import replace
+
+    from oci_desktop.engine.reviewer_model import loaded_footprint
+
+    try:
+        source = _reviewer_source(args)
+        if source.path is not None:  # the coder is loaded: the reviewer gets what the GPU has left
+            source = replace(source, reserved_vram_bytes=loaded_footprint(model_source(args))[1])
+        opened = open_source(source, show_loading)
+    except (ModelNotFound, GGUFError, ModelTooLarge, BackendError, ValueError) as exc:
+        _err(f"the reviewer: {exc}")
+        return None
+    return _EvalReviewer(CachingBackend(opened, args.out / "reviewer-replies.jsonl", opened.description),
+                         opened.description)
+
+
+def _run_with_restarts(config, backend, model, reviewer=None) -> int:
     from oci_desktop.engine.llm.server import ModelProcessError
     from oci_desktop.evaluation.modes import EvalCancelled, ModelFailed
     from oci_desktop.evaluation.run import EvalRun
 
     for attempt in range(MODEL_RESTARTS + 1):
         progress = ProgressLine(config.name)
-        run = EvalRun(config, backend, model, progress)
+        run = EvalRun(config, backend, model, progress, reviewer=reviewer.reviewer if reviewer else None)
         try:
             state = run.run()
             progress.close()
@@ -127,6 +212,8 @@ def _run_with_restarts(config, backend, model) -> int:
                 return _err(f"The model failed: {exc}. Finished tasks are kept; run the command again to resume.")
             print(f"The model failed ({exc}); restarting it and resuming.", file=sys.stderr)
             try:
+                if reviewer is not None and reviewer.backend is not backend and hasattr(reviewer.backend.backend, "restart"):
+                    reviewer.backend.restart()  # it may be the one that died
                 backend.restart()
             except ModelProcessError as again:
                 return _err(str(again))

@@ -188,6 +188,16 @@ class _ByteProgress:
             self.redrawn = False
 
 
+def add_reviewer_options(parser: argparse.ArgumentParser, when: str) -> None:
+    """--reviewer and its endpoint options, for `ask` and `eval`."""
+    parser.add_argument("--reviewer", metavar="MODEL_OR_ENDPOINT",
+                        help=f"a second model that guides the first {when}, in at most three sentences: a .gguf path, "
+                             "an installed model's name, an OpenAI-compatible base URL, or 'same' (the model reviews "
+                             "its own work)")
+    parser.add_argument("--reviewer-api-key", help="API key for a --reviewer endpoint")
+    parser.add_argument("--reviewer-model-name", help="model name to ask a --reviewer endpoint for")
+
+
 def model_source(args: argparse.Namespace):
     """The ModelSource the options name: --endpoint, else --model (a path or an installed name),
     else the default model. Raises ModelNotFound."""

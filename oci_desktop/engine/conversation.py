@@ -7,6 +7,7 @@ from typing import Callable, Iterator
 
 from .agent.loop import Approver, LoopSettings, RefineLoop
 from .agent.prompts import announce_files
+from .agent.reviewer import Reviewer
 from .cancel import CancelToken
 from .events import EngineError, Event, TurnFinished
 from .llm.backend import ChatBackend
@@ -80,13 +81,15 @@ class Conversation:
         return names
 
     def turn(self, text: str, backend: Callable[[CancelToken], ChatBackend], settings: LoopSettings,
-             approver: Approver | None = None, cancel: CancelToken | None = None) -> Iterator[Event]:
+             approver: Approver | None = None, cancel: CancelToken | None = None,
+             reviewer: Reviewer | None = None) -> Iterator[Event]:
         """Store the message, then run the loop, recording every event as it passes.
 
         backend() is called only once the message is on disk: loading a model can fail, and
         the request must not be lost when it does. A model that cannot be had ends the turn
         with an error event; a sandbox that cannot start raises (SandboxUnavailable, KernelDied).
         cancel (stop()) is honoured at every step, also before the model has started replying.
+        reviewer (None: off) gives guidance beside the execution results (agent/reviewer.py).
         """
         self.cancel = cancel or CancelToken()
         recorder = TurnRecorder(self.store, self.id)
@@ -111,7 +114,7 @@ class Conversation:
             recorder.record(event)
             yield event
             return
-        loop = RefineLoop(model, self.executor, settings, approver, self.workspace, self.cancel)
+        loop = RefineLoop(model, self.executor, settings, approver, self.workspace, self.cancel, reviewer)
         for event in loop.run(prompt, history):
             recorder.record(event)
             self.context_messages = loop.messages

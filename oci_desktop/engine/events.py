@@ -100,6 +100,38 @@ class UserMessageAdded(Event):
 
 
 @dataclass
+class ReviewStarted(Event):
+    """The reviewer model started reading the round's code and result (see agent/reviewer.py)."""
+
+    round: int
+    reviewer: str
+    """The reviewer model, as people know it."""
+    why: str
+    """Why it speaks now: the run failed, the request's examples failed, or the reply claims a
+    result the output does not show."""
+
+
+@dataclass
+class ReviewerNote(Event):
+    """The reviewer's guidance (at most three sentences, no code), passed on to the coder."""
+
+    round: int
+    text: str
+    feedback: str = ""
+    """What the coder is told: the guidance as it goes beside the execution result."""
+    reviewer: str = ""
+
+
+@dataclass
+class ReviewerUnavailable(Event):
+    """The reviewer failed (crashed, unreachable, too slow); the turn goes on with execution
+    feedback alone and does not ask it again. Said once per turn."""
+
+    round: int
+    message: str
+
+
+@dataclass
 class TurnFinished(Event):
     """The turn is over: why, after how many rounds, and a message for the user."""
 
@@ -119,4 +151,5 @@ class EngineError(Event):
 
 _TYPES = {TokenDelta: "token", CodeProposed: "code", ExecutionStarted: "execution_started",
           ExecutionOutput: "execution_output", ExecutionFinished: "execution", RoundFinished: "round",
-          UserMessageAdded: "user_message", TurnFinished: "done", EngineError: "error", RunawayReply: "runaway"}
+          UserMessageAdded: "user_message", TurnFinished: "done", EngineError: "error", RunawayReply: "runaway",
+          ReviewStarted: "review_started", ReviewerNote: "review", ReviewerUnavailable: "review_unavailable"}

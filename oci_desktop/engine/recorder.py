@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from .events import (EngineError, Event, ExecutionFinished, ExecutionStarted, RoundFinished, RunawayReply,
-                      TokenDelta, TurnFinished, UserMessageAdded)
+from .events import (EngineError, Event, ExecutionFinished, ExecutionStarted, ReviewerNote, ReviewerUnavailable,
+                      RoundFinished, RunawayReply, TokenDelta, TurnFinished, UserMessageAdded)
 from .store.db import Store
 
 _FLUSH_S = 0.5
@@ -66,6 +66,15 @@ class TurnRecorder:
     def _on_RunawayReply(self, event: RunawayReply) -> None:  # noqa: N802
         self.store.add_message(self.conversation_id, "system", "note", event.message, round_no=event.round)
         self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
+
+    def _on_ReviewerNote(self, event: ReviewerNote) -> None:  # noqa: N802
+        # Two rows, as for a runaway reply: the reviewer's words to show (kind "review"), and what
+        # the coder was told (feedback, merged into the model's history with the execution result).
+        self.store.add_message(self.conversation_id, "system", "review", event.text, round_no=event.round)
+        self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
+
+    def _on_ReviewerUnavailable(self, event: ReviewerUnavailable) -> None:  # noqa: N802
+        self.store.add_message(self.conversation_id, "system", "note", event.message, round_no=event.round)
 
     def _on_UserMessageAdded(self, event: UserMessageAdded) -> None:  # noqa: N802
         self.store.add_message(self.conversation_id, "user", "user", event.text, round_no=event.round)

@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 from .agent import feedback
 from .agent.fences import code_blocks
 from .agent.loop import Approver, LoopSettings
+from .agent.reviewer import Reviewer
 from .cancel import CancelToken
 from .conversation import Conversation
 from .events import Event
@@ -29,6 +30,7 @@ from .llm.backend import ChatBackend, Sampling
 from .llm.library import data_dir, default_model, display_name
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
+from .reviewer_model import ReviewerModel, loaded_footprint
 from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
 from .settings import Settings, load_settings, save_settings
 from .store.db import Store
@@ -81,6 +83,8 @@ class Session:
         self._preloaded: Future | None = None
         """The preload's outcome (the model's name, or its error) until wait_for_preload takes it."""
         self._closing = threading.Event()
+        self.reviewer_model = ReviewerModel(backend_factory)
+        """The reviewer's own model, when the settings choose one (reviewer_model.py)."""
         self.apply(self.settings)
 
     # -- settings ---------------------------------------------------------------------------
@@ -94,6 +98,7 @@ class Session:
             max_rounds=settings.max_rounds, system_prompt=settings.system_prompt or None,
             sampling=Sampling(temperature=settings.temperature, max_tokens=settings.max_tokens))
         self.limits = settings.sandbox_limits()
+        self.reviewer_model.settings_changed(settings)
         if self.conversation is not None:
             self.conversation.limits = self.limits  # from its next kernel on
 
@@ -183,6 +188,16 @@ class Session:
         if self.backend is not None:
             self.backend.close()
             self.backend = None
+
+    # -- the reviewer -----------------------------------------------------------------------
+
+    def reviewer(self) -> Reviewer | None:
+        """The reviewer the settings ask for (None: off). A model of its own loads at its first
+        review, beside the coder's; with "same" the coder reviews its own work."""
+        return self.reviewer_model.reviewer(self.settings, self._ready_backend, self._coder_room, self.on_progress)
+
+    def _coder_room(self) -> tuple[int, int]:
+        return loaded_footprint(self.source) if self.backend is not None else (0, 0)
 
     # -- conversations ----------------------------------------------------------------------
 
@@ -349,6 +364,7 @@ class Session:
             self._preload.join()
         self.close_conversation()
         self.close_model()
+        self.reviewer_model.close()
         self.store.close()
 
     # -- helpers ----------------------------------------------------------------------------
@@ -365,7 +381,8 @@ class Session:
         approver: Approver | None = None if self.auto_run else self._wait_for_answer
         try:
             with self._model_lock:
-                yield from conversation.turn(text, self._ready_backend, self.loop_settings, approver, token)
+                yield from conversation.turn(text, self._ready_backend, self.loop_settings, approver, token,
+                                             self.reviewer())
         finally:
             self._turn_cancel = None
 

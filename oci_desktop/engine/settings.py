@@ -31,6 +31,17 @@ class Settings:
     gpu_layers: int = -1
     """-1: all layers on the GPU when the model fits there (else as many as fit; none without a
     GPU build of llama.cpp); 0: CPU only; a number: that many layers."""
+    # the reviewer (agent/reviewer.py): a second model's guidance after a failed run; off by default
+    reviewer: str = ""
+    """"": off. "same": the coder reviews its own work. A .gguf path or an installed model's name:
+    loaded in a model process of its own, beside the coder's. An http(s) address: an
+    OpenAI-compatible endpoint (its API key, if any, from OCI_DESKTOP_REVIEWER_API_KEY)."""
+    reviewer_model_name: str = ""
+    """The model to ask a reviewer endpoint for ("": its default)."""
+    reviewer_n_ctx: int = 4096
+    reviewer_gpu_layers: int = -1
+    reviewer_time_limit_s: float = 120.0
+    """A review that takes longer is dropped: the turn goes on with execution feedback alone."""
     # the sandbox
     cell_timeout_s: float = 60.0
     memory_mib: int = field(default_factory=lambda: default_memory_bytes() // 2**20)
@@ -48,6 +59,9 @@ class Settings:
             ("max_tokens", 16 <= self.max_tokens <= 32768, "from 16 to 32768"),
             ("n_ctx", 512 <= self.n_ctx <= 262144, "from 512 to 262144 tokens"),
             ("gpu_layers", self.gpu_layers >= -1, "-1 (all), 0 (none) or a number of layers"),
+            ("reviewer_n_ctx", 512 <= self.reviewer_n_ctx <= 262144, "from 512 to 262144 tokens"),
+            ("reviewer_gpu_layers", self.reviewer_gpu_layers >= -1, "-1 (all), 0 (none) or a number of layers"),
+            ("reviewer_time_limit_s", 5 <= self.reviewer_time_limit_s <= 3600, "from 5 to 3600 seconds"),
             ("cell_timeout_s", 1 <= self.cell_timeout_s <= 3600, "from 1 to 3600 seconds"),
             ("memory_mib", 256 <= self.memory_mib <= 1 << 20, "at least 256 MiB"),
             ("workspace_mib", 16 <= self.workspace_mib, "at least 16 MiB"),

@@ -5,6 +5,11 @@
   test as feedback, and one more attempt. It leaks a hidden test into the prompt.
 - feedback-honest: the app's real refine loop, knowing only what a user would: the prompt's own
   examples (doctests, asserts) and whatever tests the model writes. Hidden inputs score only the end.
+- feedback-reviewer: the paper's synthesized human feedback. As feedback-oracle, but a reviewer
+  model reads the task, the program and the first failing hidden test, and its guidance replaces
+  the execution result in the second prompt.
+- feedback-reviewer-honest (`--reviewer-honest`): feedback-honest with the app's reviewer in the
+  loop, which sees only what the app would.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.agent.reviewer import Reviewer, ReviewFailed, review_prompt
 from oci_desktop.engine.cancel import CancelToken
-from oci_desktop.engine.events import ExecutionFinished, RoundFinished, TurnFinished
+from oci_desktop.engine.events import ExecutionFinished, ReviewerNote, ReviewerUnavailable, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.backend import ChatBackend, Sampling
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 
@@ -26,7 +32,9 @@ from .datasets import Task
 from .extract import kept_reply, program_from_reply
 from .scorer import Scorer, TaskScore
 
-MODES = ("single", "feedback-oracle", "feedback-honest")
+MODES = ("single", "feedback-oracle", "feedback-honest", "feedback-reviewer")
+REVIEWER_MODES = ("feedback-reviewer", "feedback-reviewer-honest")
+"""The modes that need a reviewer; the second is `--mode feedback-reviewer --reviewer-honest`."""
 ORACLE_ATTEMPTS = 2
 
 
@@ -48,15 +56,20 @@ class Solver:
     """Attempts tasks one by one with one model and one scoring kernel (one per worker)."""
 
     def __init__(self, backend: ChatBackend, scorer: Scorer, settings: SolveSettings,
-                 cancel: CancelToken | None = None, scratch: Path | None = None) -> None:
+                 cancel: CancelToken | None = None, scratch: Path | None = None,
+                 reviewer: Reviewer | None = None) -> None:
         self.backend, self.scorer, self.settings = backend, scorer, settings
+        self.reviewer = reviewer
+        if settings.mode in REVIEWER_MODES and reviewer is None:
+            raise ValueError(f"The mode {settings.mode} needs a reviewer.")
         self.cancel = cancel or CancelToken()
         self.scratch = scratch or Path(tempfile.gettempdir())
         self.sampling = Sampling(temperature=0.0, max_tokens=settings.max_tokens)  # greedy, as in the paper
 
     def solve(self, task: Task) -> dict:
         began = time.monotonic()
-        solve = {"single": self._single, "feedback-oracle": self._oracle, "feedback-honest": self._honest}
+        solve = {"single": self._single, "feedback-oracle": self._oracle, "feedback-honest": self._honest,
+                 "feedback-reviewer": self._oracle, "feedback-reviewer-honest": self._honest}
         record = solve[self.settings.mode](task)
         record.update(task_id=task.task_id, seconds=round(time.monotonic() - began, 2))
         return record
@@ -85,13 +98,17 @@ class Solver:
             if number == ORACLE_ATTEMPTS:
                 break
             attempt["feedback"] = protocol.oracle_feedback(score, task, attempt["code"], self.settings.plus)
-            prompt = protocol.with_feedback(prompt, attempt["reply"], attempt["feedback"])
+            if self.settings.mode == "feedback-reviewer":
+                attempt["guidance"] = self._guidance(task, attempt)
+                prompt = protocol.with_guidance(prompt, attempt["reply"], attempt["guidance"])
+            else:
+                prompt = protocol.with_feedback(prompt, attempt["reply"], attempt["feedback"])
         return self._record(attempts, stop)
 
     def _honest(self, task: Task) -> dict:
         settings = LoopSettings(max_rounds=self.settings.rounds, system_prompt=None, sampling=self.sampling,
                                 time_budget_s=900)
-        rounds, stop = [], "error"
+        rounds, stop, reviewer_failed = [], "error", None
         workspace = Path(tempfile.mkdtemp(prefix="oci-eval-", dir=self.scratch))
         with KernelSession(workspace, SandboxLimits(cell_timeout_s=20)) as session:  # the demo's 20 s
             executor = Executor(session)
@@ -99,15 +116,25 @@ class Solver:
                 # The given code is the user's own starting point, in the kernel as if they had run
                 # it: its imports and helpers exist, as they do when the program is scored.
                 executor.run(task.prompt)
-            loop = RefineLoop(self.backend, executor, settings, workspace=workspace, cancel=self.cancel)
+            loop = RefineLoop(self.backend, executor, settings, workspace=workspace, cancel=self.cancel,
+                              reviewer=self.reviewer if self.settings.mode == "feedback-reviewer-honest" else None)
             for event in loop.run(protocol.instruction(task)):
                 if isinstance(event, RoundFinished):
                     rounds.append({"reply": event.reply, "feedback": ""})
                 elif isinstance(event, ExecutionFinished) and rounds:
                     rounds[-1]["feedback"] += event.feedback
+                elif isinstance(event, ReviewerNote) and rounds:
+                    rounds[-1]["guidance"] = event.text
+                elif isinstance(event, ReviewerUnavailable):
+                    # The app goes on without it; a measurement of the reviewer must not, so the
+                    # task is left for the resumed run.
+                    reviewer_failed = event.message
+                    break
                 elif isinstance(event, TurnFinished):
                     stop = event.reason
         shutil.rmtree(workspace, ignore_errors=True)
+        if reviewer_failed is not None:
+            raise ModelFailed(reviewer_failed)
         self._check_cancelled()
         if stop == "error":
             raise ModelFailed("the model could not answer during the refine loop")
@@ -133,6 +160,18 @@ class Solver:
         program = program_from_reply(task, reply)
         score = self.scorer.score(task, program.runnable)
         return {"reply": reply, "code": program.code, **self._score_fields(score)}, score
+
+    def _guidance(self, task: Task, attempt: dict) -> str:
+        """The reviewer's words on a failed attempt: the task as given, the program, and the
+        oracle's feedback (the paper gave GPT-4 exactly these)."""
+        try:
+            guidance = self.reviewer.review(review_prompt(task.prompt, attempt["code"], attempt["feedback"]),
+                                            self.cancel)
+        except ReviewFailed as exc:
+            raise ModelFailed(str(exc)) from exc
+        if guidance is None:
+            raise EvalCancelled()
+        return guidance
 
     @staticmethod
     def _score_fields(score: TaskScore) -> dict:

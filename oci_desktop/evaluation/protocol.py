@@ -37,6 +37,13 @@ def with_feedback(prompt: str, reply: str, feedback: str) -> str:
     return f"{prompt}\n{reply}\n\n@@ Instruction\nExecution result: \n{feedback}\n"
 
 
+def with_guidance(prompt: str, reply: str, guidance: str) -> str:
+    """The second attempt's message with synthesized human feedback: the reviewer's guidance in
+    place of the execution result, in the same flattened message (the paper's human_feedback
+    scripts)."""
+    return f"{prompt}\n{reply}\n\n@@ Instruction\n{guidance}\n"
+
+
 def failure_text(failure: dict | None, task: Task) -> str:
     if failure is None:
         return "success"

@@ -10,7 +10,11 @@ from .datasets import DATASETS
 from .run import read_records
 
 MODE_NAMES = {"single": "single turn", "feedback-oracle": "execution feedback, oracle (paper's protocol)",
-              "feedback-honest": "execution feedback, honest (refine loop)"}
+              "feedback-honest": "execution feedback, honest (refine loop)",
+              "feedback-reviewer": "reviewer feedback (paper's synth. human feedback protocol)",
+              "feedback-reviewer-honest": "reviewer feedback, honest (refine loop with the reviewer)"}
+BASELINES = {"feedback-reviewer": "feedback-oracle", "feedback-reviewer-honest": "feedback-honest"}
+"""Each reviewer mode against the same run with execution feedback alone."""
 # pass@1 in percent from the paper (arXiv 2402.14658): HumanEval, HumanEval+, MBPP, MBPP+.
 # Single turn is published only as the average of the two datasets (base, plus).
 PUBLISHED = [
@@ -18,8 +22,14 @@ PUBLISHED = [
     ("OpenCodeInterpreter-DS-1.3B", "execution feedback", (65.2, 62.2, 65.2, 55.6), None, None),
     ("OpenCodeInterpreter-DS-6.7B", "single turn", None, 75.1, 67.9),
     ("OpenCodeInterpreter-DS-6.7B", "execution feedback", (81.1, 78.7, 82.7, 72.4), None, None),
+    ("OpenCodeInterpreter-DS-6.7B", "+ synth. human feedback (GPT-4)", (87.2, 86.6, 86.2, 74.2), None, None),
+    ("OpenCodeInterpreter-DS-6.7B", "+ synth. human feedback (GPT-4), oracle: it also sees the canonical solution",
+     (89.7, 86.6, 87.2, 75.2), None, None),
     ("OpenCodeInterpreter-DS-33B", "single turn", None, 79.0, 70.4),
     ("OpenCodeInterpreter-DS-33B", "execution feedback", (82.9, 80.5, 83.5, 72.2), None, None),
+    ("OpenCodeInterpreter-DS-33B", "+ synth. human feedback (GPT-4)", (88.4, 86.0, 87.5, 75.9), None, None),
+    ("OpenCodeInterpreter-DS-33B", "+ synth. human feedback (GPT-4), oracle: it also sees the canonical solution",
+     (92.7, 89.7, 90.5, 79.5), None, None),
 ]
 
 
@@ -44,7 +54,36 @@ def summarize(out: Path) -> list[dict]:
         for key in ("base", "plus", "first_base", "first_plus"):
             run[f"{key}_pass_at_1"] = round(100 * run[f"{key}_passed"] / n, 1)
         runs.append(run)
+    for run in runs:
+        if run["mode"] in BASELINES:
+            run["against_execution"] = _against_execution(out, run)
     return runs
+
+
+def _against_execution(out: Path, run: dict) -> dict | None:
+    """Task by task, the reviewer run against the same run with execution feedback alone (same
+    dataset, model, tests, reply length, and round limit for the refine loop), over the tasks both have finished; None when
+    there is no such run."""
+    baseline = run["run"].replace(run["mode"], BASELINES[run["mode"]], 1)
+    meta_path = out / f"{baseline}.meta.json"
+    if not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text())
+    same = ("model", "max_tokens") + (("rounds",) if run["mode"].endswith("-honest") else ())  # the oracle's: 2 attempts
+    if any(meta.get(key) != run.get(key) for key in same):
+        return None
+    with_reviewer = read_records(out / f"{run['run']}.jsonl")
+    alone = read_records(out / f"{baseline}.jsonl")
+    common = sorted(set(with_reviewer) & set(alone))
+    if not common:
+        return None
+    result: dict = {"run": baseline, "tasks": len(common)}
+    for part in ("base", "plus"):
+        result[f"fixed_{part}"] = [t for t in common if with_reviewer[t][part] and not alone[t][part]]
+        result[f"broken_{part}"] = [t for t in common if alone[t][part] and not with_reviewer[t][part]]
+        result[f"reviewer_{part}"] = sum(with_reviewer[t][part] for t in common)
+        result[f"alone_{part}"] = sum(alone[t][part] for t in common)
+    return result
 
 
 def _cell(run: dict | None) -> str:
@@ -72,6 +111,8 @@ def markdown(runs: list[dict]) -> str:
                 if he or mb:
                     label = MODE_NAMES[mode] + {"-plus": ", feedback from plus tests",
                                                 "-base": ", feedback from base tests"}.get(suffix, "")
+                    reviewer = (he or mb).get("reviewer")
+                    label += f", reviewer {reviewer}" if reviewer else ""
                     lines.append(f"| {model} (this run) | {label} | {_cell(he)} | {_cell(mb)} | {_average(he, mb)} |")
     for model, mode, per_dataset, avg, avg_plus in PUBLISHED:
         if per_dataset:
@@ -83,7 +124,7 @@ def markdown(runs: list[dict]) -> str:
     lines.append("")
     lines.append("pass@1 in percent, greedy decoding; the number in brackets is the plus score (base and "
                  "EvalPlus's extra inputs). The paper's feedback rows use its oracle protocol.")
-    return "\n".join(lines + _feedback_table(runs)) + "\n"
+    return "\n".join(lines + _feedback_table(runs) + _reviewer_table(runs)) + "\n"
 
 
 def _feedback_table(runs: list[dict]) -> list[str]:
@@ -103,8 +144,27 @@ def _feedback_table(runs: list[dict]) -> list[str]:
     return lines
 
 
+def _reviewer_table(runs: list[dict]) -> list[str]:
+    """What the reviewer changed against execution feedback alone, task by task."""
+    rows = [r for r in runs if r.get("against_execution")]
+    if not rows:
+        return []
+    lines = ["", "| reviewer run | against | tasks in both | with the reviewer (+) | execution feedback alone (+) | "
+                 "fixed (+) | broken (+) |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        a = r["against_execution"]
+        lines.append(f"| {r['run']} ({r.get('reviewer')}) | {a['run']} | {a['tasks']} | {a['reviewer_base']} "
+                     f"({a['reviewer_plus']}) | {a['alone_base']} ({a['alone_plus']}) | {len(a['fixed_base'])} "
+                     f"({len(a['fixed_plus'])}) | {len(a['broken_base'])} ({len(a['broken_plus'])}) |")
+    lines += ["", "Tasks passed out of those both runs finished. Fixed: the task passes with the reviewer and fails "
+                  "with execution feedback alone; broken: the other way round (the task ids are in results.json)."]
+    return lines
+
+
 LEGEND = {"single": "single turn", "feedback-oracle-plus": "feedback, oracle (paper), plus tests",
-          "feedback-oracle-base": "feedback, oracle (paper), base tests", "feedback-honest": "feedback, honest"}
+          "feedback-oracle-base": "feedback, oracle (paper), base tests", "feedback-honest": "feedback, honest",
+          "feedback-reviewer-plus": "reviewer (paper), plus tests", "feedback-reviewer-base": "reviewer (paper), base tests",
+          "feedback-reviewer-honest": "reviewer, honest"}
 
 
 def chart(runs: list[dict], path: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from oci_desktop.engine.agent.reviewer import Reviewer
 from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.llm.backend import ChatBackend
 from oci_desktop.engine.sandbox import SandboxLimits
@@ -38,12 +39,14 @@ class RunConfig:
     task_ids: list[str] = field(default_factory=list)
     workers: int = 1
     data_dir: Path | None = None
+    reviewer: str | None = None
+    """The reviewer model's name, for the reviewer modes."""
 
     @property
     def name(self) -> str:
-        """The run's file stem. Only the oracle's feedback depends on --plus; the other modes
-        score base and plus alike from one run."""
-        suffix = ("-plus" if self.plus else "-base") if self.mode == "feedback-oracle" else ""
+        """The run's file stem. Only the oracle's feedback (with or without a reviewer) depends on
+        --plus; the other modes score base and plus alike from one run."""
+        suffix = ("-plus" if self.plus else "-base") if self.mode in ("feedback-oracle", "feedback-reviewer") else ""
         return f"{self.dataset}-{self.mode}{suffix}"
 
 
@@ -71,8 +74,10 @@ def read_records(path: Path) -> dict[str, dict]:
 
 class EvalRun:
     def __init__(self, config: RunConfig, backend: ChatBackend, model: str,
-                 progress: Callable[[Progress], None] | None = None, cancel: CancelToken | None = None) -> None:
+                 progress: Callable[[Progress], None] | None = None, cancel: CancelToken | None = None,
+                 reviewer: Reviewer | None = None) -> None:
         self.config, self.backend, self.model = config, backend, model
+        self.reviewer = reviewer
         self.progress = progress or (lambda _p: None)
         self.cancel = cancel or CancelToken()
         config.out.mkdir(parents=True, exist_ok=True)
@@ -94,6 +99,8 @@ class EvalRun:
         c = self.config
         meta = {"dataset": c.dataset, "mode": c.mode, "plus": c.plus, "rounds": c.rounds,
                 "max_tokens": c.max_tokens, "model": self.model}
+        if c.reviewer is not None:  # only then: the meta of earlier runs stays valid
+            meta["reviewer"] = c.reviewer
         if self.meta_path.exists():
             old = json.loads(self.meta_path.read_text())
             differs = [k for k in meta if old.get(k) != meta[k]]
@@ -114,7 +121,7 @@ class EvalRun:
         settings = SolveSettings(self.config.mode, self.config.plus, self.config.rounds, self.config.max_tokens)
 
         def solve(worker: ScoringWorker, task: Task) -> None:
-            solver = Solver(self.backend, worker.scorer, settings, self.cancel, worker.scratch)
+            solver = Solver(self.backend, worker.scorer, settings, self.cancel, worker.scratch, self.reviewer)
             self._save(solver.solve(task), state)
 
         # A failing model (ModelFailed) stops every worker; what is done is kept.

@@ -265,6 +265,12 @@ class ChatView(QScrollArea):
     def add_note(self, text: str, color: str = "#6e7781") -> RichText:
         return self._add(RichText(f'<i style="color:{color}">{html.escape(text)}</i>'))
 
+    def add_reviewer(self, text: str) -> RichText:
+        """The reviewer model's guidance: its own, and quieter than a reply."""
+        note = RichText(f'<div style="color:#57606a;margin-left:18px"><b>Reviewer:</b> <i>{html.escape(text)}</i></div>')
+        note.setAccessibleName("Reviewer's note")
+        return self._add(note)
+
     def add_action(self, text: str, label: str, action) -> QPushButton:
         """A note with a button that offers the way out (restart the model, ...)."""
         box = QFrame()
@@ -293,6 +299,8 @@ class ChatView(QScrollArea):
                 self.add_assistant(item["content"])
                 if item["status"] == "interrupted":
                     self.add_note("This reply was interrupted.")
+            elif item["kind"] == "review":
+                self.add_reviewer(item["content"])
             elif item["kind"] in ("note", "error"):
                 self.add_note(item["content"])
 

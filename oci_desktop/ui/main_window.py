@@ -11,9 +11,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
                                QProgressBar, QPushButton, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, RoundFinished, RunawayReply,
-                                       TokenDelta,
-                                       TurnFinished, UserMessageAdded)
+from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ReviewerNote, ReviewerUnavailable,
+                                       ReviewStarted, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
+                                       UserMessageAdded)
 from oci_desktop.engine.llm.library import list_models
 from oci_desktop.engine.session import Session
 
@@ -391,6 +391,12 @@ class MainWindow(QMainWindow):
             self.chat.add_card(event.result.to_json(), self.workspace)
             self.sidebar.refresh_files()
         elif isinstance(event, RunawayReply):
+            self.chat.add_note(event.message, "#9a6700")
+        elif isinstance(event, ReviewStarted):
+            self.chat.add_note(f"The reviewer ({event.reviewer}) reads the result: {event.why}…")
+        elif isinstance(event, ReviewerNote):
+            self.chat.add_reviewer(event.text)
+        elif isinstance(event, ReviewerUnavailable):
             self.chat.add_note(event.message, "#9a6700")
         elif isinstance(event, UserMessageAdded):
             self.chat.add_user(event.text)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
-                               QLabel, QPlainTextEdit, QSpinBox, QVBoxLayout)
+                               QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout)
 
 from oci_desktop.engine.settings import Settings, SettingsError, save_settings
 
@@ -31,6 +31,15 @@ class SettingsDialog(QDialog):
         self.gpu_layers = _spin(-1, 999, settings.gpu_layers)
         self.gpu_layers.setToolTip("-1: all layers on the GPU when the model fits there, else as many as fit "
                                    "(none without a GPU build of llama.cpp); 0: CPU only")
+        self.reviewer = QLineEdit(settings.reviewer)
+        self.reviewer.setPlaceholderText("off; 'same'; a .gguf file, a model's name or http://… of an endpoint")
+        self.reviewer.setToolTip("A second model that reads a failed run and guides the model in up to three "
+                                 "sentences. A model of its own runs beside the first; 'same' lets the model review "
+                                 "its own work. An endpoint's API key comes from OCI_DESKTOP_REVIEWER_API_KEY.")
+        self.reviewer_n_ctx = _spin(512, 262144, settings.reviewer_n_ctx, " tokens")
+        self.reviewer_gpu_layers = _spin(-1, 999, settings.reviewer_gpu_layers)
+        self.reviewer_time_limit = QDoubleSpinBox(minimum=5, maximum=3600, value=settings.reviewer_time_limit_s,
+                                                  suffix=" s")
         self.timeout = QDoubleSpinBox(minimum=1, maximum=3600, value=settings.cell_timeout_s, suffix=" s")
         self.memory = _spin(256, 1 << 20, settings.memory_mib, " MiB")
         self.workspace = _spin(16, 1 << 22, settings.workspace_mib, " MiB")
@@ -44,6 +53,8 @@ class SettingsDialog(QDialog):
         rows = [("Max rounds per turn", self.max_rounds), ("Approval", self.auto_run),
                 ("Temperature", self.temperature), ("Max tokens per reply", self.max_tokens),
                 ("Context size", self.n_ctx), ("GPU layers", self.gpu_layers),
+                ("Reviewer", self.reviewer), ("Reviewer context size", self.reviewer_n_ctx),
+                ("Reviewer GPU layers", self.reviewer_gpu_layers), ("Reviewer time limit", self.reviewer_time_limit),
                 ("Time limit per cell", self.timeout), ("Memory for code", self.memory),
                 ("Workspace size", self.workspace), ("Network", self.network), ("Theme", self.theme),
                 ("Font size", self.font_size), ("System prompt", self.system_prompt)]
@@ -65,6 +76,9 @@ class SettingsDialog(QDialog):
         return replace(self.settings, max_rounds=self.max_rounds.value(), auto_run=self.auto_run.isChecked(),
                        temperature=self.temperature.value(), max_tokens=self.max_tokens.value(),
                        n_ctx=self.n_ctx.value(), gpu_layers=self.gpu_layers.value(),
+                       reviewer=self.reviewer.text().strip(), reviewer_n_ctx=self.reviewer_n_ctx.value(),
+                       reviewer_gpu_layers=self.reviewer_gpu_layers.value(),
+                       reviewer_time_limit_s=self.reviewer_time_limit.value(),
                        cell_timeout_s=self.timeout.value(), memory_mib=self.memory.value(),
                        workspace_mib=self.workspace.value(), network=self.network.isChecked(),
                        theme=self.theme.currentText(), font_size=self.font_size.value(),

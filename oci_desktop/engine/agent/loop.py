@@ -15,7 +15,8 @@ from typing import Callable, Iterator
 
 from ..cancel import CancelToken
 from ..events import (CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput, ExecutionStarted,
-                      RoundFinished, RunawayReply, TokenDelta, TurnFinished, UserMessageAdded)
+                      ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
+                      TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
@@ -24,6 +25,7 @@ from .context import fit_context
 from .fences import FenceExtractor
 from .prompts import SYSTEM_PROMPT, initial_messages
 from .repetition import RepetitionGuard
+from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
 
 RUNAWAY_FEEDBACK = ("Your reply kept repeating itself and was cut off. Answer again, briefly: one short "
                     "explanation and one complete ```python code block.")
@@ -58,8 +60,12 @@ class RefineLoop:
 
     def __init__(self, backend: ChatBackend, runner: CodeRunner, settings: LoopSettings | None = None,
                  approver: Approver | None = None, workspace: Path | None = None,
-                 cancel: CancelToken | None = None) -> None:
+                 cancel: CancelToken | None = None, reviewer: Reviewer | None = None) -> None:
         self.backend, self.runner = backend, runner
+        self.reviewer = reviewer
+        """A second model's guidance beside the execution result (agent/reviewer.py); None: off."""
+        self._reviewer_failed = False
+        self._request = ""
         self.settings = settings or LoopSettings()
         self.approver = approver
         self.workspace = workspace
@@ -84,12 +90,13 @@ class RefineLoop:
         """Run one turn for user_text after history, yielding events until a TurnFinished says why it ended."""
         s = self.settings
         self.messages = initial_messages(s.system_prompt, history or [], user_text)
+        self._request, self._reviewer_failed = user_text, False  # a failed reviewer is asked again next turn
         tests = testspec.extract_tests(user_text) if s.run_request_tests else []
         wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
         self._images_shown = 0
         began, round_no = time.monotonic(), 0
         last_code = last_error = None
-        ran_clean = False
+        ran_clean, last_shown = False, ""
         while True:
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
@@ -117,6 +124,9 @@ class RefineLoop:
                 if (yield from self._take_inbox(round_no)):
                     continue
                 if ran_clean:
+                    if self._goes_on(round_no, began) and (yield from self._review_answer(round_no, reply, last_code,
+                                                                                          last_shown)):
+                        continue  # the answer claims what the output does not show: the reviewer said so
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
                 else:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
@@ -135,7 +145,7 @@ class RefineLoop:
                 yield self._finish("declined" if not self.cancel.cancelled else "cancelled", round_no,
                                    "The code was not run." if not self.cancel.cancelled else "Stopped by the user.")
                 return
-            text, error = outcome
+            text, error, last_shown = outcome
             ran_clean = error is None
             if ran_clean and tests:
                 result, output = yield from self._run_one(testspec.test_cell(tests), round_no)
@@ -155,6 +165,11 @@ class RefineLoop:
                                    f"({error[0]}); stopping so you can step in.")
                 return
             last_error = error
+            reason = should_review(error[0] if error else None, reply, last_shown)
+            if reason is not None and self._goes_on(round_no, began):
+                advice = yield from self._review(round_no, reason, code, text, reply)
+                if advice:
+                    text += "\n\n" + advice
             self.messages.append({"role": "user", "content": text})
             yield from self._take_inbox(round_no)
 
@@ -203,8 +218,8 @@ class RefineLoop:
     def _execute(self, blocks: list[str], round_no: int):
         """Run the reply's blocks in order in the one kernel, as the reply reads: a later block
         may use what an earlier one defined (the demo ran only the last block, losing those).
-        Stops at the first failure. Returns (feedback text, error signature or None), or None
-        when the user skipped the code."""
+        Stops at the first failure. Returns (feedback text, error signature or None, what the
+        runs showed), or None when the user skipped the code."""
         texts, error = [], None
         for code in blocks:
             if self.approver is not None:
@@ -217,7 +232,8 @@ class RefineLoop:
                 tb = result.error.traceback.strip().splitlines()[-1:] if result.error else []
                 error = (result.error.ename if result.error else result.status, "\n".join(tb))
                 break
-        return feedback.told(texts), error  # one result for the round, as the model reads it
+        shown = "\n".join(t for t in texts if t)
+        return feedback.told(texts), error, shown  # one result for the round, as the model reads it
 
     def _run_one(self, code: str, round_no: int):
         """Run a cell on a helper thread so that its output can be yielded while it runs.
@@ -244,6 +260,41 @@ class RefineLoop:
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
         yield ExecutionFinished(result, round_no, feedback.told([output]))
         return result, output
+
+    def _goes_on(self, round_no: int, began: float) -> bool:
+        """Whether the coder gets another round: only then is a review worth its time."""
+        s = self.settings
+        return round_no < s.max_rounds and time.monotonic() - began <= s.time_budget_s
+
+    def _review(self, round_no: int, reason: str, code: str, result: str, reply: str):
+        """Ask the reviewer, unless there is none or it failed earlier in this turn. Returns the
+        advice for the coder ("" when there is none); a failure is said once and costs nothing more."""
+        if self.reviewer is None or self._reviewer_failed:
+            return ""
+        yield ReviewStarted(round_no, self.reviewer.name, reason)
+        claimed = reply if reason == CLAIM_NOT_SHOWN else None  # the reviewer must see the claim
+        try:
+            guidance = self.reviewer.review(review_prompt(self._request, code, result, claimed), self.cancel)
+        except ReviewFailed as exc:
+            self._reviewer_failed = True
+            yield ReviewerUnavailable(round_no, f"{exc} This turn goes on with execution results alone.")
+            return ""
+        if not guidance:  # stopped (the loop ends next) or nothing to say
+            return ""
+        advice = as_feedback(guidance)
+        yield ReviewerNote(round_no, guidance, advice, self.reviewer.name)
+        return advice
+
+    def _review_answer(self, round_no: int, reply: str, code: str | None, shown: str):
+        """A final answer after a clean run: when it claims what the output does not show, the
+        reviewer's advice goes to the coder as a message of its own. Returns whether it did."""
+        reason = should_review(None, reply, shown)
+        if reason is None or code is None:
+            return False
+        advice = yield from self._review(round_no, reason, code, feedback.told([shown]), reply)
+        if advice:
+            self.messages.append({"role": "user", "content": advice})
+        return bool(advice)
 
     def _take_inbox(self, round_no: int):
         taken = False

@@ -29,12 +29,22 @@ def offload_layers(requested: int, info: GGUFInfo, n_ctx: int, vram_bytes: int, 
     return max(0, int(usable // per_layer))
 
 
-def offload_for_this_machine(requested: int, info: GGUFInfo, n_ctx: int) -> int:
-    """offload_layers with this computer's GPU memory and llama.cpp build (asked only when the
+def offload_for_this_machine(requested: int, info: GGUFInfo, n_ctx: int, reserved_vram: int = 0) -> int:
+    """offload_layers with this computer's GPU memory, less reserved_vram that a model loaded
+    beside it holds there (a reviewer's coder), and its llama.cpp build (asked only when the
     request is not 0, and the build only when nvidia-smi reports a GPU)."""
     if requested == 0:
         return 0
     from .catalog import gpu_vram_bytes, llama_gpu_build
 
     vram = gpu_vram_bytes()
-    return offload_layers(requested, info, n_ctx, vram, vram > 0 and llama_gpu_build())
+    return offload_layers(requested, info, n_ctx, max(0, vram - reserved_vram), vram > 0 and llama_gpu_build())
+
+
+def gpu_share_bytes(info: GGUFInfo, n_ctx: int, n_gpu_layers: int) -> int:
+    """What a model loaded with these layers offloaded (as resolved: -1 all) holds on the GPU:
+    those layers' weights and KV cache."""
+    if not n_gpu_layers or not info.layers:
+        return 0
+    on_gpu = info.layers if n_gpu_layers < 0 else min(n_gpu_layers, info.layers)
+    return (info.size_bytes + n_ctx * info.kv_bytes_per_token) * on_gpu // info.layers

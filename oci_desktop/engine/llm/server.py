@@ -50,6 +50,8 @@ class ServerConfig:
     """0: one per CPU core (llama-cpp-python's own default uses only half)."""
     n_gpu_layers: int = 0
     ready_timeout_s: float = 180.0
+    reserved_bytes: int = 0
+    """Memory another loaded model needs beside this one (memory.check_fits)."""
 
     def threads(self) -> int:
         """The threads to use: n_threads, else OCI_DESKTOP_THREADS, else one per CPU core this
@@ -102,7 +104,7 @@ class LocalModelServer:
         progress = progress or (lambda text, fraction: None)
         began = time.monotonic()
         info = inspect_gguf(self.config.model_path)  # refuses a corrupt or partial file up front
-        check_fits(info, self.config.n_ctx, self.config.n_gpu_layers)
+        check_fits(info, self.config.n_ctx, self.config.n_gpu_layers, reserved=self.config.reserved_bytes)
         self.port = _free_port()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         argv = [sys.executable, "-m", "oci_desktop.engine.llm.model_process", "--model", str(self.config.model_path),

@@ -10,6 +10,7 @@ from ..cancel import CancelToken
 from .backend import ChatBackend, LocalBackend, RemoteBackend
 from .bundled import needs_assembly, prepare_bundled_model
 from .client import LLMError
+from .library import resolve_model
 from .server import Progress, ServerConfig
 
 
@@ -27,6 +28,10 @@ class ModelSource:
     """Layers on the GPU: -1 all that fit (see gpu.offload_layers), 0 none, or a number."""
     threads: int = 0
     """CPU threads for a local model: 0 is one per usable core. Greedy replies depend on it."""
+    reserved_bytes: int = 0
+    """Memory a model already loaded beside this one needs (a reviewer's coder): checked before loading."""
+    reserved_vram_bytes: int = 0
+    """GPU memory that model holds: what fits on the GPU is worked out from the rest."""
 
     @classmethod
     def local(cls, path: Path | str, n_ctx: int = 4096, gpu_layers: int = 0, threads: int = 0) -> "ModelSource":
@@ -38,6 +43,15 @@ class ModelSource:
                n_ctx: int = 8192) -> "ModelSource":
         """A server that speaks the OpenAI chat API."""
         return cls(endpoint=endpoint, api_key=api_key or None, model=model or None, n_ctx=n_ctx)
+
+    @classmethod
+    def named(cls, spec: str, n_ctx: int = 4096, gpu_layers: int = 0, api_key: str | None = None,
+              model: str | None = None) -> "ModelSource":
+        """An http(s) address as an endpoint, else a .gguf path or an installed model's name
+        (ModelNotFound when there is none such): how `--reviewer` and the settings name a model."""
+        if spec.startswith(("http://", "https://")):
+            return cls.remote(spec, api_key, model, n_ctx=n_ctx)
+        return cls.local(resolve_model(spec), n_ctx, gpu_layers)
 
     def describe(self) -> str:
         """The file's name or the endpoint's address, for messages."""
@@ -71,9 +85,9 @@ def open_backend(source: ModelSource, progress: Progress | None = None,
     if layers:  # -1 (all that fit) or a number: only a GPU build with GPU memory offloads at all
         from .gguf_info import inspect_gguf
         from .gpu import offload_for_this_machine
-        layers = offload_for_this_machine(layers, inspect_gguf(source.path), source.n_ctx)
+        layers = offload_for_this_machine(layers, inspect_gguf(source.path), source.n_ctx, source.reserved_vram_bytes)
     backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_threads=source.threads,
-                                        n_gpu_layers=layers))
+                                        n_gpu_layers=layers, reserved_bytes=source.reserved_bytes))
     try:
         backend.start(progress, cancel)
     except BaseException:

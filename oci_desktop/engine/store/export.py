@@ -58,6 +58,8 @@ def to_notebook(store: Store, conversation_id: int):
         elif item["kind"] in ("user", "assistant"):
             who = "**You:**" if item["kind"] == "user" else "**Assistant:**"
             nb.cells.append(v4.new_markdown_cell(f"{who}\n\n{item['content']}"))
+        elif item["kind"] == "review":
+            nb.cells.append(v4.new_markdown_cell(f"**Reviewer:** _{item['content']}_"))
         elif item["kind"] in ("note", "error"):
             nb.cells.append(v4.new_markdown_cell(f"_{item['content']}_"))
     nbformat.validate(nb)
@@ -82,6 +84,8 @@ def to_markdown(store: Store, conversation_id: int) -> str:
             parts.append(f"**You:** {item['content']}\n")
         elif item["kind"] == "assistant":
             parts.append(f"**Assistant:**\n\n{item['content']}\n")
+        elif item["kind"] == "review":
+            parts.append(f"**Reviewer:** _{item['content']}_\n")
         elif item["kind"] in ("note", "error"):
             parts.append(f"_{item['content']}_\n")
     return "\n".join(parts)
