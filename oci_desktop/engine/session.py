@@ -24,9 +24,10 @@ from .agent.fences import code_blocks
 from .agent.loop import Approver, LoopSettings
 from .cancel import CancelToken
 from .conversation import Conversation
+from .data_folder import data_dir
 from .events import Event
 from .llm.backend import ChatBackend, Sampling
-from .llm.library import data_dir, default_model, display_name
+from .llm.library import default_model, display_name
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
 from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
