@@ -27,7 +27,7 @@ def start_app(argv: list[str] | None = None):
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from oci_desktop.ui.main_window import MainWindow
+    from oci_desktop.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("OCI Desktop")

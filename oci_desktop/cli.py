@@ -109,9 +109,9 @@ def _bench_gui(args: argparse.Namespace) -> int:
     import json
 
     if args.target == "render":  # a scripted 4,000-token reply streamed into the chat view
-        from oci_desktop.ui.render_benchmark import format_table, run_benchmark
+        from oci_desktop.ui.benchmarks.render import format_table, run_benchmark
     else:
-        from oci_desktop.ui.benchmark import format_table, run_benchmark
+        from oci_desktop.ui.benchmarks.gui import format_table, run_benchmark
 
     figures = run_benchmark()
     print(json.dumps(figures) if args.json else format_table(figures))
@@ -121,7 +121,7 @@ def _bench_gui(args: argparse.Namespace) -> int:
 def _bench_startup(args: argparse.Namespace) -> int:
     import json
 
-    from oci_desktop.ui.startup_benchmark import format_table, run_benchmark
+    from oci_desktop.ui.benchmarks.startup import format_table, run_benchmark
 
     figures = run_benchmark(runs=args.runs)
     print(json.dumps(figures) if args.json else format_table(figures))

@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from oci_desktop.engine.llm.bundled import BUNDLED_NAME  # noqa: E402
-from oci_desktop.ui.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "main-window.png"
 TASK = "Write Python code that prints the sum of the squares of the numbers 1 to 10."

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from oci_desktop import __version__
 
+from .data_folder import data_dir
 from .llm import catalog, cpu_support, library
 from .sandbox import cgroups, syscall_filter
 from .sandbox.probe import APPARMOR_FIX, SandboxUnavailable, apparmor_restriction, inspect_layers
@@ -183,7 +184,7 @@ def diagnose() -> Diagnosis:
     report.sections["System"] = _system()
     report.sections["Sandbox"], report.can_run_code = _sandbox()
     report.sections["Model runtime"] = _llama()
-    report.sections["Data"] = _data(library.data_dir())
+    report.sections["Data"] = _data(data_dir())
     report.sections["Models"] = _models()
     report.sections["Versions"] = _versions()
     return report

@@ -25,9 +25,10 @@ from .agent.loop import Approver, LoopSettings
 from .agent.reviewer import Reviewer
 from .cancel import CancelToken
 from .conversation import Conversation
+from .data_folder import data_dir
 from .events import Event
 from .llm.backend import ChatBackend, Sampling
-from .llm.library import data_dir, default_model, display_name
+from .llm.library import default_model, display_name
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
 from .reviewer_model import ReviewerModel, loaded_footprint

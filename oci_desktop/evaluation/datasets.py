@@ -13,7 +13,7 @@ from typing import Callable
 
 import httpx
 
-from oci_desktop.engine.llm.library import data_dir as app_data_dir
+from oci_desktop.engine.data_folder import data_dir as app_data_dir
 
 
 class DatasetError(RuntimeError):

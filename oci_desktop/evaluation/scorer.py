@@ -48,7 +48,7 @@ class TaskScore:
 class Scorer:
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
-        self.workspace: Path = executor.session.workspace
+        self.workspace: Path = executor.workspace
         self._installed_pid: int | None = None
         self._known: set[str] = set()
 
@@ -64,9 +64,9 @@ class Scorer:
         return json.loads(lines[-1])
 
     def _install(self) -> None:
-        if self._installed_pid != self.executor.session.kernel_pid:
+        if self._installed_pid != self.executor.kernel_pid:
             self.executor.run(HARNESS)
-            self._installed_pid, self._known = self.executor.session.kernel_pid, set()
+            self._installed_pid, self._known = self.executor.kernel_pid, set()
 
     @staticmethod
     def _inputs_name(task: Task) -> str:
@@ -74,13 +74,13 @@ class Scorer:
 
     def _inputs_inside(self, task: Task) -> str:
         """The inputs file as the sandboxed kernel sees it."""
-        return f"{self.executor.session.workspace_inside}/eval-inputs/{self._inputs_name(task)}"
+        return f"{self.executor.workspace_inside}/eval-inputs/{self._inputs_name(task)}"
 
     def _inputs_file(self, task: Task) -> str:
         folder = self.workspace / "eval-inputs"
         folder.mkdir(exist_ok=True)
         (folder / self._inputs_name(task)).write_text(json.dumps(task.base_input + task.plus_input))
-        self.executor.session.hand_over(folder)
+        self.executor.hand_over(folder)
         return self._inputs_inside(task)
 
     def prepare(self, task: Task) -> dict:

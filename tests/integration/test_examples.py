@@ -13,7 +13,7 @@ import pytest
 from oci_desktop.engine.events import ExecutionFinished, TurnFinished
 from oci_desktop.engine.llm.sources import ModelSource
 from oci_desktop.engine.session import Session
-from oci_desktop.ui.examples import EXAMPLES
+from oci_desktop.ui.chat.examples import EXAMPLES
 from tests.support.llama_builds import BACKENDS, RELEASE_THREADS, release_build_env
 
 # A turn on the x86-64-v2 build takes minutes on a busy 2-core machine: a wide margin, not a speed test.

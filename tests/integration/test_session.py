@@ -221,7 +221,7 @@ def test_a_runaway_reply_is_stopped_and_noted_in_the_history(session, models):
 
 
 def test_a_sample_file_is_announced_with_its_columns(session, models):
-    from oci_desktop.ui.examples import EXAMPLES
+    from oci_desktop.ui.chat.examples import EXAMPLES
 
     chart = next(e for e in EXAMPLES if e.sample)
     assert session.upload([chart.sample_path]) == [chart.sample]

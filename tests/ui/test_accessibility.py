@@ -11,8 +11,8 @@ from PySide6.QtGui import QAccessible, QAction  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication,  # noqa: E402
                                QComboBox, QLineEdit, QPlainTextEdit, QTextEdit, QToolButton, QWidget)
 
-from oci_desktop.ui.main_window import MainWindow  # noqa: E402
-from oci_desktop.ui.rich_text import RichText  # noqa: E402
+from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.chat.rich_text import RichText  # noqa: E402
 from tests.support.engines import ScriptedModels, scripted_session  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the kernel is real

@@ -9,7 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from oci_desktop.ui.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
 from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the kernel is real

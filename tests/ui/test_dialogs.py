@@ -10,8 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from oci_desktop.engine.llm import catalog  # noqa: E402
 from oci_desktop.engine.llm.library import list_models  # noqa: E402
 from oci_desktop.engine.settings import Settings, load_settings  # noqa: E402
-from oci_desktop.ui.models_dialog import ModelsDialog  # noqa: E402
-from oci_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
+from oci_desktop.ui.dialogs.models_dialog import ModelsDialog  # noqa: E402
+from oci_desktop.ui.dialogs.settings_dialog import SettingsDialog  # noqa: E402
 from tests.support.fake_hub import FakeHub  # noqa: E402
 from tests.support.gguf_files import write_gguf  # noqa: E402
 
@@ -114,7 +114,7 @@ def test_pause_keeps_and_cancel_deletes_what_was_fetched(qtbot, hub):
 def test_diagnosis_dialog_shows_the_report_and_copies_it(qtbot, tmp_path, monkeypatch):
     from PySide6.QtGui import QGuiApplication
 
-    from oci_desktop.ui.diagnosis_dialog import DiagnosisDialog
+    from oci_desktop.ui.dialogs.diagnosis_dialog import DiagnosisDialog
 
     monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path))
     dialog = DiagnosisDialog()

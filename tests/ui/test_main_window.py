@@ -9,8 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from oci_desktop.engine.events import TurnFinished  # noqa: E402
-from oci_desktop.ui.main_window import MainWindow  # noqa: E402
-from oci_desktop.ui.rich_text import RichText  # noqa: E402
+from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.chat.rich_text import RichText  # noqa: E402
 from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the kernel is real
@@ -219,7 +219,7 @@ def test_a_narrow_window_folds_the_code_pane_and_brings_it_back(window, qtbot):
 def test_an_example_with_a_sample_file_brings_the_file_and_sends_the_request(window, qtbot, models):
     from PySide6.QtWidgets import QPushButton
 
-    from oci_desktop.ui.examples import EXAMPLES
+    from oci_desktop.ui.chat.examples import EXAMPLES
 
     chart = next(e for e in EXAMPLES if e.sample)
     models.replies += [fence("import matplotlib.pyplot as plt\nplt.bar([1, 2], [3, 4])\nplt.show()"), "Here it is."]

@@ -13,8 +13,8 @@ from oci_desktop.engine.llm.bundled import BUNDLED_FILE  # noqa: E402
 from oci_desktop.engine.llm.download import part_path  # noqa: E402
 from oci_desktop.engine.llm.library import models_dir  # noqa: E402
 from oci_desktop.engine.settings import load_settings  # noqa: E402
-from oci_desktop.ui.main_window import MainWindow  # noqa: E402
-from oci_desktop.ui.model_offer import OFFLINE, ModelOffer, model_to_offer  # noqa: E402
+from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.chat.model_offer import OFFLINE, ModelOffer, model_to_offer  # noqa: E402
 from tests.support.engines import ScriptedModels, scripted_session  # noqa: E402
 from tests.support.fake_hub import FakeHub  # noqa: E402
 from tests.support.gguf_files import write_gguf  # noqa: E402

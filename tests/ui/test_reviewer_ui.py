@@ -10,10 +10,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from oci_desktop.engine.settings import Settings, load_settings  # noqa: E402
-from oci_desktop.ui.chat_view import ChatView  # noqa: E402
-from oci_desktop.ui.main_window import MainWindow  # noqa: E402
-from oci_desktop.ui.rich_text import RichText  # noqa: E402
-from oci_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
+from oci_desktop.ui.chat.chat_view import ChatView  # noqa: E402
+from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.chat.rich_text import RichText  # noqa: E402
+from oci_desktop.ui.dialogs.settings_dialog import SettingsDialog  # noqa: E402
 from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
 GUIDANCE = "Define x before you print it."

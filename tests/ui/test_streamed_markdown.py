@@ -8,10 +8,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from oci_desktop.ui import markdown_render  # noqa: E402
-from oci_desktop.ui.chat_view import ChatView, MessageBubble  # noqa: E402
-from oci_desktop.ui.markdown_render import render_markdown  # noqa: E402
-from oci_desktop.ui.rich_text import RichText  # noqa: E402
+from oci_desktop.ui.chat import markdown_render  # noqa: E402
+from oci_desktop.ui.chat.chat_view import ChatView, MessageBubble  # noqa: E402
+from oci_desktop.ui.chat.markdown_render import render_markdown  # noqa: E402
+from oci_desktop.ui.chat.rich_text import RichText  # noqa: E402
 
 EDGES = ("Intro, then a table first thing after it:\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |\n\n"
          "---\n\n# Heading\nSetext heading\n===\n\n1. one\n2. two\n\n   more of two\n\n- a\n  - nested\n\n"

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from oci_desktop.engine.events import TurnFinished  # noqa: E402
 from oci_desktop.engine.session import Session  # noqa: E402
 from oci_desktop.engine.store.db import Store  # noqa: E402
-from oci_desktop.ui.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
 from tests.support.llama_builds import pinned_build_env  # noqa: E402
 
 # Turns on the real model take minutes on a busy machine or the x86-64-v2 build: wide margins.

@@ -14,6 +14,7 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data_folder import data_dir
 from ..system import write_atomically
 
 MIN_TOKENS_PER_S = 5.0
@@ -29,7 +30,6 @@ TYPICAL_BANDWIDTH = 25e9
 
 def speed_file() -> Path:
     """Where measured speeds are kept: <data folder>/cpu_speed.json."""
-    from .library import data_dir
     return data_dir() / "cpu_speed.json"
 
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import platformdirs
-
 from ..cancel import CancelToken
+from ..data_folder import data_dir
 from .bundled import BUNDLED_MODEL, BUNDLED_NAME, bundled_model_path
 from .catalog import CATALOG
 from .gguf_info import GGUFInfo, inspect_gguf
@@ -29,11 +28,6 @@ class ModelEntry:
     path: Path
     size_bytes: int
     bundled: bool = False
-
-
-def data_dir() -> Path:
-    """OCI_DESKTOP_DATA overrides the platform's folder (tests, portable installs)."""
-    return Path(os.environ.get("OCI_DESKTOP_DATA") or platformdirs.user_data_dir("oci-desktop"))
 
 
 def models_dir() -> Path:

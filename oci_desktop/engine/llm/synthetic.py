@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data_folder import data_dir
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -264,7 +266,6 @@ def write_synthetic(shape: Shape, quant: str, path: Path, seed: int = 0) -> Path
 
 def synthetic_dir() -> Path:
     """Where synthetic models are kept: <data folder>/synthetic."""
-    from .library import data_dir
     return data_dir() / "synthetic"
 
 

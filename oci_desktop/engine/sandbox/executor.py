@@ -10,6 +10,7 @@ import ast
 import base64
 import queue
 import time
+from pathlib import Path
 from typing import Callable
 
 from ..cancel import CancelToken
@@ -69,6 +70,26 @@ class Executor:
         self._cell_number = 0
         self._reported_threads: set[int] = set()
         self._threads_of_pid: int | None = None
+
+    @property
+    def workspace(self) -> Path:
+        """The workspace folder, as the app sees it."""
+        return self.session.workspace
+
+    @property
+    def workspace_inside(self) -> str:
+        """The workspace folder, as code in the sandboxed kernel sees it."""
+        return self.session.workspace_inside
+
+    @property
+    def kernel_pid(self) -> int | None:
+        """The kernel process running the cells now; another number once the kernel was restarted
+        (what the cells defined is gone with the old one)."""
+        return self.session.kernel_pid
+
+    def hand_over(self, path: Path) -> None:
+        """Let the sandboxed code change files the app put into its workspace."""
+        self.session.hand_over(path)
 
     def run(self, code: str, cancel: CancelToken | None = None,
             on_output: OutputCallback | None = None) -> ExecutionResult:

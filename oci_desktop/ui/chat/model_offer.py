@@ -13,7 +13,7 @@ from oci_desktop.engine.llm.catalog import CatalogEntry, recommend, this_machine
 from oci_desktop.engine.llm.download import NO_CONNECTION, part_path
 from oci_desktop.engine.llm.library import list_models, models_dir
 
-from .transfer import Transfers
+from ..transfer import Transfers
 
 OFFLINE = ("You seem to be offline: nothing could be fetched from Hugging Face. The bundled model stays in "
            "use; try again when you are online.")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from oci_desktop.engine.system import descendants, process_status
 
-from .benchmark import TASK
+from .gui import TASK
 
 
 def _rss_mib(pid: int) -> float:
@@ -120,7 +120,7 @@ def _one_run(turns: int) -> dict:
     env = {**os.environ, "OCI_DESKTOP_DATA": tempfile.mkdtemp(prefix="oci-bench-start-"),
            "QT_QPA_PLATFORM": "offscreen"}
     began = time.time()
-    done = subprocess.run([sys.executable, "-m", "oci_desktop.ui.startup_benchmark", "--child", str(turns)],
+    done = subprocess.run([sys.executable, "-m", "oci_desktop.ui.benchmarks.startup", "--child", str(turns)],
                           capture_output=True, text=True, env=env, timeout=600)
     events = {}
     for line in done.stdout.splitlines():

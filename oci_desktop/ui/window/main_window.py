@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -11,21 +10,19 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
                                QProgressBar, QPushButton, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ReviewerNote, ReviewerUnavailable,
-                                       ReviewStarted, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
-                                       UserMessageAdded)
 from oci_desktop.engine.llm.library import list_models
 from oci_desktop.engine.session import Session
 
-from .bridge import EngineWorker
-from .chat_view import ChatView
+from ..bridge import EngineWorker
+from ..chat.chat_view import ChatView
+from ..chat.model_offer import ModelOffer, model_to_offer
+from ..dialogs.models_dialog import ModelsDialog
+from ..dialogs.settings_dialog import SettingsDialog
+from ..style.theme import apply_theme
+from ..transfer import Transfers
 from .code_pane import CodePane
 from .console import KernelConsole
-from .model_offer import ModelOffer, model_to_offer
-from .models_dialog import ModelsDialog
-from .settings_dialog import SettingsDialog
-from .theme import apply_theme
-from .transfer import Transfers
+from .event_renderer import ERROR, EventRenderer
 from .sidebar import Sidebar
 
 
@@ -39,7 +36,8 @@ EngineFactory = Callable[[], Session]
 
 
 class MainWindow(QMainWindow):
-    """Renders the engine's events and sends the user's commands to it (ui/bridge.py)."""
+    """Builds the window and sends the user's commands to the engine (ui/bridge.py); the
+    engine's events are shown by an EventRenderer (event_renderer.py)."""
 
     # Queued to the worker thread, one per command a person can give.
     sig_send = Signal(str)
@@ -72,13 +70,13 @@ class MainWindow(QMainWindow):
         self.conversation_id: int | None = None
         self.busy = False
         self._editing = False
-        self._tokens: list[float] = []
         self.transfers = Transfers(self)
+        self.renderer = EventRenderer(self)
         self._build()
         self._start_worker()
         self._apply_settings()
         for notice in self.session.notices:
-            self.chat.add_note(notice, "#cf222e")
+            self.chat.add_note(notice, ERROR)
         self.sidebar.refresh()
         self.sig_open.emit(0)
         self.sig_load_default_model.emit()
@@ -97,7 +95,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.model_box)
         self.model_state = QLabel()
         self.model_progress = QProgressBar(maximumWidth=140, maximum=100)
-        self._progress_action = bar.addWidget(self.model_progress)
+        self.progress_action = bar.addWidget(self.model_progress)
         bar.addWidget(self.model_state)
         bar.addSeparator()
         self.auto_run = QCheckBox("Auto-run code", checked=True)
@@ -234,23 +232,24 @@ class MainWindow(QMainWindow):
             signal.connect(slot, Qt.ConnectionType.DirectConnection)
         self.console.custom_interrupt_requested.connect(self.sig_interrupt)
         self.console.custom_restart_requested.connect(self.sig_restart_kernel)
-        w.sig_event.connect(self._on_event)
+        # Bound methods of QObjects only: a lambda has no thread of its own, so Qt would run it
+        # on the worker's thread, touching widgets from there.
+        r = self.renderer
+        w.sig_event.connect(r.on_event)
+        w.sig_model_state.connect(r.on_model_state)
+        w.sig_kernel_state.connect(r.on_kernel_state)
+        w.sig_sandbox_state.connect(r.on_sandbox)
+        w.sig_context.connect(r.on_context)
+        w.sig_uploaded.connect(r.on_uploaded)
+        w.sig_error.connect(r.on_error)
         w.sig_turn_done.connect(self._on_turn_done)
-        w.sig_model_state.connect(self._on_model_state)
-        # Bound methods only: a lambda has no thread of its own, so Qt would run it on the
-        # worker's thread, touching widgets from there.
-        w.sig_kernel_state.connect(self._on_kernel_state)
         w.sig_kernel_ready.connect(self.console.attach)
-        w.sig_sandbox_state.connect(self._on_sandbox)
         w.sig_cell_result.connect(self._on_cell_result)
-        w.sig_context.connect(self._on_context)
         w.sig_approval_needed.connect(self._on_approval)
         w.sig_conversation.connect(self._on_conversation)
         w.sig_conversations_changed.connect(self._on_conversations_changed)
-        w.sig_uploaded.connect(self._on_uploaded)
         w.sig_model_path.connect(self._on_model_path)
         self.sidebar.sig_open.connect(self._open_conversation)
-        w.sig_error.connect(self._on_error)
         self.auto_run.toggled.connect(self.sig_auto_run)
         self.thread_.start()
 
@@ -268,7 +267,7 @@ class MainWindow(QMainWindow):
             self._apply_settings()
 
     def show_diagnosis(self) -> None:
-        from .diagnosis_dialog import DiagnosisDialog  # checks run only when asked for
+        from ..dialogs.diagnosis_dialog import DiagnosisDialog  # checks run only when asked for
 
         DiagnosisDialog(self).exec()
 
@@ -376,83 +375,18 @@ class MainWindow(QMainWindow):
             button.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
 
-    # -- engine events -------------------------------------------------------------------------
-
-    def _on_event(self, event) -> None:
-        if isinstance(event, TokenDelta):
-            self._tokens.append(time.monotonic())
-            self.chat.append_tokens(event.text)
-        elif isinstance(event, CodeProposed):
-            self.code.add_attempt(event.code, f"round {event.round}" + (f", block {event.index + 1}" if event.index else ""))
-        elif isinstance(event, RoundFinished):
-            self.chat.finish_reply(event.reply)
-            self._show_speed()
-        elif isinstance(event, ExecutionFinished):
-            self.chat.add_card(event.result.to_json(), self.workspace)
-            self.sidebar.refresh_files()
-        elif isinstance(event, RunawayReply):
-            self.chat.add_note(event.message, "#9a6700")
-        elif isinstance(event, ReviewStarted):
-            self.chat.add_note(f"The reviewer ({event.reviewer}) reads the result: {event.why}…")
-        elif isinstance(event, ReviewerNote):
-            self.chat.add_reviewer(event.text)
-        elif isinstance(event, ReviewerUnavailable):
-            self.chat.add_note(event.message, "#9a6700")
-        elif isinstance(event, UserMessageAdded):
-            self.chat.add_user(event.text)
-        elif isinstance(event, EngineError):
-            self.chat.finish_reply()
-            self.chat.add_note(event.message, "#cf222e")
-        elif isinstance(event, TurnFinished):
-            self.chat.finish_reply()
-            self.chat.add_note(f"Stopped after {event.rounds} round(s): {event.message}")
-
-    def _on_kernel_state(self, state: str) -> None:
-        self.status_kernel.setText(f"Kernel: {state}")
-
-    def _on_context(self, used: int, n_ctx: int) -> None:
-        self.status_ctx.setText(f"Context: {used} / {n_ctx}")
-
-    def _on_error(self, text: str) -> None:
-        self.chat.add_note(text, "#cf222e")
-
-    def _show_speed(self) -> None:
-        if len(self._tokens) > 2:
-            span = self._tokens[-1] - self._tokens[0]
-            if span > 0:
-                self.status_speed.setText(f"{(len(self._tokens) - 1) / span:.0f} tokens/s")
-        self._tokens = []
+    # -- the engine's answers to commands ------------------------------------------------------
 
     def _on_turn_done(self) -> None:
         self._set_busy(False)
         self.code.approval_done()  # a question left open by a stopped turn is moot
         self.sidebar.refresh(current=self.conversation_id)
 
-    def _on_model_state(self, state: str, text: str, fraction: float) -> None:
-        if state == "stopped":  # the model process died mid-turn: say how, and offer a restart
-            self.chat.finish_reply()
-            self.restart_model_button = self.chat.add_action(text, "Restart the model", self.sig_restart_model.emit)
-            state, text = "error", "the model process stopped"
-        self._progress_action.setVisible(state == "loading")
-        self.model_progress.setValue(int(max(fraction, 0) * 100))
-        self.model_state.setText({"loading": f" {text}…", "ready": " ready", "error": " error"}[state])
-        self.model_state.setToolTip(text)
-        self.status_model.setText(f"Model: {text if state == 'ready' else state}")
-        if state == "error" and text != "the model process stopped":
-            self.chat.add_note(f"The model could not be loaded: {text}", "#cf222e")
-
-    def _on_sandbox(self, state: str, detail: str) -> None:
-        self.status_sandbox.setText(f"Sandbox: {state}")
-        self.status_sandbox.setToolTip(detail)
-        if state != "isolated":
-            self.chat.add_note(f"Code will not run: the sandbox is unavailable. {detail}", "#cf222e")
-
     def _on_cell_result(self, data: dict) -> None:
         self._set_busy(False)
         self._last_result = data
         self.code.send_result.setEnabled(True)
-        self.chat.add_card(data, self.workspace)
-        self.sidebar.refresh_files()
+        self.renderer.show_result(data)
 
     def _on_approval(self, code: str) -> None:
         self.tabs.setCurrentIndex(0)
@@ -478,9 +412,10 @@ class MainWindow(QMainWindow):
     def _on_conversations_changed(self) -> None:
         self.sidebar.refresh(current=self.conversation_id)
 
-    def _on_uploaded(self, names: list) -> None:
-        self.chat.add_note("Added to the workspace (the model is told with your next message): " + ", ".join(names))
-        self.sidebar.refresh_files()
+    @property
+    def restart_model_button(self):
+        """The chat's "Restart the model" button, once the model process stopped (else None)."""
+        return self.renderer.restart_model_button
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         # Stop the turn, then end the worker thread and shut the model and kernel down:

@@ -20,7 +20,7 @@ def run_benchmark(turns: int = 3) -> dict:
 
     from oci_desktop.engine.llm.bundled import BUNDLED_NAME
 
-    from .main_window import MainWindow
+    from ..window.main_window import MainWindow
 
     class Driver(QObject):
         """Lives on the GUI thread, so the worker's signals reach it queued (a plain function

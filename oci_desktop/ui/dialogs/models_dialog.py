@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHB
 from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
 from oci_desktop.engine.llm.library import list_models, remove_model
 
-from .transfer import Transfers
+from ..transfer import Transfers
 
 
 class ModelsDialog(QDialog):

@@ -56,7 +56,7 @@ def run_benchmark(tokens: int = 4000, rate: float = 200.0, width: int = 900) -> 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .chat_view import ChatView
+    from ..chat.chat_view import ChatView
 
     class TimedChatView(ChatView):
         def __init__(self) -> None:

@@ -1,0 +1,1 @@
+"""`oci-desktop bench gui`, `bench render` and `bench startup`: what the window costs."""

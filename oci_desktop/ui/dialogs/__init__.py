@@ -1,0 +1,1 @@
+"""The dialogs: models (download, import, endpoints), settings, diagnosis."""
