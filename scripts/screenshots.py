@@ -129,7 +129,7 @@ class Shooter:
         w.input.setPlainText(PLOT_ASK)
         w.send()
         yield lambda: not w.busy and len(w.chat.cards()) >= 1
-        yield from self._each_look("plot-turn", lambda: self._scroll_to("reply"))
+        yield from self._each_look("plot-turn", lambda: self._scroll_to("card"))
         w._open_conversation(0)
         yield lambda: not w.chat.bubbles()
         w.sidebar.sig_upload.emit([str(ROOT / "oci_desktop" / "resources" / "samples" / "monthly_sales.csv")])
