@@ -31,7 +31,10 @@ def start_app(argv: list[str] | None = None):
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("OCI Desktop")
-    app.setWindowIcon(QIcon(str(ICON)))  # an SVG: sharp at any screen scale
+    icon = QIcon(str(ICON))  # an SVG: sharp at any screen scale
+    for png in sorted(ICON.parent.glob("app-icon/oci-desktop-*.png")):  # drawn for the small sizes
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
     window = MainWindow(engine_factory=lambda: session)
     window.show()
     return app, window

@@ -53,6 +53,7 @@ rm -rf "$stage" && mkdir -p "$stage"
 cp -a "$bundle" "$stage/oci-desktop"
 cp "$here/user/install.sh" "$here/user/uninstall.sh" "$stage/"
 cp oci_desktop/resources/oci-desktop.svg packaging/oci-desktop.desktop "$stage/"
+cp -R oci_desktop/resources/app-icon "$stage/app-icon"   # the PNG sizes, for desktops that ask for them
 echo "$glibc" > "$stage/glibc-version"
 run_file=dist/oci-desktop-$version-linux-x86_64.run
 makeself --quiet --xz --threads 0 --sha256 --nox11 "$stage" "$run_file" "OCI Desktop $version" ./install.sh
@@ -66,6 +67,11 @@ cp -a "$bundle" "$deb/opt/oci-desktop"
 ln -s /opt/oci-desktop/oci-desktop "$deb/usr/bin/oci-desktop"
 cp packaging/oci-desktop.desktop "$deb/usr/share/applications/"
 cp oci_desktop/resources/oci-desktop.svg "$deb/usr/share/icons/hicolor/scalable/apps/"
+for png in oci_desktop/resources/app-icon/oci-desktop-*.png; do   # 16 to 512 px, for desktops that want PNGs
+    size=$(basename "$png" .png); size=${size#oci-desktop-}
+    mkdir -p "$deb/usr/share/icons/hicolor/${size}x${size}/apps"
+    cp "$png" "$deb/usr/share/icons/hicolor/${size}x${size}/apps/oci-desktop.png"
+done
 cp "$here/deb/apparmor-profile" "$deb/usr/share/oci-desktop/apparmor/oci-desktop"
 cp "$here/deb/postinst" "$here/deb/postrm" "$deb/DEBIAN/"
 installed_kb=$(du -sk --exclude=DEBIAN "$deb" | cut -f1)

@@ -20,6 +20,8 @@ class Example:
     prompt: str
     sample: str | None = None
     """A file from resources/samples copied into the conversation's workspace before the request."""
+    icon: str = "sparkles"
+    """Its tile's icon (resources/icons)."""
 
     @property
     def sample_path(self) -> Path | None:
@@ -30,15 +32,15 @@ class Example:
 EXAMPLES = [
     Example("Chart a spreadsheet",
             "Make a bar chart of the revenue for each month in monthly_sales.csv with matplotlib. "
-            "Also print the month with the highest revenue.", "monthly_sales.csv"),
+            "Also print the month with the highest revenue.", "monthly_sales.csv", icon="chart-column"),
     Example("Grow my savings",
             "How much will 1000 dollars grow to after 5 years at 5% interest per year, compounded "
-            "yearly? Print the amount rounded to cents."),
-    Example("Convert units", "How many kilometres is a marathon of 26.2 miles? Print the answer rounded to 2 decimals."),
+            "yearly? Print the amount rounded to cents.", icon="piggy-bank"),
+    Example("Convert units", "How many kilometres is a marathon of 26.2 miles? Print the answer rounded to 2 decimals.", icon="ruler"),
     Example("Count words",
             "Count the words in this text and print the total:\n\n"
-            "The cat sat on the mat. The dog sat on the log. The cat and the dog are friends."),
+            "The cat sat on the mat. The dog sat on the log. The cat and the dog are friends.", icon="whole-word"),
     Example("Summarise numbers",
             "My electricity bills this year were 84.20, 91.50, 77.80, 102.30, 95.10 and 88.60. "
-            "Print the total, the average, the lowest and the highest."),
+            "Print the total, the average, the lowest and the highest.", icon="sigma"),
 ]

@@ -49,7 +49,7 @@ class ModelOffer(QFrame):
         self.progress = QProgressBar(maximum=1000)
         self.progress.setAccessibleName("Download progress")
         self.start = QPushButton()
-        self.start.setStyleSheet("font-weight:bold;padding:6px;")
+        self.start.setProperty("kind", "primary")
         self.start.clicked.connect(self._download)
         self.pause = QPushButton("Pause")
         self.pause.setToolTip("Stop now; what was fetched is kept, also when you quit, and resumes later")

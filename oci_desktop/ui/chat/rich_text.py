@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextOption
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser
 
 
-def _open_outside(url: QUrl) -> None:
-    if url.scheme() in ("http", "https", "mailto", "file"):
-        QDesktopServices.openUrl(url)
+CODE_LINK = "oci-code"
+"""The scheme of a code block's Copy and Open-in-editor links: oci-code:copy/KEY, oci-code:edit/KEY."""
 
 
 class RichText(QTextBrowser):
     """A paragraph, a reply or an output block of the chat; text() gives the HTML it was set to."""
+
+    sig_code_link = Signal(str, str)
+    """A code block's link was clicked: (copy or edit, the block's key; see markdown_render.fence_key)."""
 
     def __init__(self, html: str = "", selectable: bool = True) -> None:
         super().__init__()
@@ -31,7 +33,7 @@ class RichText(QTextBrowser):
         # Links open outside (the browser, the file manager); followed in here, a relative link
         # would replace the message with whatever it names.
         self.setOpenLinks(False)
-        self.anchorClicked.connect(_open_outside)
+        self.anchorClicked.connect(self._follow)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab moves between controls, not paragraphs
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.viewport().setAutoFillBackground(False)
@@ -42,6 +44,13 @@ class RichText(QTextBrowser):
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self._html = ""
         self.setText(html)
+
+    def _follow(self, url: QUrl) -> None:
+        if url.scheme() == CODE_LINK:
+            action, _, key = url.path().partition("/")
+            self.sig_code_link.emit(action, key)
+        elif url.scheme() in ("http", "https", "mailto", "file"):
+            QDesktopServices.openUrl(url)
 
     def setText(self, html: str) -> None:  # noqa: N802 (QLabel's name, so the two can swap)
         """Show this HTML (or plain text)."""

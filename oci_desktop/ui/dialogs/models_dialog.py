@@ -31,6 +31,8 @@ class ModelsDialog(QDialog):
         self.installed = QTableWidget(0, 3)
         self.installed.setHorizontalHeaderLabels(["Model", "Size", ""])
         self.installed.setAccessibleName("Installed models")
+        self.installed.verticalHeader().setVisible(False)
+        self.installed.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.installed)
         machine = this_machine()
         best = recommend(machine)
@@ -39,6 +41,8 @@ class ModelsDialog(QDialog):
         self.catalog = QTableWidget(len(CATALOG), 6)
         self.catalog.setHorizontalHeaderLabels(["Model", "File", "Size", "Needs", "Fits", ""])
         self.catalog.setAccessibleName("Model catalog")
+        self.catalog.verticalHeader().setVisible(False)
+        self.catalog.horizontalHeader().setStretchLastSection(True)
         for row, entry in enumerate(CATALOG):
             label = fit(entry, machine).label + ("  ★ recommended" if best and best.entry == entry else "")
             for col, text in enumerate([entry.model, entry.quantization, f"{entry.size_gb:.2f} GB",

@@ -61,7 +61,8 @@ class SettingsDialog(QDialog):
         for label, widget in rows:
             widget.setAccessibleName(label)
             form.addRow(label, widget)
-        self.error = QLabel(styleSheet="color:#cf222e")
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)

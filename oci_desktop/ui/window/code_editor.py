@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+
 from pygments.lexers import PythonLexer
-from pygments.token import Comment, Keyword, Name, Number, String, Token
+from pygments.token import Token
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-_COLORS = [(Keyword, "#cf222e", True), (Name.Builtin, "#8250df", False), (Name.Function, "#6639ba", False),
-           (String, "#0a3069", False), (Number, "#0550ae", False), (Comment, "#6e7781", False)]
+from ..style.code_style import code_style
+from ..style.theme import current
 
 
-def _format_for(token) -> QTextCharFormat | None:
-    for kind, color, bold in _COLORS:
-        if token in kind:
-            fmt = QTextCharFormat()
-            fmt.setForeground(QColor(color))
-            if bold:
-                fmt.setFontWeight(QFont.Weight.Bold)
-            return fmt
-    return None
+@functools.lru_cache(maxsize=256)
+def _format_for(style_name: str, token) -> QTextCharFormat | None:
+    """The theme's code colours (the chat's code blocks use the same style)."""
+    found = code_style(style_name).style_for_token(token)
+    if not found["color"] and not found["bold"] and not found["italic"]:
+        return None
+    fmt = QTextCharFormat()
+    if found["color"]:
+        fmt.setForeground(QColor(f"#{found['color']}"))
+    if found["bold"]:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    fmt.setFontItalic(bool(found["italic"]))
+    return fmt
 
 
 class PygmentsHighlighter(QSyntaxHighlighter):
@@ -33,7 +39,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
         position = 0
         for token, value in self._lexer.get_tokens(text):
-            fmt = _format_for(token) if token is not Token.Text else None
+            fmt = _format_for(current().code_style, token) if token is not Token.Text else None
             if fmt is not None:
                 self.setFormat(position, len(value), fmt)
             position += len(value)
@@ -96,6 +102,7 @@ class CodeEditor(QPlainTextEdit):
         self.blockCountChanged.connect(lambda _: self.setViewportMargins(self.line_number_width(), 0, 0, 0))
         self.updateRequest.connect(self._scroll_numbers)
         self.setViewportMargins(self.line_number_width(), 0, 0, 0)
+        self.setObjectName("codeEditor")
         self.setAccessibleName("Code editor")
         self.setAccessibleDescription("Tab indents; Ctrl+Tab moves to the next control.")
 

@@ -6,12 +6,15 @@ import difflib
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from ..style import icons
+from ..style.theme import SPACE
 from .code_editor import CodeEditor
 
 
 class CodePane(QWidget):
     def __init__(self) -> None:
         super().__init__()
+        self.setObjectName("codePane")
         self.editor = CodeEditor()
         self.attempts = QComboBox()
         self.attempts.setAccessibleName("Previous attempts")
@@ -19,17 +22,22 @@ class CodePane(QWidget):
         self.diff = QPlainTextEdit(readOnly=True, maximumHeight=160, placeholderText="Changes from the attempt before")
         self.diff.setAccessibleName("Changes from the previous attempt")
         self.diff.setTabChangesFocus(True)
-        self.run_button = QPushButton("Run (Ctrl+Enter)")
+        self.run_button = QPushButton(icons.icon("play", "on_accent"), "Run (Ctrl+Enter)")
+        self.run_button.setProperty("kind", "primary")
         self.run_button.setAccessibleName("Run the code in the editor")
-        self.skip_button = QPushButton("Skip", visible=False)
+        self.skip_button = QPushButton(icons.icon("skip-forward"), "Skip", visible=False)
         self.skip_button.setAccessibleName("Skip this code: do not run it")
-        self.send_result = QPushButton("Send result to model", enabled=False)
+        self.send_result = QPushButton(icons.icon("send"), "Send result to model", enabled=False)
         self.send_result.setToolTip("Tell the model what your own run printed, and let it go on from there")
         self._attempts: list[str] = []
         self.waiting_for_approval = False
         column = QVBoxLayout(self)
+        column.setContentsMargins(SPACE["m"], SPACE["m"], SPACE["m"], SPACE["m"])
+        column.setSpacing(SPACE["s"])
         row = QHBoxLayout()
-        row.addWidget(QLabel("Attempt:"))
+        attempt = QLabel("Attempt")
+        attempt.setProperty("role", "muted")
+        row.addWidget(attempt)
         row.addWidget(self.attempts, stretch=1)
         column.addLayout(row)
         column.addWidget(self.editor)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ..style.theme import current
+
 _BANNER = ("Console of this conversation's sandboxed kernel: the agent's cells appear here, "
            "and what you type runs in the same namespace.\n")
 
@@ -44,6 +46,7 @@ class KernelConsole(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.widget = None
+        self._dark: bool | None = None
         self._client = None
         self._connection_file: str | None = None
 
@@ -58,9 +61,17 @@ class KernelConsole(QWidget):
             self.widget.custom_interrupt_requested.connect(self.custom_interrupt_requested)
             self.widget.custom_restart_requested.connect(self.custom_restart_requested)
             self._layout.addWidget(self.widget)
+            self.apply_theme()
             if self._connection_file is not None:
                 self._connect()
         return self.widget
+
+    def apply_theme(self) -> None:
+        """qtconsole's own light or dark colours, as the theme in use (its style sheet is its own)."""
+        dark = current().name == "dark"
+        if self.widget is not None and dark != self._dark:
+            self._dark = dark
+            self.widget.set_default_style("linux" if dark else "lightbg")
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self._build()

@@ -13,16 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ReviewerNote, ReviewerUnavailable,
-                                       ReviewStarted, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
-                                       UserMessageAdded)
+from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ExecutionStarted, ReviewerNote,
+                                       ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
+                                       TurnFinished, UserMessageAdded)
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
-
-ERROR = "#cf222e"
-WARNING = "#9a6700"
-
 
 class EventRenderer(QObject):
     """Renders the engine's events and states into the panes of one MainWindow."""
@@ -45,21 +41,24 @@ class EventRenderer(QObject):
         elif isinstance(event, RoundFinished):
             w.chat.finish_reply(event.reply)
             self._show_speed()
+        elif isinstance(event, ExecutionStarted):
+            w.chat.show_thinking(f"Running the code of round {event.round}")
         elif isinstance(event, ExecutionFinished):
             self.show_result(event.result.to_json())
+            w.chat.show_thinking("Reading the result")
         elif isinstance(event, RunawayReply):
-            w.chat.add_note(event.message, WARNING)
+            w.chat.add_note(event.message, "warning")
         elif isinstance(event, ReviewStarted):
             w.chat.add_note(f"The reviewer ({event.reviewer}) reads the result: {event.why}…")
         elif isinstance(event, ReviewerNote):
             w.chat.add_reviewer(event.text)
         elif isinstance(event, ReviewerUnavailable):
-            w.chat.add_note(event.message, WARNING)
+            w.chat.add_note(event.message, "warning")
         elif isinstance(event, UserMessageAdded):
             w.chat.add_user(event.text)
         elif isinstance(event, EngineError):
             w.chat.finish_reply()
-            w.chat.add_note(event.message, ERROR)
+            w.chat.add_note(event.message, "error")
         elif isinstance(event, TurnFinished):
             w.chat.finish_reply()
             w.chat.add_note(f"Stopped after {event.rounds} round(s): {event.message}")
@@ -83,7 +82,7 @@ class EventRenderer(QObject):
         self.window.status_ctx.setText(f"Context: {used} / {n_ctx}")
 
     def on_error(self, text: str) -> None:
-        self.window.chat.add_note(text, ERROR)
+        self.window.chat.add_note(text, "error")
 
     def on_model_state(self, state: str, text: str, fraction: float) -> None:
         w = self.window
@@ -97,14 +96,14 @@ class EventRenderer(QObject):
         w.model_state.setToolTip(text)
         w.status_model.setText(f"Model: {text if state == 'ready' else state}")
         if state == "error" and text != "the model process stopped":
-            w.chat.add_note(f"The model could not be loaded: {text}", ERROR)
+            w.chat.add_note(f"The model could not be loaded: {text}", "error")
 
     def on_sandbox(self, state: str, detail: str) -> None:
         w = self.window
         w.status_sandbox.setText(f"Sandbox: {state}")
         w.status_sandbox.setToolTip(detail)
         if state != "isolated":
-            w.chat.add_note(f"Code will not run: the sandbox is unavailable. {detail}", ERROR)
+            w.chat.add_note(f"Code will not run: the sandbox is unavailable. {detail}", "error")
 
     def on_uploaded(self, names: list) -> None:
         self.window.chat.add_note("Added to the workspace (the model is told with your next message): " + ", ".join(names))

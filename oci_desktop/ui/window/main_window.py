@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QThread, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPlainTextEdit,
-                               QProgressBar, QPushButton, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from oci_desktop.engine.llm.library import list_models
 from oci_desktop.engine.session import Session
@@ -18,12 +18,15 @@ from ..chat.chat_view import ChatView
 from ..chat.model_offer import ModelOffer, model_to_offer
 from ..dialogs.models_dialog import ModelsDialog
 from ..dialogs.settings_dialog import SettingsDialog
-from ..style.theme import apply_theme
+from ..style import icons
+from ..style.theme import SPACE, apply_theme, current
 from ..transfer import Transfers
 from .code_pane import CodePane
 from .console import KernelConsole
-from .event_renderer import ERROR, EventRenderer
+from .event_renderer import EventRenderer
 from .sidebar import Sidebar
+from .status_bar import StatusBar
+from .toolbar import MainToolBar
 
 
 NARROW = 1000
@@ -76,7 +79,7 @@ class MainWindow(QMainWindow):
         self._start_worker()
         self._apply_settings()
         for notice in self.session.notices:
-            self.chat.add_note(notice, ERROR)
+            self.chat.add_note(notice, "error")
         self.sidebar.refresh()
         self.sig_open.emit(0)
         self.sig_load_default_model.emit()
@@ -84,55 +87,45 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        bar = QToolBar("Main")
+        bar = MainToolBar(self.show_models, self.show_settings, self.stop)
         self.addToolBar(bar)
-        self.model_box = QComboBox()
-        self.model_box.setAccessibleName("Model")
-        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_box, self.model_state, self.model_progress = bar.model_box, bar.model_state, bar.model_progress
+        self.progress_action, self.auto_run, self.stop_button = bar.progress_action, bar.auto_run, bar.stop_button
         self._fill_model_box()
         self.model_box.activated.connect(lambda i: self._load_model(self.model_box.itemData(i)))
-        bar.addWidget(QLabel(" Model: "))
-        bar.addWidget(self.model_box)
-        self.model_state = QLabel()
-        self.model_progress = QProgressBar(maximumWidth=140, maximum=100)
-        self.progress_action = bar.addWidget(self.model_progress)
-        bar.addWidget(self.model_state)
-        bar.addSeparator()
-        self.auto_run = QCheckBox("Auto-run code", checked=True)
-        self.auto_run.setAccessibleName("Run the model's code without asking")
-        bar.addWidget(self.auto_run)
-        bar.addSeparator()
-        for text, slot, keys in (("Models…", self.show_models, "Ctrl+M"), ("Settings…", self.show_settings, "Ctrl+,")):
-            action = bar.addAction(text, slot)
-            action.setShortcut(QKeySequence(keys))
-            action.setToolTip(f"{text} ({keys})")
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Diagnosis (for a bug report)…", self.show_diagnosis)
-        self.stop_button = QPushButton("Stop (Esc)", enabled=False)
-        self.stop_button.setAccessibleName("Stop")
-        self.stop_button.clicked.connect(self.stop)
-        bar.addWidget(self.stop_button)
 
         self.sidebar = Sidebar(self.session.conversations)
         self.chat = ChatView()
         self.chat.sig_example.connect(self._use_example)
+        self.chat.sig_open_code.connect(self._open_in_editor)
         self.input = QPlainTextEdit(placeholderText="Ask for something… (Ctrl+Enter sends)")
+        self.input.setObjectName("message")
         self.input.setAccessibleName("Message")
         self.input.setTabChangesFocus(True)  # Tab leaves the box, as in every form; it never traps the keyboard
         self.input.setMaximumHeight(110)
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(icons.icon("send", "on_accent"), "Send")
+        self.send_button.setProperty("kind", "primary")
+        self.send_button.setToolTip("Send (Ctrl+Enter)")
         self.send_button.setAccessibleName("Send message")
         self.send_button.clicked.connect(self.send)
-        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button = QPushButton(icons.icon("refresh-cw", "muted"), "Regenerate")
+        self.regenerate_button.setProperty("kind", "flat")
         self.regenerate_button.setToolTip("Ask again for the last request; the old answer is set aside (Ctrl+R)")
         self.regenerate_button.clicked.connect(self.regenerate)
-        self.edit_button = QPushButton("Edit last")
+        self.edit_button = QPushButton(icons.icon("pencil", "muted"), "Edit last")
+        self.edit_button.setProperty("kind", "flat")
         self.edit_button.setToolTip("Put your last request back in the box to change and resend it (Ctrl+E)")
         self.edit_button.clicked.connect(self.edit_last)
         centre = QWidget()
+        centre.setObjectName("chatColumn")
+        centre.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, SPACE["s"])
         column.addWidget(self.chat, stretch=1)
         row = QHBoxLayout()
+        row.setContentsMargins(SPACE["l"], 0, SPACE["l"], 0)
         row.addWidget(self.input, stretch=1)
         side = QVBoxLayout()
         for button in (self.send_button, self.regenerate_button, self.edit_button):
@@ -147,8 +140,11 @@ class MainWindow(QMainWindow):
         self.code.send_result.clicked.connect(self._send_last_result)
         self.console = KernelConsole()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.code, "Code")
-        self.tabs.addTab(self.console, "Console")
+        self.tabs.setDocumentMode(True)
+        # Its buttons' padding would make the folded pane still count in the window's minimum width.
+        self.tabs.setMinimumWidth(280)
+        self.tabs.addTab(self.code, icons.icon("code"), "Code")
+        self.tabs.addTab(self.console, icons.icon("terminal"), "Console")
 
         self.split = split = QSplitter()
         split.addWidget(self.sidebar)
@@ -159,10 +155,10 @@ class MainWindow(QMainWindow):
             split.setStretchFactor(index, stretch)
         self.setCentralWidget(split)
 
-        self.status_model, self.status_speed, self.status_ctx = QLabel("Model: —"), QLabel(""), QLabel("")
-        self.status_kernel, self.status_sandbox = QLabel("Kernel: starting"), QLabel("Sandbox: …")
-        for label in (self.status_model, self.status_speed, self.status_ctx, self.status_kernel, self.status_sandbox):
-            self.statusBar().addPermanentWidget(label)
+        status = StatusBar()
+        self.setStatusBar(status)
+        self.status_model, self.status_speed, self.status_ctx = status.model, status.speed, status.context
+        self.status_kernel, self.status_sandbox = status.kernel, status.sandbox
 
         self._add_shortcuts()
 
@@ -252,13 +248,24 @@ class MainWindow(QMainWindow):
         self.sidebar.sig_open.connect(self._open_conversation)
         self.auto_run.toggled.connect(self.sig_auto_run)
         self.thread_.start()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_theme)
 
     # -- commands ------------------------------------------------------------------------------
 
     def _apply_settings(self) -> None:
         self.sig_apply_settings.emit(self.settings)
         self.auto_run.setChecked(self.settings.auto_run)
-        apply_theme(QApplication.instance(), self.settings.theme, self.settings.font_size)
+        self._apply_theme()
+
+    def _apply_theme(self, *_args) -> None:
+        """The Settings' theme, or the system's colour scheme (also when that changes while the app runs)."""
+        before = current()
+        after = apply_theme(QApplication.instance(), self.settings.theme, self.settings.font_size)
+        if after != before:  # HTML keeps the colours it was written with: render the chat anew
+            self.editor.highlighter.rehighlight()
+            self.console.apply_theme()
+            if not self.busy and self.conversation_id is not None:
+                self._show_conversation()
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.session.settings_path, self)
@@ -334,6 +341,7 @@ class MainWindow(QMainWindow):
         if shown is not None:
             self.chat.add_user(shown)
         self._set_busy(True)
+        self.chat.show_thinking()
         command()
 
     def stop(self) -> None:
@@ -346,6 +354,7 @@ class MainWindow(QMainWindow):
             return
         if not self.busy:
             self._set_busy(True)
+            self.chat.show_thinking("Running your code")
             self.sig_run.emit(self.editor.toPlainText())
 
     def _ctrl_enter(self) -> None:
@@ -356,6 +365,11 @@ class MainWindow(QMainWindow):
             self.sidebar.sig_upload.emit([str(example.sample_path)])
         self.input.setPlainText(example.prompt)
         self.send()
+
+    def _open_in_editor(self, code: str) -> None:
+        """A reply's code into the editor, to read, change and run."""
+        self.editor.setPlainText(code)
+        self._show_tab(0)
 
     def _skip(self) -> None:
         self._answer(None)
@@ -379,11 +393,13 @@ class MainWindow(QMainWindow):
 
     def _on_turn_done(self) -> None:
         self._set_busy(False)
+        self.chat.stop_thinking()
         self.code.approval_done()  # a question left open by a stopped turn is moot
         self.sidebar.refresh(current=self.conversation_id)
 
     def _on_cell_result(self, data: dict) -> None:
         self._set_busy(False)
+        self.chat.stop_thinking()
         self._last_result = data
         self.code.send_result.setEnabled(True)
         self.renderer.show_result(data)
@@ -404,7 +420,10 @@ class MainWindow(QMainWindow):
         self._editing = False  # an edit of another conversation's request does not carry over
         self.sidebar.workspace = self.workspace
         self.sidebar.refresh(current=conversation_id)
-        items = self.session.timeline(conversation_id)
+        self._show_conversation()
+
+    def _show_conversation(self) -> None:
+        items = self.session.timeline(self.conversation_id)
         self.chat.load(items, self.workspace)
         if not items:
             self.chat.add_welcome(self._model_offer(), self.model_box.currentText())

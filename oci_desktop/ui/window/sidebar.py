@@ -8,22 +8,27 @@ from typing import Callable
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QStyledItemDelegate, QVBoxLayout,
-                               QWidget)
+                               QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+
+from ..style import icons
+from ..style.theme import SPACE
+from .sidebar_rows import HEADING_ROLE, SIZE_ROLE, ConversationRows, FileRows, day_heading
 
 
-class _FitToWidth(QStyledItemDelegate):
-    """Rows as wide as the list, not as their text: a long title ends in "…" (full in its tooltip)."""
-
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt's name)
-        hint = super().sizeHint(option, index)
-        return QSize(1, hint.height())
-
-
-def _elide_long_names(view: QListWidget) -> None:
+def _list(name: str, rows) -> QListWidget:
+    view = QListWidget()
+    view.setAccessibleName(name)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.setItemDelegate(_FitToWidth(view))
+    view.setItemDelegate(rows)
+    view.setMouseTracking(True)  # hover actions
+    return view
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "section")
+    return label
 
 
 class Sidebar(QWidget):
@@ -38,54 +43,69 @@ class Sidebar(QWidget):
 
     def __init__(self, list_conversations: Callable[[str | None], list[dict]]) -> None:
         super().__init__()
+        self.setObjectName("sidebar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.list_conversations = list_conversations
         self.workspace: Path | None = None
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(SPACE["s"], SPACE["m"], SPACE["s"], SPACE["s"])
+        layout.setSpacing(SPACE["s"])
+        new = QPushButton(icons.icon("plus"), "New chat")
+        new.setAccessibleName("New conversation")
+        new.setToolTip("New conversation (Ctrl+N)")
+        new.clicked.connect(lambda: self.sig_open.emit(0))
+        layout.addWidget(new)
         self.search = QLineEdit(placeholderText="Search conversations")
         self.search.setAccessibleName("Search conversations")
+        self.search.setObjectName("search")  # the style sheet draws its magnifier (an action would be a nameless button)
         self.search.textChanged.connect(self.refresh)
         layout.addWidget(self.search)
-        self.list = QListWidget()
-        self.list.setAccessibleName("Conversations")
-        _elide_long_names(self.list)
+        self.rows = ConversationRows()
+        self.rows.sig_action.connect(self._on_row_action)
+        self.list = _list("Conversations", self.rows)
+        self.list.setAccessibleDescription("F2 renames the selected conversation, Delete deletes it.")
         self.list.itemActivated.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.list.itemClicked.connect(lambda item: self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole)))
         QShortcut(QKeySequence("Delete"), self.list, activated=self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         layout.addWidget(self.list, stretch=2)
-        row = QHBoxLayout()
-        for text, slot, keys in (("New", lambda: self.sig_open.emit(0), "Ctrl+N"), ("Rename", self.rename_selected, "F2"),
-                                 ("Delete", self.delete_selected, "Delete")):
-            button = QPushButton(text)
-            button.setAccessibleName(f"{text} conversation")
-            button.setToolTip(f"{text} conversation ({keys})")
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        layout.addLayout(row)
-        layout.addWidget(QLabel("<b>Workspace files</b> (drop files here)"))
-        self.files = QListWidget()
-        self.files.setAccessibleName("Workspace files")
-        _elide_long_names(self.files)
+        heading = QHBoxLayout()
+        heading.addWidget(_section("WORKSPACE FILES"))
+        heading.addStretch()
+        add = QPushButton(icons.icon("plus", "muted"), "")
+        add.setProperty("kind", "flat")
+        add.setAccessibleName("Add files to the workspace")
+        add.setToolTip("Copy files into this conversation's workspace (Ctrl+O), or drop them here")
+        add.clicked.connect(self.choose_files)
+        reveal = QPushButton(icons.icon("folder-open", "muted"), "")
+        reveal.setProperty("kind", "flat")
+        reveal.setAccessibleName("Show the workspace folder")
+        reveal.setToolTip("Show the workspace folder")
+        reveal.clicked.connect(self._reveal)
+        heading.addWidget(add)
+        heading.addWidget(reveal)
+        layout.addLayout(heading)
+        self.files = _list("Workspace files", FileRows())
+        self.files.setIconSize(QSize(16, 16))
         self.files.itemActivated.connect(self._open_file)
         layout.addWidget(self.files, stretch=1)
-        files_row = QHBoxLayout()
-        add = QPushButton("Add file…")
-        add.setToolTip("Copy files into this conversation's workspace (Ctrl+O)")
-        add.clicked.connect(self.choose_files)
-        reveal = QPushButton("Show folder")
-        reveal.setAccessibleName("Show the workspace folder")
-        reveal.clicked.connect(self._reveal)
-        files_row.addWidget(add)
-        files_row.addWidget(reveal)
-        layout.addLayout(files_row)
+        self.drop_hint = QLabel("Drop files here to use them in this chat")
+        self.drop_hint.setProperty("role", "caption")
+        self.drop_hint.setWordWrap(True)
+        layout.addWidget(self.drop_hint)
 
     def refresh(self, *_args, current: int | None = None) -> None:
         self.list.clear()
+        heading = None
         for conversation in self.list_conversations(self.search.text() or None):
             item = QListWidgetItem(conversation["title"])
             item.setToolTip(conversation["title"])
             item.setData(Qt.ItemDataRole.UserRole, conversation["id"])
+            day = day_heading(conversation["updated_at"])
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, day)
+            if day != heading:
+                item.setData(HEADING_ROLE, heading := day)
             self.list.addItem(item)
             if conversation["id"] == current:
                 self.list.setCurrentItem(item)
@@ -97,11 +117,19 @@ class Sidebar(QWidget):
             return
         for path in sorted(self.workspace.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                self.files.addItem(str(path.relative_to(self.workspace)))
+                item = QListWidgetItem(icons.file_icon(path), str(path.relative_to(self.workspace)))
+                item.setData(SIZE_ROLE, path.stat().st_size)
+                item.setToolTip(item.text())
+                self.files.addItem(item)
+        self.drop_hint.setVisible(self.files.count() == 0)
 
     def _selected(self) -> int | None:
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _on_row_action(self, action: str, row: int) -> None:
+        self.list.setCurrentRow(row)
+        (self.rename_selected if action == "rename" else self.delete_selected)()
 
     def rename_selected(self) -> None:
         cid = self._selected()

@@ -57,6 +57,11 @@ fi
 # The menu entry, with the path quoted as the desktop entry format asks: \ " ` $ escaped, % doubled.
 quoted=$(printf '%s' "$prefix/oci-desktop" | sed -e 's/[\\"`$]/\\\\&/g' -e 's/%/%%/g')
 cp "$here/oci-desktop.svg" "$icon_file"
+for png in "$here"/app-icon/oci-desktop-*.png; do   # the PNG sizes, for desktops that ask for them
+    size=$(basename "$png" .png); size=${size#oci-desktop-}
+    mkdir -p "$data_home/icons/hicolor/${size}x${size}/apps"
+    cp "$png" "$data_home/icons/hicolor/${size}x${size}/apps/oci-desktop.png"
+done
 while IFS= read -r line; do
     case $line in
         Exec=*) printf 'Exec="%s"\n' "$quoted" ;;
