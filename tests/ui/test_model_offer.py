@@ -60,7 +60,8 @@ def test_one_click_downloads_checks_and_switches_to_the_model(qtbot, hub, data):
     qtbot.waitUntil(lambda: bool(models.sources) and models.sources[-1].path.name == entry.file, timeout=60_000)
     qtbot.waitUntil(lambda: window.status_model.text() == f"Model: {entry.model} {entry.quantization}", timeout=120_000)
     assert "downloaded and checked" in offer.status.text()
-    assert load_settings(data / "settings.json")[0].model_path.endswith(entry.file)  # the default from now on
+    # the default from now on (the worker saves it just after it says "ready": wait for the file)
+    qtbot.waitUntil(lambda: load_settings(data / "settings.json")[0].model_path.endswith(entry.file), timeout=10_000)
     assert window.model_box.currentText() == f"{entry.model} {entry.quantization}"
     window.close()
 
