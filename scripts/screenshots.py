@@ -120,23 +120,24 @@ class Shooter:
         if widgets:
             chat.verticalScrollBar().setValue(max(0, widgets[0].y() - (120 if kind == "card" else 8)))
 
+    def _turn_on_sample(self, ask: str, cards: int):
+        """The sample CSV added to the conversation, then ask sent; done once cards result cards show."""
+        w = self.window
+        w.sidebar.sig_upload.emit([str(ROOT / "oci_desktop" / "resources" / "samples" / "monthly_sales.csv")])
+        yield lambda: w.sidebar.files.count() > 0
+        w.input.setPlainText(ask)
+        w.send()
+        yield lambda: not w.busy and len(w.chat.cards()) >= cards
+
     def _steps(self):
         yield self._ready
         yield from self._each_look("first-run")
         w = self.window
-        w.sidebar.sig_upload.emit([str(ROOT / "oci_desktop" / "resources" / "samples" / "monthly_sales.csv")])
-        yield lambda: w.sidebar.files.count() > 0
-        w.input.setPlainText(PLOT_ASK)
-        w.send()
-        yield lambda: not w.busy and len(w.chat.cards()) >= 1
+        yield from self._turn_on_sample(PLOT_ASK, cards=1)
         yield from self._each_look("plot-turn", lambda: self._scroll_to("card"))
         w._open_conversation(0)
         yield lambda: not w.chat.bubbles()
-        w.sidebar.sig_upload.emit([str(ROOT / "oci_desktop" / "resources" / "samples" / "monthly_sales.csv")])
-        yield lambda: w.sidebar.files.count() > 0
-        w.input.setPlainText(ERROR_ASK)
-        w.send()
-        yield lambda: not w.busy and len(w.chat.cards()) >= 2
+        yield from self._turn_on_sample(ERROR_ASK, cards=2)
         yield from self._each_look("error-card", lambda: self._scroll_to("card"))
         for theme in THEMES:
             for width in WIDTHS:
