@@ -26,6 +26,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--reviewer-honest", action="store_true",
                    help="feedback-reviewer: the app's refine loop with the reviewer, which sees only what the app "
                         "would (default: the paper's protocol, where it sees the first failing hidden test)")
+    p.add_argument("--reviewer-oracle", action="store_true",
+                   help="feedback-reviewer: the paper's oracle variant, where the reviewer also sees the canonical "
+                        "solution (and is told not to reveal it)")
     p.add_argument("--limit", type=int, help="only the first N tasks")
     p.add_argument("--tasks", help="comma-separated task ids, e.g. HumanEval/0,HumanEval/12")
     p.add_argument("--workers", type=int, default=1, help="tasks attempted at once, each with its own scoring kernel")
@@ -77,7 +80,11 @@ def evaluate(args: argparse.Namespace) -> int:
         return _err("eval needs --dataset and --out (or --self-check).")
     from oci_desktop.evaluation.reply_cache import CachingBackend
 
-    mode = "feedback-reviewer-honest" if args.mode == "feedback-reviewer" and args.reviewer_honest else args.mode
+    if args.reviewer_honest and args.reviewer_oracle:
+        return _err("--reviewer-honest and --reviewer-oracle are two different modes: choose one.")
+    mode = args.mode
+    if args.mode == "feedback-reviewer" and (args.reviewer_honest or args.reviewer_oracle):
+        mode = "feedback-reviewer-honest" if args.reviewer_honest else "feedback-reviewer-oracle"
     if (args.mode == "feedback-reviewer") != bool(args.reviewer):
         return _err("--mode feedback-reviewer and --reviewer go together.")
     if args.reviewer and args.reviewer != "same" and not _pair_fits(args):

@@ -8,6 +8,8 @@
 - feedback-reviewer: the paper's synthesized human feedback. As feedback-oracle, but a reviewer
   model reads the task, the program and the first failing hidden test, and its guidance replaces
   the execution result in the second prompt.
+- feedback-reviewer-oracle (`--reviewer-oracle`): the paper's "(Oracle)" variant of it, where the
+  reviewer also sees the canonical solution and is told not to reveal it.
 - feedback-reviewer-honest (`--reviewer-honest`): feedback-honest with the app's reviewer in the
   loop, which sees only what the app would.
 """
@@ -33,8 +35,10 @@ from .extract import kept_reply, program_from_reply
 from .scorer import Scorer, TaskScore
 
 MODES = ("single", "feedback-oracle", "feedback-honest", "feedback-reviewer")
-REVIEWER_MODES = ("feedback-reviewer", "feedback-reviewer-honest")
-"""The modes that need a reviewer; the second is `--mode feedback-reviewer --reviewer-honest`."""
+PAPER_REVIEWER_MODES = ("feedback-reviewer", "feedback-reviewer-oracle")
+"""The paper's two synthesized human feedback protocols: two attempts, guidance on the hidden test."""
+REVIEWER_MODES = (*PAPER_REVIEWER_MODES, "feedback-reviewer-honest")
+"""The modes that need a reviewer; `--mode feedback-reviewer` with --reviewer-oracle or --reviewer-honest."""
 ORACLE_ATTEMPTS = 2
 
 
@@ -69,7 +73,8 @@ class Solver:
     def solve(self, task: Task) -> dict:
         began = time.monotonic()
         solve = {"single": self._single, "feedback-oracle": self._oracle, "feedback-honest": self._honest,
-                 "feedback-reviewer": self._oracle, "feedback-reviewer-honest": self._honest}
+                 "feedback-reviewer": self._oracle, "feedback-reviewer-oracle": self._oracle,
+                 "feedback-reviewer-honest": self._honest}
         record = solve[self.settings.mode](task)
         record.update(task_id=task.task_id, seconds=round(time.monotonic() - began, 2))
         return record
@@ -98,7 +103,7 @@ class Solver:
             if number == ORACLE_ATTEMPTS:
                 break
             attempt["feedback"] = protocol.oracle_feedback(score, task, attempt["code"], self.settings.plus)
-            if self.settings.mode == "feedback-reviewer":
+            if self.settings.mode in PAPER_REVIEWER_MODES:
                 attempt["guidance"] = self._guidance(task, attempt)
                 prompt = protocol.with_guidance(prompt, attempt["reply"], attempt["guidance"])
             else:
@@ -163,10 +168,12 @@ class Solver:
 
     def _guidance(self, task: Task, attempt: dict) -> str:
         """The reviewer's words on a failed attempt: the task as given, the program, and the
-        oracle's feedback (the paper gave GPT-4 exactly these)."""
+        oracle's feedback (the paper gave GPT-4 exactly these), and in the oracle variant the
+        canonical solution."""
+        canonical = task.reference_program if self.settings.mode == "feedback-reviewer-oracle" else None
         try:
-            guidance = self.reviewer.review(review_prompt(task.prompt, attempt["code"], attempt["feedback"]),
-                                            self.cancel)
+            guidance = self.reviewer.review(review_prompt(task.prompt, attempt["code"], attempt["feedback"],
+                                                          canonical=canonical), self.cancel)
         except ReviewFailed as exc:
             raise ModelFailed(str(exc)) from exc
         if guidance is None:

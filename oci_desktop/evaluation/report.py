@@ -12,8 +12,10 @@ from .run import read_records
 MODE_NAMES = {"single": "single turn", "feedback-oracle": "execution feedback, oracle (paper's protocol)",
               "feedback-honest": "execution feedback, honest (refine loop)",
               "feedback-reviewer": "reviewer feedback (paper's synth. human feedback protocol)",
+              "feedback-reviewer-oracle": "reviewer feedback, oracle: it also sees the canonical solution",
               "feedback-reviewer-honest": "reviewer feedback, honest (refine loop with the reviewer)"}
-BASELINES = {"feedback-reviewer": "feedback-oracle", "feedback-reviewer-honest": "feedback-honest"}
+BASELINES = {"feedback-reviewer": "feedback-oracle", "feedback-reviewer-oracle": "feedback-oracle",
+             "feedback-reviewer-honest": "feedback-honest"}
 """Each reviewer mode against the same run with execution feedback alone."""
 # pass@1 in percent from the paper (arXiv 2402.14658): HumanEval, HumanEval+, MBPP, MBPP+.
 # Single turn is published only as the average of the two datasets (base, plus).
@@ -164,6 +166,8 @@ def _reviewer_table(runs: list[dict]) -> list[str]:
 LEGEND = {"single": "single turn", "feedback-oracle-plus": "feedback, oracle (paper), plus tests",
           "feedback-oracle-base": "feedback, oracle (paper), base tests", "feedback-honest": "feedback, honest",
           "feedback-reviewer-plus": "reviewer (paper), plus tests", "feedback-reviewer-base": "reviewer (paper), base tests",
+          "feedback-reviewer-oracle-plus": "reviewer seeing the solution, plus tests",
+          "feedback-reviewer-oracle-base": "reviewer seeing the solution, base tests",
           "feedback-reviewer-honest": "reviewer, honest"}
 
 

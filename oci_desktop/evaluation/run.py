@@ -17,7 +17,7 @@ from oci_desktop.engine.llm.backend import ChatBackend
 from oci_desktop.engine.sandbox import SandboxLimits
 
 from .datasets import Task, load_tasks
-from .modes import EvalCancelled, SolveSettings, Solver
+from .modes import PAPER_REVIEWER_MODES, EvalCancelled, SolveSettings, Solver
 from .pool import ScoringPool, ScoringWorker
 
 SCORING_LIMITS = SandboxLimits(cell_timeout_s=120, interrupt_grace_s=2)
@@ -46,7 +46,7 @@ class RunConfig:
     def name(self) -> str:
         """The run's file stem. Only the oracle's feedback (with or without a reviewer) depends on
         --plus; the other modes score base and plus alike from one run."""
-        suffix = ("-plus" if self.plus else "-base") if self.mode in ("feedback-oracle", "feedback-reviewer") else ""
+        suffix = ("-plus" if self.plus else "-base") if self.mode in ("feedback-oracle", *PAPER_REVIEWER_MODES) else ""
         return f"{self.dataset}-{self.mode}{suffix}"
 
 

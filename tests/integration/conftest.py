@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.eval_tasks import SHARED, TASK_ID
+
 ROOT = Path(__file__).resolve().parents[2]
 TEST_USER = "oci-sandbox-test"
 TEST_USER_VENV = Path("/opt/oci-desktop-test-venv")
@@ -109,13 +111,27 @@ def run_cells(identity, workspace, readable_source):
 
 
 @pytest.fixture(scope="module")
-def eval_scorer(tmp_path_factory):
-    """A scoring kernel for the evaluation tests, with the benchmark data from ../shared/data."""
+def eval_data():
+    """The benchmark data for the evaluation tests (and the eval commands they start)."""
+    os.environ.setdefault("OCI_EVAL_DATA", str(SHARED))
+    return SHARED
+
+
+@pytest.fixture(scope="module")
+def scorer(eval_data, tmp_path_factory):
+    """A scoring kernel for the evaluation tests."""
     from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
     from oci_desktop.evaluation.scorer import Scorer
 
-    os.environ.setdefault("OCI_EVAL_DATA", str(Path(__file__).resolve().parents[3] / "shared" / "data"))
     session = KernelSession(tmp_path_factory.mktemp("eval"), SandboxLimits(cell_timeout_s=60, interrupt_grace_s=2))
     session.start()
     yield Scorer(Executor(session))
     session.shutdown()
+
+
+@pytest.fixture(scope="module")
+def task(eval_data):
+    """HumanEval/2 (truncate_number), the task the evaluation modes are tried on."""
+    from oci_desktop.evaluation.datasets import load_tasks
+
+    return {t.task_id: t for t in load_tasks("humaneval")}[TASK_ID]

@@ -2,10 +2,8 @@
 the protocol, and the bundled model end to end through `oci-desktop eval`."""
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,29 +12,10 @@ from oci_desktop.evaluation import protocol
 from oci_desktop.evaluation.datasets import load_tasks
 from oci_desktop.evaluation.modes import SolveSettings, Solver
 from oci_desktop.evaluation.run import EvalRun, RunConfig, RunMismatch, read_records
+from tests.support.eval_tasks import RIGHT, WRONG
 
-pytestmark = pytest.mark.slow
-SHARED = Path(os.environ.get("OCI_EVAL_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("eval_data")]
 CLI = [sys.executable, "-m", "oci_desktop"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def eval_data():
-    os.environ.setdefault("OCI_EVAL_DATA", str(SHARED))
-
-
-@pytest.fixture(scope="module")
-def scorer(eval_scorer):
-    return eval_scorer
-
-
-@pytest.fixture(scope="module")
-def task():
-    return {t.task_id: t for t in load_tasks("humaneval")}["HumanEval/2"]  # truncate_number
-
-
-RIGHT = "```python\ndef truncate_number(number: float) -> float:\n    return number % 1.0\n```"
-WRONG = "```python\ndef truncate_number(number: float) -> float:\n    return number\n```"
 
 
 def test_oracle_mode_feeds_the_first_failing_hidden_test_back(scorer, task, tmp_path):

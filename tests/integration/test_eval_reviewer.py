@@ -2,7 +2,6 @@
 the paper's synthesized human feedback protocol, and the app's loop with its reviewer."""
 
 import json
-import os
 
 import pytest
 
@@ -10,28 +9,12 @@ from oci_desktop.engine.agent.reviewer import Reviewer
 from oci_desktop.engine.llm.client import LLMError
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from oci_desktop.evaluation import protocol
-from oci_desktop.evaluation.datasets import load_tasks
 from oci_desktop.evaluation.modes import ModelFailed, SolveSettings, Solver
 from oci_desktop.evaluation.run import EvalRun, RunConfig, read_records
-from tests.integration.test_eval_modes import RIGHT, SHARED, WRONG
+from tests.support.eval_tasks import RIGHT, WRONG
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("eval_data")]
 GUIDANCE = "The function returns the number unchanged; it should keep only the part after the decimal point."
-
-
-@pytest.fixture(scope="module", autouse=True)
-def eval_data():
-    os.environ.setdefault("OCI_EVAL_DATA", str(SHARED))
-
-
-@pytest.fixture(scope="module")
-def scorer(eval_scorer):
-    return eval_scorer
-
-
-@pytest.fixture(scope="module")
-def task():
-    return {t.task_id: t for t in load_tasks("humaneval")}["HumanEval/2"]  # truncate_number
 
 
 def solve(task, scorer, tmp_path, mode, coder_replies, reviewer_replies, **settings):
@@ -51,6 +34,15 @@ def test_the_papers_protocol_the_reviewer_reads_the_hidden_test_and_its_guidance
     assert f"@@Execution Result\n{first['feedback']}\n" in asked
     assert coder.requests[1] == [{"role": "user", "content": protocol.with_guidance(protocol.instruction(task), WRONG,
                                                                                      GUIDANCE)}]
+
+
+def test_the_oracle_variant_also_shows_the_reviewer_the_canonical_solution(scorer, task, tmp_path):
+    record, coder, critic = solve(task, scorer, tmp_path, "feedback-reviewer-oracle", [WRONG, RIGHT], [GUIDANCE],
+                                  plus=True)
+    assert record["stop"] == "passed" and record["attempts"][0]["guidance"] == GUIDANCE
+    asked = critic.requests[0][1]["content"]
+    assert f"@@Canonical Solution\n{task.reference_program.strip()}\n" in asked and "never reveal it" in asked
+    assert "@@Canonical" not in coder.requests[1][0]["content"]  # the coder never sees it
 
 
 def test_a_first_pass_never_asks_the_reviewer(scorer, task, tmp_path):

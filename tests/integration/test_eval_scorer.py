@@ -1,24 +1,14 @@
 """The scorer on hand-made right and wrong programs, and the canonical solutions of a sample."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from oci_desktop.evaluation.datasets import load_tasks
 
 pytestmark = pytest.mark.slow
-SHARED = Path(os.environ.get("OCI_EVAL_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
 
 
 @pytest.fixture(scope="module")
-def scorer(eval_scorer):
-    return eval_scorer
-
-
-@pytest.fixture(scope="module")
-def humaneval():
-    os.environ.setdefault("OCI_EVAL_DATA", str(SHARED))
+def humaneval(eval_data):
     return {t.task_id: t for t in load_tasks("humaneval")}
 
 

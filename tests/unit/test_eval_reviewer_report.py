@@ -22,6 +22,18 @@ def _run(out, name, mode, passes, reviewer=None, model="tiny", rounds=3):
 def test_reviewer_runs_are_named_apart_from_execution_feedback():
     assert RunConfig("humaneval", "feedback-reviewer", None, plus=True).name == "humaneval-feedback-reviewer-plus"
     assert RunConfig("mbpp", "feedback-reviewer-honest", None).name == "mbpp-feedback-reviewer-honest"
+    assert RunConfig("mbpp", "feedback-reviewer-oracle", None, plus=False).name == "mbpp-feedback-reviewer-oracle-base"
+
+
+def test_the_oracle_reviewer_is_counted_against_the_oracle_execution_feedback(tmp_path):
+    _run(tmp_path, "humaneval-feedback-oracle-plus", "feedback-oracle", [(False, False), (True, True)])
+    _run(tmp_path, "humaneval-feedback-reviewer-oracle-plus", "feedback-reviewer-oracle", [(True, True), (False, False)],
+         reviewer="critic")
+    against = {r["run"]: r for r in summarize(tmp_path)}["humaneval-feedback-reviewer-oracle-plus"]["against_execution"]
+    assert against["fixed_plus"] == ["T/0"] and against["broken_plus"] == ["T/1"]
+    write_report(tmp_path)
+    assert "reviewer feedback, oracle: it also sees the canonical solution, feedback from plus tests, reviewer critic" \
+        in (tmp_path / "results.md").read_text()
 
 
 def test_the_guidance_replaces_the_execution_result_in_the_flattened_prompt():

@@ -59,6 +59,14 @@ def test_the_prompt_has_the_papers_sections_in_order():
     assert claimed.split("\n@@Programmer's Answer\n")[1].split("\n\n")[0] == "It prints 42."  # its code left out
 
 
+def test_the_oracle_variant_shows_the_canonical_solution_last_and_forbids_revealing_it():
+    prompt = review_prompt("Add", "return a - b", "expected 3, got -1", canonical="def add(a, b):\n    return a + b")
+    assert prompt.index("\n@@Execution Result\n") < prompt.index("\n@@Canonical Solution\ndef add(a, b):") \
+        < prompt.index("\n@@Guidance\n")
+    assert "never reveal it" in prompt.split("@@Problem")[0]
+    assert "Canonical" not in review_prompt("Add", "return a - b", "expected 3, got -1")
+
+
 def test_a_long_program_is_cut_to_fit_a_small_context():
     prompt = review_prompt("p" * 10_000, "c" * 20_000, "r")
     assert len(prompt) < len(INSTRUCTION) + 8000 and "truncated due to length" in prompt

@@ -29,6 +29,10 @@ INSTRUCTION = (
     "Think about edge cases and other approaches the result points to. Explain the reason for each "
     "suggestion plainly. Give conceptual changes or strategies only, never the code itself.\n"
     "Respond in no more than three sentences.")
+CANONICAL_NOTE = (
+    "The @@Canonical Solution is a correct program for the problem. Use it to see what the existing code "
+    "gets wrong, but never reveal it, quote it or mention that it exists.")
+"""The paper's "(Oracle)" variant of its synthesized human feedback, an evaluation only."""
 ADVICE_PREFIX = "A reviewer's advice: "
 """How the guidance reaches the coder, after the execution result."""
 MAX_SENTENCES = 3
@@ -87,13 +91,17 @@ def claims_unshown_result(reply: str, output: str) -> bool:
     return bool(named) and not named & set(_NUMBER.findall(output))
 
 
-def review_prompt(problem: str, code: str, result: str, reply: str | None = None) -> str:
+def review_prompt(problem: str, code: str, result: str, reply: str | None = None,
+                  canonical: str | None = None) -> str:
     """The paper's layout: @@Problem, @@Existing Code, @@Execution Result, then @@Guidance.
-    reply (the coder's own words, code left out) is added when its claim is the point."""
+    reply (the coder's own words, code left out) is added when its claim is the point; canonical
+    (a correct program, the evaluation's oracle variant) comes last, with the rule not to reveal it."""
     said = f"@@Programmer's Answer\n{truncate(_FENCED.sub(' ', reply).strip())}\n\n" if reply else ""
     problem, code = truncate(problem.strip(), PROBLEM_CHARS, 1000), truncate(code, CODE_CHARS, 1500)
-    return (f"{INSTRUCTION}\n\n@@Problem\n{problem}\n\n@@Existing Code\n{code}\n\n"
-            f"{said}@@Execution Result\n{result}\n\n@@Guidance\n")
+    instruction = f"{INSTRUCTION} {CANONICAL_NOTE}" if canonical else INSTRUCTION
+    solution = f"@@Canonical Solution\n{truncate(canonical.strip(), CODE_CHARS, 1500)}\n\n" if canonical else ""
+    return (f"{instruction}\n\n@@Problem\n{problem}\n\n@@Existing Code\n{code}\n\n"
+            f"{said}@@Execution Result\n{result}\n\n{solution}@@Guidance\n")
 
 
 def tidy_guidance(text: str) -> str:
