@@ -16,8 +16,9 @@ from oci_desktop.engine.llm.scripted import ScriptedBackend
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 from oci_desktop.engine.store.db import Store
 from tests.support.llama_builds import pinned_build_env
+from tests.support.margins import REAL_MODEL
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, REAL_MODEL]
 CLI = [sys.executable, "-m", "oci_desktop"]
 
 
@@ -67,7 +68,6 @@ def test_timeout_and_plot_on_a_real_kernel(short_time_executor):
     assert isinstance(events[-1], TurnFinished) and events[-1].reason == "done"
 
 
-@pytest.mark.timeout(1800)  # minutes on a busy machine or the x86-64-v2 build: a margin, not a speed test
 def test_ask_on_the_bundled_model_end_to_end(tmp_path):
     # The turn must contain code: the model is pinned to the release's x86-64-v3 build (or the suite's; its
     # arithmetic, and so its greedy words, are the same on every machine that runs it).

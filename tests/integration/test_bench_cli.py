@@ -5,8 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from tests.support.margins import REAL_MODEL
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, REAL_MODEL]
 
 
 def test_bench_sandbox_json_has_the_figures():
@@ -29,7 +30,6 @@ def test_bench_sandbox_table():
     assert "200,000 lines (s)" in done.stdout and "50 MB in one print (s)" in done.stdout
 
 
-@pytest.mark.timeout(1800)  # two loads and four rounds on a busy machine: a margin, not a speed test
 def test_bench_llm_figures():
     from oci_desktop.engine.llm.benchmark import format_table, run_benchmark
     from oci_desktop.engine.llm.bundled import bundled_model_path

@@ -13,8 +13,9 @@ from oci_desktop.evaluation.datasets import load_tasks
 from oci_desktop.evaluation.modes import SolveSettings, Solver
 from oci_desktop.evaluation.run import EvalRun, RunConfig, RunMismatch, read_records
 from tests.support.eval_tasks import RIGHT, WRONG
+from tests.support.margins import REAL_MODEL
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("eval_data")]
+pytestmark = [pytest.mark.slow, REAL_MODEL, pytest.mark.usefixtures("eval_data")]
 CLI = [sys.executable, "-m", "oci_desktop"]
 
 

@@ -20,8 +20,9 @@ from oci_desktop.engine.llm.gguf_info import GGUFError
 from oci_desktop.engine.llm.server import ModelProcessError, ServerConfig
 from tests.support.gguf_files import write_gguf
 from tests.support.models import tiny_model_path
+from tests.support.margins import REAL_MODEL
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, REAL_MODEL]
 ASK = [{"role": "user", "content": "Write Python code that prints the sum of the squares of 1 to 10."}]
 
 

@@ -15,8 +15,9 @@ from oci_desktop.engine.events import ExecutionFinished, ReviewerNote, ReviewerU
 from oci_desktop.engine.llm.client import LLMError
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from tests.support.engines import ScriptedModels, fence, scripted_session
+from tests.support.margins import REAL_MODEL
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, REAL_MODEL]
 TASK = "Print the sum of the squares of 1 to 10."
 BROKEN, FIX = fence("print(total)"), fence("print(sum(i * i for i in range(1, 11)))")
 GUIDANCE = "The name total was never given a value. Compute the sum in the print itself."
@@ -97,7 +98,6 @@ def test_ask_with_a_reviewer_on_the_command_line(tmp_path, critic_file, capsys):
     assert not (tmp_path / "data" / "settings.json").exists()  # the option is for this command only
 
 
-@pytest.mark.timeout(900)
 def test_two_model_processes_side_by_side(tmp_path):
     """The tiny model as coder and, in a second process, as its reviewer: a failed run is reviewed."""
     from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop

@@ -11,8 +11,9 @@ import pytest
 from oci_desktop.engine.llm.cpu_support import import_llama_cpp
 from oci_desktop.engine.llm.gguf_info import inspect_gguf
 from oci_desktop.engine.llm.synthetic import synthetic_model
+from tests.support.margins import REAL_MODEL
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, REAL_MODEL]
 
 
 @pytest.fixture(scope="module")

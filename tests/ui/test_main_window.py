@@ -216,6 +216,25 @@ def test_a_narrow_window_folds_the_code_pane_and_brings_it_back(window, qtbot):
     qtbot.waitUntil(lambda: min(window.split.sizes()) > 200, timeout=5_000)
 
 
+def test_a_narrow_window_keeps_every_toolbar_button_on_the_bar_and_the_status_whole(window, qtbot):
+    window.model_box.addItem("OpenCodeInterpreter-DS-33B-a-very-long-file-name.Q4_K_M.gguf (installed)")
+    window.model_box.setCurrentIndex(window.model_box.count() - 1)
+    window.resize(820, 700)
+    qtbot.waitUntil(lambda: window.split.sizes()[2] == 0, timeout=5_000)
+    bar = window.toolbar
+    buttons = [bar.widgetForAction(a) for a in bar.actions_by_name.values()] + [window.stop_button]
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in buttons), timeout=5_000)  # none behind the overflow arrow
+    assert all(b.geometry().right() <= bar.width() for b in buttons)
+    assert window.stop_button.text() == "" and window.stop_button.accessibleName() == "Stop"
+    assert window.model_box.toolTip().startswith("OpenCodeInterpreter-DS-33B-a-very-long")
+    status = window.statusBar()
+    shown = [label for label in status.items if label.isVisible()]
+    assert window.status_model not in shown and all(label.width() >= label.sizeHint().width() for label in shown)
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: window.stop_button.text() == "Stop (Esc)", timeout=5_000)
+    assert window.status_model.isVisible()
+
+
 def test_an_example_with_a_sample_file_brings_the_file_and_sends_the_request(window, qtbot, models):
     from PySide6.QtWidgets import QPushButton
 

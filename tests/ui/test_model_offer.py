@@ -18,8 +18,9 @@ from oci_desktop.ui.chat.model_offer import OFFLINE, ModelOffer, model_to_offer 
 from tests.support.engines import ScriptedModels, scripted_session  # noqa: E402
 from tests.support.fake_hub import FakeHub  # noqa: E402
 from tests.support.gguf_files import write_gguf  # noqa: E402
+from tests.support.margins import REAL_MODEL
 
-pytestmark = pytest.mark.slow  # the kernel is real
+pytestmark = [pytest.mark.slow, REAL_MODEL]  # the kernel is real
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        bar = MainToolBar(self.show_models, self.show_settings, self.stop)
+        self.toolbar = bar = MainToolBar(self.show_models, self.show_settings, self.stop)
         self.addToolBar(bar)
         self.model_box, self.model_state, self.model_progress = bar.model_box, bar.model_state, bar.model_progress
         self.progress_action, self.auto_run, self.stop_button = bar.progress_action, bar.auto_run, bar.stop_button
@@ -187,12 +187,15 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Below NARROW pixels the code pane folds away, so that the chat keeps a readable width
-        (three panes at their smallest would leave it a sliver); wider, it comes back."""
+        (three panes at their smallest would leave it a sliver); wider, it comes back. The
+        toolbar and the status bar turn compact with it, so that nothing falls off their ends."""
         super().resizeEvent(event)
         narrow = event.size().width() < NARROW
         if narrow == self._narrow:
             return
         self._narrow = narrow
+        self.toolbar.set_compact(narrow)
+        self.statusBar().set_compact(narrow)
         sizes = self.split.sizes()
         if narrow and sizes[2]:
             self._code_pane_width = sizes[2]

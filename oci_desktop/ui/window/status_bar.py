@@ -27,7 +27,14 @@ class StatusBar(QStatusBar):
         self.setSizeGripEnabled(False)
         self.model, self.speed, self.context = QLabel("Model: —"), QLabel(""), QLabel("")
         self.kernel, self.sandbox = QLabel("Kernel: starting"), QLabel("Sandbox: …")
+        self.items = {}
         for icon_name, label in (("cpu", self.model), ("", self.speed), ("", self.context),
                                  ("terminal", self.kernel), ("shield-check", self.sandbox)):
             label.setMinimumWidth(24)  # a narrow window cuts the text short rather than grow wider
-            self.addPermanentWidget(_item(icon_name, label))
+            self.items[label] = _item(icon_name, label)
+            self.addPermanentWidget(self.items[label])
+
+    def set_compact(self, compact: bool) -> None:
+        """A narrow window leaves out the model's name (the toolbar shows it), so that the speed,
+        the context, the kernel and the sandbox keep their whole text."""
+        self.items[self.model].setVisible(not compact)
