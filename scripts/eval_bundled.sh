@@ -9,6 +9,9 @@
 # another machine of the same kind gets the same replies (tests/support/llama_builds.py).
 #
 #   scripts/eval_bundled.sh [OUT]        (default docs/results/bundled-qwen2.5-coder-0.5b)
+#
+# The model is named, not left to the default: the default is the newest model installed, and
+# installing the 1.5B (for the reviewer) would otherwise switch the runs to it halfway.
 set -u
 cd "$(dirname "$0")/.."
 OUT=${1:-docs/results/bundled-qwen2.5-coder-0.5b}
@@ -16,7 +19,7 @@ eval "$(.venv/bin/python -c 'from tests.support.llama_builds import release_buil
 for k, v in e("x86-64-v3").items(): print(f"export {k}={v}")')"
 : "${OCI_EVAL_DATA:=$(pwd)/../shared/data}"
 export OCI_EVAL_DATA
-run() { .venv/bin/oci-desktop eval --out "$OUT" "$@" || echo "eval $* stopped with status $?" >&2; }
+run() { .venv/bin/oci-desktop eval --model Qwen2.5-Coder-0.5B-Instruct --out "$OUT" "$@" || echo "eval $* stopped with status $?" >&2; }
 run --dataset humaneval --mode single
 run --dataset humaneval --mode feedback-oracle --plus
 run --dataset humaneval --mode feedback-honest --rounds 2

@@ -92,10 +92,11 @@ def evaluate(args: argparse.Namespace) -> int:
     opened = open_backend(args)
     if opened is None:
         return 1
-    model = opened.description
+    model = report_name(opened)
     args.out.mkdir(parents=True, exist_ok=True)
-    backend = CachingBackend(opened, args.out / "replies.jsonl", model)
-    reviewer = _open_reviewer(args, backend) if args.reviewer else None
+    # The cache keys on the GGUF's own name, which a renamed file or catalog entry does not change.
+    backend = CachingBackend(opened, args.out / "replies.jsonl", opened.description)
+    reviewer = _open_reviewer(args, backend, model) if args.reviewer else None
     if args.reviewer and reviewer is None:
         backend.close()
         return 1
@@ -165,7 +166,7 @@ def _needs(info, source) -> tuple:
     return info, source.n_ctx, layers
 
 
-def _open_reviewer(args, coder):
+def _open_reviewer(args, coder, model_name):
     """The run's reviewer: the coder itself for "same", else a model of its own (replies cached
     apart, so a resumed run asks it nothing twice). None after saying why it could not be opened."""
     from oci_desktop.engine.llm.errors import BackendError
@@ -176,7 +177,7 @@ def _open_reviewer(args, coder):
     from oci_desktop.evaluation.reply_cache import CachingBackend
 
     if args.reviewer == "same":
-        return _EvalReviewer(coder, coder.description)
+        return _EvalReviewer(coder, model_name)
     from dataclasses import replace
 
     from oci_desktop.engine.reviewer_model import loaded_footprint
@@ -190,7 +191,24 @@ def _open_reviewer(args, coder):
         _err(f"the reviewer: {exc}")
         return None
     return _EvalReviewer(CachingBackend(opened, args.out / "reviewer-replies.jsonl", opened.description),
-                         opened.description)
+                         report_name(opened))
+
+
+def report_name(backend) -> str:
+    """The model's name in the run's files and report: the name the app shows for the file
+    ("Qwen2.5-Coder-0.5B-Instruct Q4_K_M (bundled)"), with its quantization. Not the GGUF's own
+    general.name, which can mislead: Qwen's 0.5B Q4_K_M file calls itself "... Instruct AWQ"."""
+    from oci_desktop.engine.llm.library import display_name
+
+    path = getattr(backend, "model_path", None)
+    if path is None:  # an endpoint
+        return backend.description
+    name = display_name(path)
+    base, bundled = name.removesuffix(" (bundled)"), name.endswith(" (bundled)")
+    quant = backend.info.quantization
+    if quant.lower() not in base.lower():
+        base = f"{base} {quant}"
+    return base + (" (bundled)" if bundled else "")
 
 
 def _run_with_restarts(config, backend, model, reviewer=None) -> int:

@@ -58,6 +58,7 @@ class LocalBackend:
 
     def __init__(self, config: ServerConfig, log_dir=None) -> None:
         self.info = inspect_gguf(config.model_path)
+        self.model_path = config.model_path
         self.format: PromptFormat = format_for(self.info)
         self.server = LocalModelServer(config, log_dir)
         self.n_ctx = config.n_ctx
