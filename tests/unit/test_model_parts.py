@@ -69,6 +69,23 @@ def test_template_from_metadata_is_used(tmp_path):
     assert format_for(info).render([{"role": "user", "content": "hi"}]) == "[user]hi[assistant]"
 
 
+def test_templates_are_compiled_once_each_and_a_broken_one_says_so_every_time():
+    from oci_desktop.engine.llm.prompt_format import PromptFormat
+
+    upper = PromptFormat("a", "{{ messages[0].content | upper }}")
+    lower = PromptFormat("b", "{{ messages[0].content | lower }}")
+    for _ in range(2):  # the second render comes from the compiled template and must not mix them
+        assert upper.render([{"role": "user", "content": "Hi"}]) == "HI"
+        assert lower.render([{"role": "user", "content": "Hi"}]) == "hi"
+    broken = PromptFormat("c", "{% for m in messages %}")
+    for _ in range(2):
+        with pytest.raises(ValueError, match="chat template failed"):
+            broken.render([{"role": "user", "content": "x"}])
+    refusing = PromptFormat("d", "{{ raise_exception('only user turns') }}")
+    with pytest.raises(ValueError, match="only user turns"):
+        refusing.render([{"role": "user", "content": "x"}])
+
+
 def test_unknown_model_without_template_is_refused(tmp_path):
     info = inspect_gguf(write_gguf(tmp_path / "x.gguf", name="Mystery"))
     with pytest.raises(ValueError, match="no chat template"):

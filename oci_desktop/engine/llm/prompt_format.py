@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -44,15 +45,22 @@ class PromptFormat:
         """The prompt text for these messages, ending where the assistant's reply begins."""
         if self.template is None:
             return render_deepseek(messages)
-        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-        env.globals["raise_exception"] = _raise
-        env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
         try:
-            return env.from_string(self.template).render(
+            return _compiled(self.template).render(
                 messages=messages, bos_token=self.bos_token, eos_token=self.eos_token,
                 add_generation_prompt=True)
         except TemplateError as exc:
             raise ValueError(f"The model's chat template failed: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def _compiled(template: str):
+    """The template compiled once: every request renders the prompt again (a template that does not
+    compile raises TemplateError here, and is tried again next time)."""
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    env.globals["raise_exception"] = _raise
+    env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+    return env.from_string(template)
 
 
 def _raise(message: str):
