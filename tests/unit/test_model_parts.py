@@ -7,7 +7,7 @@ from oci_desktop.engine.llm.bundled import bundled_model_path
 from oci_desktop.engine.llm.catalog import CATALOG, Machine, fit, recommend
 from oci_desktop.engine.llm.gguf_info import GGUFError, inspect_gguf
 from oci_desktop.engine.llm.memory import ModelTooLarge, check_fits
-from oci_desktop.engine.llm.prompt_format import DEEPSEEK_EOT, format_for, render_deepseek
+from oci_desktop.engine.llm.prompt_format import DEEPSEEK_EOT, PromptFormat, _compiled, format_for, render_deepseek
 from tests.support.gguf_files import write_gguf
 from tests.support.models import tiny_model_path
 
@@ -70,13 +70,13 @@ def test_template_from_metadata_is_used(tmp_path):
 
 
 def test_templates_are_compiled_once_each_and_a_broken_one_says_so_every_time():
-    from oci_desktop.engine.llm.prompt_format import PromptFormat
-
     upper = PromptFormat("a", "{{ messages[0].content | upper }}")
     lower = PromptFormat("b", "{{ messages[0].content | lower }}")
+    hits = _compiled.cache_info().hits
     for _ in range(2):  # the second render comes from the compiled template and must not mix them
         assert upper.render([{"role": "user", "content": "Hi"}]) == "HI"
         assert lower.render([{"role": "user", "content": "Hi"}]) == "hi"
+    assert _compiled.cache_info().hits == hits + 2
     broken = PromptFormat("c", "{% for m in messages %}")
     for _ in range(2):
         with pytest.raises(ValueError, match="chat template failed"):
