@@ -93,52 +93,61 @@ def _print_json(event, conversation) -> None:
 
 
 def _print_text(event, conversation) -> None:
-    """Each event as a person reads it in a terminal: the reply streams, runs are framed."""
+    """Each event as a person reads it in a terminal: the reply streams, runs are framed. Text the
+    code or the model chose reaches the terminal only through shown(): an escape sequence in a
+    file name or in printed output is written out, never obeyed."""
+    from oci_desktop.engine.workspace_files import printable
+
+    def shown(text: str) -> str:
+        return printable(text, multiline=True)
+
     kind = event.type
     if kind == "token":
-        print(event.text, end="", flush=True)
+        print(shown(event.text), end="", flush=True)
     elif kind == "execution_started":
         print("\n[running the code in the sandbox]", flush=True)
     elif kind == "execution_output":
-        print(event.text, end="", flush=True)
+        print(shown(event.text), end="", flush=True)
     elif kind == "execution":
         result = event.result
-        print(f"[{result.status}] " + " ".join(result.notes)
-              + (f"\n{result.error.ename}: {result.error.evalue}" if result.error else "")
-              + "".join(f"\n[saved {o.path}]" for o in result.outputs if o.path), flush=True)
+        print(shown(f"[{result.status}] " + " ".join(result.notes)
+                    + (f"\n{result.error.ename}: {result.error.evalue}" if result.error else "")
+                    + "".join(f"\n[saved {o.path}]" for o in result.outputs if o.path)), flush=True)
     elif kind == "runaway":
-        print(f"\n[{event.message}]", flush=True)
+        print(shown(f"\n[{event.message}]"), flush=True)
     elif kind == "review_started":
-        print(f"[the reviewer ({event.reviewer}) reads the result: {event.why}]", flush=True)
+        print(shown(f"[the reviewer ({event.reviewer}) reads the result: {event.why}]"), flush=True)
     elif kind == "review":
-        print(f"[reviewer] {event.text}", flush=True)
+        print(shown(f"[reviewer] {event.text}"), flush=True)
     elif kind == "review_unavailable":
-        print(f"[{event.message}]", flush=True)
+        print(shown(f"[{event.message}]"), flush=True)
     elif kind == "error":
-        print(f"\n[error] {event.message}", file=sys.stderr)
+        print(shown(f"\n[error] {event.message}"), file=sys.stderr)
     elif kind == "done":
-        print(f"\n[stopped after {event.rounds} round(s): {event.reason}] {event.message}\n"
-              f"[conversation {conversation.id}; workspace {conversation.workspace}]")
+        print(shown(f"\n[stopped after {event.rounds} round(s): {event.reason}] {event.message}\n"
+                    f"[conversation {conversation.id}; workspace {conversation.workspace}]"))
 
 
 def history(args: argparse.Namespace) -> int:
     from oci_desktop.engine.session import Session
+    from oci_desktop.engine.workspace_files import printable
 
     session = Session()
     for notice in session.notices:
         print(f"oci-desktop: {notice}", file=sys.stderr)
     try:
+        # What the code printed is in the history: on a terminal it is shown escaped, never obeyed.
         if args.action == "list":
             for c in session.conversations(args.search):
-                print(f"{c['id']:5}  {c['title']}")
+                print(printable(f"{c['id']:5}  {c['title']}"))
         elif args.action == "show":
-            print(session.export(args.id, "md"))
+            print(printable(session.export(args.id, "md"), multiline=True))
         elif args.action == "export":
             text = session.export(args.id, args.format)
             if args.output:
                 Path(args.output).write_text(text)
             else:
-                sys.stdout.write(text)
+                sys.stdout.write(printable(text, multiline=True) if sys.stdout.isatty() else text)
     except LookupError as exc:
         return _err(str(exc))
     finally:

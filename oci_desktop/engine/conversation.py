@@ -74,9 +74,10 @@ class Conversation:
 
     def upload(self, files: list[Path]) -> list[str]:
         """Copy files into the workspace; the model hears of them with the next message."""
-        names = upload_files(self.workspace, files)
-        if self.session is not None:
-            self.session.hand_over(self.workspace)  # the sandbox's uid may change them too
+        # Owned by the sandbox's uid when the app is root, so the code may change them too (a
+        # kernel started later is handed the whole workspace when it starts).
+        owner = self.session.launcher.file_owner if self.session is not None else None
+        names = upload_files(self.workspace, files, owner)
         self._pending_files += names
         return names
 

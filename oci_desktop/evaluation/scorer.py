@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oci_desktop.engine.sandbox import Executor
+from oci_desktop.engine.sandbox.workspace import place_file
 
 from .datasets import Task
 from .harness import HARNESS
@@ -77,10 +78,10 @@ class Scorer:
         return f"{self.executor.workspace_inside}/eval-inputs/{self._inputs_name(task)}"
 
     def _inputs_file(self, task: Task) -> str:
-        folder = self.workspace / "eval-inputs"
-        folder.mkdir(exist_ok=True)
-        (folder / self._inputs_name(task)).write_text(json.dumps(task.base_input + task.plus_input))
-        self.executor.hand_over(folder)
+        # The candidates' code may have left a link named eval-inputs: never write through it.
+        place_file(self.workspace, "eval-inputs", self._inputs_name(task),
+                   json.dumps(task.base_input + task.plus_input).encode(),
+                   self.executor.session.launcher.file_owner)
         return self._inputs_inside(task)
 
     def prepare(self, task: Task) -> dict:

@@ -52,7 +52,8 @@ def readable_source(tmp_path_factory) -> Path:
     os.chmod(base, 0o755)
     shutil.copytree(ROOT / "oci_desktop", base / "oci_desktop",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "tests" / "integration" / "sandbox_driver.py", base / "sandbox_driver.py")
+    for driver in ("sandbox_driver.py", "workspace_reads_driver.py"):
+        shutil.copy(ROOT / "tests" / "integration" / driver, base / driver)
     for p in [base, *base.rglob("*")]:
         os.chmod(p, 0o755 if p.is_dir() else 0o644)
     for parent in base.parents:  # pytest's temp root is 0700

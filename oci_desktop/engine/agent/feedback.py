@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..sandbox.result import ExecutionResult
+from ..workspace_files import IMAGE_LIMIT, printable, read_bytes
 
 EMPTY = "Code is executed, but result is empty. Please make sure that you include test case in your code."
 PREFIX = "Execution result: \n"
@@ -23,12 +24,15 @@ def image_stand_in(path: str, workspace: Path | None) -> str:
     size = ""
     if workspace is not None:
         try:
+            import io
+
             from PIL import Image  # matplotlib brings Pillow
-            with Image.open(workspace / path) as image:
+            data = read_bytes(workspace, path, IMAGE_LIMIT, "not measured")  # never through a planted link
+            with Image.open(io.BytesIO(data)) as image:
                 size = f"{image.width}x{image.height} "
         except Exception:  # a stand-in without the size is still a good stand-in
             size = ""
-    return f"[{size}image saved as {path}]"
+    return f"[{size}image saved as {printable(path)}]"
 
 
 def shown(result: ExecutionResult, workspace: Path | None = None, limit: int = 1000) -> str:

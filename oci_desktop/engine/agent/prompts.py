@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from ..sandbox.packages import describe_packages
+from ..workspace_files import open_regular, printable
+
+HEADER_LIMIT = 64 * 1024
+"""The most read of a table to find its column names (its first line)."""
 
 # The OpenCodeInterpreter demo's system prompt (its demo builds it but never sends it; we do).
 SYSTEM_PROMPT = (
@@ -25,20 +30,22 @@ def announce_files(text: str, files: list[str], folder: Path | None = None) -> s
     with a table's column names: a model that guesses them ("Month" for "month") fails for nothing."""
     if not files:
         return text
-    listing = "\n".join(f"- {name}{_table_columns(folder / name) if folder else ''}" for name in files)
+    listing = "\n".join(f"- {printable(name)}{_table_columns(folder, name) if folder else ''}" for name in files)
     return f"{text}\n\n[Files uploaded to the working directory:\n{listing}]"
 
 
-def _table_columns(path: Path) -> str:
+def _table_columns(folder: Path, name: str) -> str:
     """ " (columns: a, b, c)" for a CSV or TSV file with a header line, else ""."""
-    if path.suffix.lower() not in (".csv", ".tsv"):
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".tsv"):
         return ""
-    try:
-        with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-            header = next(csv.reader(handle, delimiter="\t" if path.suffix.lower() == ".tsv" else ","), [])
+    try:  # the running code may have swapped the file for a link to a host file: read guarded
+        with open_regular(folder, name, "not read") as (handle, _info):
+            head = handle.read(HEADER_LIMIT).decode("utf-8", errors="replace")
+        header = next(csv.reader(io.StringIO(head), delimiter="\t" if suffix == ".tsv" else ","), [])
     except (OSError, csv.Error):
         return ""
-    names = [name.strip() for name in header if name.strip()][:30]
+    names = [printable(name.strip()) for name in header if name.strip()][:30]
     return f" (columns: {', '.join(names)})" if names else ""
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..workspace_files import entries, printable
 from .packages import PACKAGE_USES
 from .result import ExecutionResult
 
@@ -69,7 +70,7 @@ def _module_not_found(evalue: str, *_args) -> str:
 
 
 def _file_not_found(evalue: str, workspace: Path | None, *_args) -> str:
-    name = _name(evalue)
+    name = printable(_name(evalue))
     files = _workspace_files(workspace)
     here = (f"Files in the workspace now: {', '.join(files)}." if files
             else "The workspace has no files yet.")
@@ -132,6 +133,6 @@ _EXPLAINERS = {
 def _workspace_files(workspace: Path | None) -> list[str]:
     if workspace is None or not workspace.is_dir():
         return []
-    names = sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*")
-                   if p.is_file() and not p.is_symlink() and "outputs" not in p.relative_to(workspace).parts[:1])
+    names = [printable(e.path) for e in entries(workspace, limit=1000)
+             if e.kind == "file" and not e.path.startswith("outputs/")]
     return names[:_SHOWN_FILES] + ([f"and {len(names) - _SHOWN_FILES} more"] if len(names) > _SHOWN_FILES else [])

@@ -78,9 +78,14 @@ class BubblewrapLauncher:
         """Give a file or folder tree to the sandbox's uid (only needed when the app is root)."""
         if not self.as_root:
             return
-        for root, dirs, files in os.walk(path):
+        # Through folder descriptors: a folder the running code swaps for a link to a host
+        # folder while this walks cannot make root give that folder's files away.
+        for _root, dirs, files, root_fd in os.fwalk(path, follow_symlinks=False):
             for name in dirs + files:
-                os.chown(os.path.join(root, name), SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
+                try:
+                    os.chown(name, SANDBOX_UID, SANDBOX_UID, dir_fd=root_fd, follow_symlinks=False)
+                except FileNotFoundError:
+                    pass  # removed by the code since the folder was listed
         os.chown(path, SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
 
     def command(self, workspace: Path, runtime_dir: Path, inner: list[str], *, seccomp_fd: int,

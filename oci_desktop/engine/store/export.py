@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 
+from ..workspace_files import IMAGE_LIMIT, Refused, open_regular, read_bytes
 from .db import Store
 
 FORMATS = ("ipynb", "md", "py", "jsonl")
@@ -21,9 +22,14 @@ def _outputs(result: dict | None, workspace: Path | None) -> list:
         if result.get(name):
             outputs.append(v4.new_output("stream", name=name, text=result[name]))
     for rich in result.get("outputs", []):
-        if rich.get("path") and workspace is not None and (workspace / rich["path"]).is_file():
-            data = (workspace / rich["path"]).read_bytes()
-            payload = data.decode() if rich["mime"] == "image/svg+xml" else base64.b64encode(data).decode()
+        if rich.get("path") and workspace is not None:
+            try:  # the code could have swapped its plot for a link to a host file: read guarded
+                data = read_bytes(workspace, rich["path"], IMAGE_LIMIT, "not exported")
+            except OSError as exc:
+                outputs.append(v4.new_output("stream", name="stderr", text=f"[{_refusal(exc)}]\n"))
+                continue
+            payload = (data.decode(errors="replace") if rich["mime"] == "image/svg+xml"
+                       else base64.b64encode(data).decode())
             outputs.append(v4.new_output("display_data", data={rich["mime"]: payload}))
         elif rich.get("text"):
             outputs.append(v4.new_output("display_data", data={rich["mime"]: rich["text"]}))
@@ -32,6 +38,10 @@ def _outputs(result: dict | None, workspace: Path | None) -> list:
         outputs.append(v4.new_output("error", ename=err["ename"], evalue=err["evalue"],
                                      traceback=err["traceback"].splitlines()))
     return outputs
+
+
+def _workspace(conversation: dict | None) -> Path | None:
+    return Path(conversation["workspace"]) if conversation and conversation["workspace"] else None
 
 
 def timeline(store: Store, conversation_id: int) -> list[tuple[str, dict]]:
@@ -47,7 +57,7 @@ def to_notebook(store: Store, conversation_id: int):
     from nbformat import v4
 
     conversation = store.conversation(conversation_id)
-    workspace = Path(conversation["workspace"]) if conversation and conversation["workspace"] else None
+    workspace = _workspace(conversation)
     nb = v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells.append(v4.new_markdown_cell(f"# {conversation['title']}"))
@@ -66,9 +76,26 @@ def to_notebook(store: Store, conversation_id: int):
     return nb
 
 
+def _refusal(exc: OSError) -> str:
+    return str(exc) if isinstance(exc, Refused) else f"an image could not be read ({exc.strerror or exc}): not exported"
+
+
+def _image_link(path: str, workspace: Path | None) -> str:
+    """A Markdown link to a plot, only while it is a regular file of the workspace (a viewer
+    opening the Markdown beside the folder would follow a link planted in its place)."""
+    if workspace is not None:
+        try:
+            with open_regular(workspace, path, "not linked"):
+                pass
+        except OSError as exc:
+            return f"_[{_refusal(exc)}]_\n"
+    return f"![output]({path})\n"
+
+
 def to_markdown(store: Store, conversation_id: int) -> str:
     """The conversation as Markdown: messages, code, its text output, and links to its images."""
     conversation = store.conversation(conversation_id)
+    workspace = _workspace(conversation)
     parts = [f"# {conversation['title']}\n"]
     for kind, item in timeline(store, conversation_id):
         if kind == "cell":
@@ -79,7 +106,7 @@ def to_markdown(store: Store, conversation_id: int) -> str:
                 shown += ("\n" if shown else "") + f"{result['error']['ename']}: {result['error']['evalue']}"
             if shown:
                 parts.append(f"```text\n{shown}\n```\n")
-            parts += [f"![output]({o['path']})\n" for o in result.get("outputs", []) if o.get("path")]
+            parts += [_image_link(o["path"], workspace) for o in result.get("outputs", []) if o.get("path")]
         elif item["kind"] == "user":
             parts.append(f"**You:** {item['content']}\n")
         elif item["kind"] == "assistant":

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QGuiApplication, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from oci_desktop.engine import workspace_files
 from oci_desktop.engine.session import code_blocks
 
 from ..style import icons
@@ -202,7 +203,7 @@ class ExecutionCard(QFrame):
         outputs = result.get("outputs", [])
         for output in outputs:
             if output.get("path") and workspace is not None:
-                self._add_image(layout, workspace / output["path"])
+                self._add_image(layout, workspace, output["path"])
             elif output.get("mime") == "text/html" and output.get("text"):
                 # pandas tables: Qt's rich text renders HTML tables (scripts and styles are inert)
                 layout.addWidget(RichText(output["text"]))
@@ -243,11 +244,21 @@ class ExecutionCard(QFrame):
         row.addWidget(words, stretch=1)
         return box
 
-    def _add_image(self, layout: QVBoxLayout, path: Path) -> None:
-        pixmap = QPixmap(str(path))
-        if pixmap.isNull():
-            layout.addWidget(RichText(f"<i>image {path.name} could not be shown</i>"))
+    def _add_image(self, layout: QVBoxLayout, workspace: Path, relative: str) -> None:
+        # Read through the engine's guard: later code may have put a link to a host file there.
+        name = html.escape(workspace_files.printable(Path(relative).name))
+        pixmap = QPixmap()
+        try:
+            data = workspace_files.read_bytes(workspace, relative, workspace_files.IMAGE_LIMIT, "not shown")
+        except workspace_files.Refused as exc:
+            layout.addWidget(RichText(f"<i>{html.escape(str(exc))}</i>"))
+            return
+        except OSError:
+            layout.addWidget(RichText(f"<i>image {name} could not be read: not shown</i>"))
+            return
+        if not pixmap.loadFromData(data):
+            layout.addWidget(RichText(f"<i>image {name} could not be shown</i>"))
             return
         image = ScaledImage(pixmap)
-        image.setAccessibleName(f"Plot {path.name}")
+        image.setAccessibleName(f"Plot {workspace_files.printable(Path(relative).name)}")
         layout.addWidget(image)

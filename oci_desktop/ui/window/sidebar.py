@@ -8,11 +8,20 @@ from typing import Callable
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+                               QListWidgetItem, QMenu, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
+from oci_desktop.engine import workspace_files
 from ..style import icons
 from ..style.theme import SPACE
 from .sidebar_rows import HEADING_ROLE, SIZE_ROLE, ConversationRows, FileRows, day_heading
+
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 3
+"""On a file's row: its path relative to the workspace, exactly as on disk."""
+_LISTED_FILES = 2000
+_KIND_WORDS = {"link": "link", "other": "special"}
+_KIND_TIPS = {"link": "a link, which the app does not follow (it is not opened, shown or exported)",
+              "other": "not a regular file (a pipe, a socket or a device): the app does not open it"}
 
 
 def _list(name: str, rows) -> QListWidget:
@@ -89,6 +98,8 @@ class Sidebar(QWidget):
         self.files = _list("Workspace files", FileRows())
         self.files.setIconSize(QSize(16, 16))
         self.files.itemActivated.connect(self._open_file)
+        self.files.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.files.customContextMenuRequested.connect(self._file_menu)
         layout.addWidget(self.files, stretch=1)
         self.drop_hint = QLabel("Drop files here to use them in this chat")
         self.drop_hint.setProperty("role", "caption")
@@ -115,12 +126,22 @@ class Sidebar(QWidget):
         self.files.clear()
         if self.workspace is None or not self.workspace.is_dir():
             return
-        for path in sorted(self.workspace.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                item = QListWidgetItem(icons.file_icon(path), str(path.relative_to(self.workspace)))
-                item.setData(SIZE_ROLE, path.stat().st_size)
-                item.setToolTip(item.text())
-                self.files.addItem(item)
+        # What the code left is listed as lstat sees it: a link stays a link, never followed, and
+        # a name's control characters are shown escaped (one line, no reordering marks).
+        for entry in workspace_files.entries(self.workspace, limit=_LISTED_FILES):
+            if entry.kind == "folder":
+                continue
+            name = workspace_files.printable(entry.path)
+            if entry.kind == "file":
+                item = QListWidgetItem(icons.file_icon(entry.path), name)
+                item.setData(SIZE_ROLE, entry.size)
+                item.setToolTip(name)
+            else:
+                item = QListWidgetItem(icons.icon("shield-alert", "warning"), name)
+                item.setData(SIZE_ROLE, _KIND_WORDS[entry.kind])
+                item.setToolTip(f"{name}: {_KIND_TIPS[entry.kind]}")
+            item.setData(PATH_ROLE, entry.path)
+            self.files.addItem(item)
         self.drop_hint.setVisible(self.files.count() == 0)
 
     def _selected(self) -> int | None:
@@ -151,8 +172,37 @@ class Sidebar(QWidget):
             self.sig_delete.emit(cid)
 
     def _open_file(self, item: QListWidgetItem) -> None:
-        if self.workspace is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace / item.text())))
+        """Open a copy: the program that opens it never sees the workspace's own name, which the
+        code could turn into a link to a host file after the check."""
+        if self.workspace is None:
+            return
+        try:
+            copy = workspace_files.copy_for_viewing(self.workspace, item.data(PATH_ROLE))
+        except OSError as exc:
+            QMessageBox.warning(self, "File not opened", str(exc))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+
+    def _save_copy(self, item: QListWidgetItem) -> None:
+        if self.workspace is None:
+            return
+        relative = item.data(PATH_ROLE)
+        target, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(Path.home() / Path(relative).name))
+        if not target:
+            return
+        try:
+            workspace_files.copy_to(self.workspace, relative, Path(target), "not saved")
+        except OSError as exc:
+            QMessageBox.warning(self, "File not saved", str(exc))
+
+    def _file_menu(self, position) -> None:
+        item = self.files.itemAt(position)
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Open a copy", lambda: self._open_file(item))
+        menu.addAction("Save a copy…", lambda: self._save_copy(item))
+        menu.exec(self.files.viewport().mapToGlobal(position))
 
     def _reveal(self) -> None:
         if self.workspace is not None:

@@ -19,7 +19,7 @@ from ..style.theme import SPACE, current
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 1
 """On a group's first row: the heading painted above it."""
 SIZE_ROLE = Qt.ItemDataRole.UserRole + 2
-"""On a file's row: its size in bytes."""
+"""On a file's row: its size in bytes, or a word for what is not a file ("link")."""
 ACTIONS = (("rename", "pencil"), ("delete", "trash-2"))
 ICON = 16
 
@@ -113,7 +113,7 @@ class FileRows(_FitToWidth):
 
     def paint(self, painter: QPainter, option, index) -> None:
         size = index.data(SIZE_ROLE)
-        label = size_text(size) if size is not None else ""
+        label = size if isinstance(size, str) else size_text(size) if size is not None else ""
         width = option.fontMetrics.horizontalAdvance(label) + SPACE["m"]
         row = QStyleOptionViewItem(option)
         row.rect = option.rect.adjusted(0, 0, -width, 0)
