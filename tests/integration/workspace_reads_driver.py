@@ -12,7 +12,6 @@ Output: JSON {"leaks": [...], "read": n, "refused": n, "refusals": [distinct mes
 """
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
