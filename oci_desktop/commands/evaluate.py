@@ -22,6 +22,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--plus", action="store_true",
                    help="feedback-oracle: judge and give feedback on base and plus inputs (default: base only)")
     p.add_argument("--mode", choices=MODES, default="single")
+    p.add_argument("--prompt", choices=["paper", "native"], default="paper",
+                   help="paper: OpenCodeInterpreter's evaluation instruction (default); native: the model family's "
+                        "own evaluation prompt (Qwen's for Qwen2.5-Coder, EvalPlus's for others), --mode single")
     p.add_argument("--rounds", type=int, default=3, help="feedback-honest: refine-loop rounds (default 3)")
     p.add_argument("--reviewer-honest", action="store_true",
                    help="feedback-reviewer: the app's refine loop with the reviewer, which sees only what the app "
@@ -106,7 +109,8 @@ def evaluate(args: argparse.Namespace) -> int:
                                max_tokens=args.max_tokens, limit=args.limit,
                                task_ids=[t.strip() for t in args.tasks.split(",")] if args.tasks else [],
                                workers=args.workers, data_dir=args.data_dir,
-                               reviewer=reviewer.name if reviewer else None)
+                               reviewer=reviewer.name if reviewer else None, prompt=args.prompt,
+                               profile=_profile(opened))
             code = _run_with_restarts(config, backend, model, reviewer)
             if code:
                 return code
@@ -122,6 +126,13 @@ def evaluate(args: argparse.Namespace) -> int:
         for path in write_report(args.out):
             print(path)
     return 0
+
+
+def _profile(backend):
+    """The model family's prompt profile: from the GGUF, or from an endpoint's model name."""
+    from oci_desktop.engine.llm.profiles import profile_for
+
+    return profile_for(getattr(backend, "info", None), getattr(backend, "description", ""))
 
 
 class _EvalReviewer:

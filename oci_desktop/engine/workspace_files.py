@@ -216,7 +216,7 @@ def _open_error_words(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "became a link while it was opened"
     if exc.errno in (errno.ENOTDIR, errno.EISDIR):
-        return "changed from a folder to a file while it was opened"
+        return "changed while it was opened (a folder on its path was replaced)"
     if exc.errno == errno.ENOENT:
         return "is no longer in this conversation's folder"
     return f"could not be opened ({exc.strerror})"

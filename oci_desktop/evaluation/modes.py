@@ -19,7 +19,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
@@ -27,6 +27,7 @@ from oci_desktop.engine.agent.reviewer import Reviewer, ReviewFailed, review_pro
 from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.events import ExecutionFinished, ReviewerNote, ReviewerUnavailable, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.backend import ChatBackend, Sampling
+from oci_desktop.engine.llm.profiles import GENERIC, PromptProfile
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 
 from . import protocol
@@ -54,6 +55,11 @@ class SolveSettings:
     rounds: int = 3
     """feedback-honest: the refine loop's round limit."""
     max_tokens: int = 1024
+    prompt: str = "paper"
+    """paper: OpenCodeInterpreter's evaluation instruction; native: the model family's own
+    evaluation prompt (profile), single mode only."""
+    profile: PromptProfile | None = None
+    """The model family's prompt profile, for --prompt native."""
 
 
 class Solver:
@@ -66,6 +72,8 @@ class Solver:
         self.reviewer = reviewer
         if settings.mode in REVIEWER_MODES and reviewer is None:
             raise ValueError(f"The mode {settings.mode} needs a reviewer.")
+        if settings.prompt == "native" and settings.mode != "single":
+            raise ValueError("--prompt native is for --mode single: the feedback modes follow the paper's protocol.")
         self.cancel = cancel or CancelToken()
         self.scratch = scratch or Path(tempfile.gettempdir())
         self.sampling = Sampling(temperature=0.0, max_tokens=settings.max_tokens)  # greedy, as in the paper
@@ -82,9 +90,24 @@ class Solver:
     # -- the modes -----------------------------------------------------------------------------
 
     def _single(self, task: Task) -> dict:
+        if self.settings.prompt == "native":
+            return self._record([self._native_attempt(task)], "single")
         prompt = protocol.instruction(task)
         attempt, _ = self._attempt(task, prompt)
         return self._record([attempt], "single")
+
+    def _native_attempt(self, task: Task) -> dict:
+        """One answer to the family's own evaluation prompt. The pre-filled fence and the one its
+        stop string cut off are put back around the code, so the reply reads as the model meant it."""
+        profile = self.settings.profile or GENERIC
+        prefill = profile.eval_prefill if getattr(self.backend, "honours_prefill", False) else ""
+        sampling = replace(self.sampling, stop=list(profile.eval_stops), prefill=prefill)
+        reply = self._generate_messages(profile.eval_messages(task.prompt), sampling)
+        if prefill:
+            reply = prefill + reply + ("\n```" if prefill.rstrip().endswith("```python") else "")
+        program = program_from_reply(task, reply)
+        return {"reply": reply, "code": program.code,
+                **self._score_fields(self.scorer.score(task, program.runnable))}
 
     def _oracle(self, task: Task) -> dict:
         prompt = protocol.instruction(task)
@@ -185,11 +208,14 @@ class Solver:
         return {"base": score.base, "plus": score.plus, "failure": score.failure}
 
     def _generate(self, prompt: str) -> str:
+        return self._generate_messages([{"role": "user", "content": prompt}], self.sampling)
+
+    def _generate_messages(self, messages: list[dict], sampling: Sampling) -> str:
         from oci_desktop.engine.llm.errors import BackendError
 
         parts = []
         try:
-            for chunk in self.backend.stream([{"role": "user", "content": prompt}], self.sampling, self.cancel):
+            for chunk in self.backend.stream(messages, sampling, self.cancel):
                 parts.append(chunk.text)
         except BackendError as exc:
             self._check_cancelled()

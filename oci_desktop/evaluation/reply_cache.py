@@ -22,6 +22,7 @@ class CachingBackend:
     def __init__(self, backend: ChatBackend, path: Path, model: str) -> None:
         self.backend, self.path, self.model = backend, path, model
         self.description, self.n_ctx = backend.description, backend.n_ctx
+        self.honours_prefill = getattr(backend, "honours_prefill", False)
         self.hits = 0
         self._lock = threading.Lock()
         self._replies: dict[str, str] = {}
@@ -34,8 +35,10 @@ class CachingBackend:
                 self._replies[row["key"]] = row["reply"]
 
     def _key(self, messages: list[dict], sampling: Sampling) -> str:
-        text = json.dumps([self.model, messages, sampling.max_tokens, sampling.stop, sampling.logit_bias],
-                          sort_keys=True)
+        parts = [self.model, messages, sampling.max_tokens, sampling.stop, sampling.logit_bias]
+        if sampling.prefill:  # only then: the keys of the replies stored before pre-fills stay valid
+            parts.append(sampling.prefill)
+        text = json.dumps(parts, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def stream(self, messages: list[dict], sampling: Sampling,

@@ -9,7 +9,7 @@ from pathlib import Path
 from .datasets import DATASETS
 from .run import read_records
 
-MODE_NAMES = {"single": "single turn", "feedback-oracle": "execution feedback, oracle (paper's protocol)",
+MODE_NAMES = {"single": "single turn, the paper's prompt", "feedback-oracle": "execution feedback, oracle (paper's protocol)",
               "feedback-honest": "execution feedback, honest (refine loop)",
               "feedback-reviewer": "reviewer feedback (paper's synth. human feedback protocol)",
               "feedback-reviewer-oracle": "reviewer feedback, oracle: it also sees the canonical solution",
@@ -32,7 +32,14 @@ PUBLISHED = [
     ("OpenCodeInterpreter-DS-33B", "+ synth. human feedback (GPT-4)", (88.4, 86.0, 87.5, 75.9), None, None),
     ("OpenCodeInterpreter-DS-33B", "+ synth. human feedback (GPT-4), oracle: it also sees the canonical solution",
      (92.7, 89.7, 90.5, 79.5), None, None),
+    # Qwen2.5-Coder tech report (arXiv 2409.12186), instruct models, bf16 on vLLM, Qwen's own prompt.
+    ("Qwen2.5-Coder-0.5B-Instruct", "single turn, Qwen's own prompt (bf16, Qwen's report)",
+     (61.6, 57.3, 52.4, 43.7), None, None),
+    ("Qwen2.5-Coder-1.5B-Instruct", "single turn, Qwen's own prompt (bf16, Qwen's report)",
+     (70.7, 66.5, 69.2, 59.4), None, None),
 ]
+SUFFIXES = {"": "", "-native": ", the model family's own prompt (native)", "-plus": ", feedback from plus tests",
+            "-base": ", feedback from base tests"}
 
 
 def summarize(out: Path) -> list[dict]:
@@ -107,12 +114,11 @@ def markdown(runs: list[dict]) -> str:
     models = sorted({r["model"] for r in runs})
     for model in models:
         for mode in MODE_NAMES:
-            for suffix in ("", "-plus", "-base"):
+            for suffix, words in SUFFIXES.items():
                 he = next((r for r in runs if r["model"] == model and r["run"] == f"humaneval-{mode}{suffix}"), None)
                 mb = next((r for r in runs if r["model"] == model and r["run"] == f"mbpp-{mode}{suffix}"), None)
                 if he or mb:
-                    label = MODE_NAMES[mode] + {"-plus": ", feedback from plus tests",
-                                                "-base": ", feedback from base tests"}.get(suffix, "")
+                    label = (MODE_NAMES[mode] if suffix != "-native" else "single turn") + words
                     reviewer = (he or mb).get("reviewer")
                     label += f", reviewer {reviewer}" if reviewer else ""
                     lines.append(f"| {model} (this run) | {label} | {_cell(he)} | {_cell(mb)} | {_average(he, mb)} |")
@@ -125,7 +131,10 @@ def markdown(runs: list[dict]) -> str:
             lines.append(f"| {model} (paper) | {mode} | - | - | {avg} ({avg_plus}) |")
     lines.append("")
     lines.append("pass@1 in percent, greedy decoding; the number in brackets is the plus score (base and "
-                 "EvalPlus's extra inputs). The paper's feedback rows use its oracle protocol.")
+                 "EvalPlus's extra inputs). The paper's feedback rows use its oracle protocol. \"The paper's "
+                 "prompt\" is OpenCodeInterpreter's evaluation instruction; \"native\" is the family's own "
+                 "(Qwen's for Qwen2.5-Coder: its system line, the task in a python block, the answer pre-filled "
+                 "with a python fence and stopped where it closes).")
     return "\n".join(lines + _feedback_table(runs) + _reviewer_table(runs)) + "\n"
 
 

@@ -14,6 +14,7 @@ from typing import Callable
 from oci_desktop.engine.agent.reviewer import Reviewer
 from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.llm.backend import ChatBackend
+from oci_desktop.engine.llm.profiles import PromptProfile
 from oci_desktop.engine.sandbox import SandboxLimits
 
 from .datasets import Task, load_tasks
@@ -41,13 +42,16 @@ class RunConfig:
     data_dir: Path | None = None
     reviewer: str | None = None
     """The reviewer model's name, for the reviewer modes."""
+    prompt: str = "paper"
+    """paper (OpenCodeInterpreter's instruction) or native (the model family's own prompt)."""
+    profile: PromptProfile | None = None
 
     @property
     def name(self) -> str:
         """The run's file stem. Only the oracle's feedback (with or without a reviewer) depends on
         --plus; the other modes score base and plus alike from one run."""
         suffix = ("-plus" if self.plus else "-base") if self.mode in ("feedback-oracle", *PAPER_REVIEWER_MODES) else ""
-        return f"{self.dataset}-{self.mode}{suffix}"
+        return f"{self.dataset}-{self.mode}{suffix}" + ("-native" if self.prompt == "native" else "")
 
 
 @dataclass
@@ -101,6 +105,9 @@ class EvalRun:
                 "max_tokens": c.max_tokens, "model": self.model}
         if c.reviewer is not None:  # only then: the meta of earlier runs stays valid
             meta["reviewer"] = c.reviewer
+        if c.prompt == "native":  # likewise
+            meta["prompt"] = "native"
+            meta["profile"] = c.profile.key if c.profile else "generic"
         if self.meta_path.exists():
             old = json.loads(self.meta_path.read_text())
             differs = [k for k in meta if old.get(k) != meta[k]]
@@ -118,7 +125,8 @@ class EvalRun:
         kept = [done[t.task_id] for t in tasks if t.task_id in done]
         state = Progress(len(kept), len(tasks), sum(r["base"] for r in kept), sum(r["plus"] for r in kept))
         self.progress(state)
-        settings = SolveSettings(self.config.mode, self.config.plus, self.config.rounds, self.config.max_tokens)
+        settings = SolveSettings(self.config.mode, self.config.plus, self.config.rounds, self.config.max_tokens,
+                                 self.config.prompt, self.config.profile)
 
         def solve(worker: ScoringWorker, task: Task) -> None:
             solver = Solver(self.backend, worker.scorer, settings, self.cancel, worker.scratch, self.reviewer)

@@ -54,6 +54,21 @@ def test_honest_mode_learns_only_from_the_prompts_own_examples(scorer, task, tmp
     assert "Input:" not in told  # nothing from the hidden inputs
 
 
+def test_native_single_asks_in_the_familys_own_words_and_puts_the_prefilled_fence_back(scorer, task, tmp_path):
+    from oci_desktop.engine.llm.profiles import QWEN_CODER
+
+    backend = ScriptedBackend(["def truncate_number(number: float) -> float:\n    return number % 1.0"])
+    backend.honours_prefill = True  # as the app's own model process does
+    record = Solver(backend, scorer, SolveSettings("single", prompt="native", profile=QWEN_CODER),
+                    scratch=tmp_path).solve(task)
+    assert backend.requests == [QWEN_CODER.eval_messages(task.prompt)]
+    assert record["attempts"][0]["reply"] == ("```python\ndef truncate_number(number: float) -> float:\n"
+                                              "    return number % 1.0\n```")
+    assert record["plus"]
+    with pytest.raises(ValueError, match="--mode single"):
+        Solver(backend, scorer, SolveSettings("feedback-oracle", prompt="native", profile=QWEN_CODER))
+
+
 def test_a_run_saves_each_task_and_resumes(tmp_path):
     config = RunConfig("humaneval", "single", tmp_path / "out", task_ids=["HumanEval/2", "HumanEval/4"])
     first = EvalRun(config, ScriptedBackend([RIGHT, WRONG]), "scripted")
@@ -107,6 +122,19 @@ def test_each_mode_end_to_end_on_the_bundled_model(tmp_path):
     assert (out / "results.png").read_bytes().startswith(b"\x89PNG")
     rerun = _eval(out, "--dataset", "humaneval", "--mode", "single", "--tasks", "HumanEval/2,HumanEval/7")
     assert "2/2" in rerun.stderr and len((out / "humaneval-single.jsonl").read_text().splitlines()) == 2
+
+
+@pytest.mark.timeout(1800)  # a margin for a busy machine, not a speed test
+def test_the_native_prompt_end_to_end_on_the_bundled_model(tmp_path):
+    out = tmp_path / "results"
+    _eval(out, "--dataset", "humaneval", "--mode", "single", "--prompt", "native", "--tasks", "HumanEval/2")
+    record = read_records(out / "humaneval-single-native.jsonl")["HumanEval/2"]
+    reply = record["attempts"][0]["reply"]
+    assert reply.startswith("```python\n") and reply.endswith("\n```") and reply.count("```") == 2
+    assert "def truncate_number" in record["attempts"][0]["code"]
+    meta = json.loads((out / "humaneval-single-native.meta.json").read_text())
+    assert (meta["prompt"], meta["profile"]) == ("native", "qwen2.5-coder")
+    assert "the model family's own prompt (native)" in (out / "results.md").read_text()
 
 
 def test_self_check_on_a_few_tasks():

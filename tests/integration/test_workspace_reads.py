@@ -16,6 +16,7 @@ def test_reads_of_a_workspace_that_the_code_keeps_swapping_never_carry_a_host_fi
     secret.write_text(SECRET)
     table.write_text("root,hunter2\n")
     (home / "decoy").mkdir()
+    data = identity.own(_folder(tmp_path / "app-data"))  # where the app keeps its history
     upload = tmp_path / "upload" / "sales.csv"
     upload.parent.mkdir()
     upload.write_text("month,revenue\nFeb,2\n")
@@ -27,12 +28,14 @@ def test_reads_of_a_workspace_that_the_code_keeps_swapping_never_carry_a_host_fi
     # The host folder the code's link points at holds a file named like any plot it will draw.
     host_folder = home / "decoy"
     request = {"workspace": str(workspace), "secret": str(secret), "secret_table": str(table),
-               "host_folder": str(host_folder), "seconds": 8, "upload": str(upload)}
+               "host_folder": str(host_folder), "seconds": 8, "upload": str(upload),
+               "data": str(data)}
     argv = identity.command([str(readable_source / "workspace_reads_driver.py")])
     done = subprocess.run(argv, input=json.dumps(request), capture_output=True, text=True, cwd="/",
                           env={**os.environ, "PYTHONPATH": str(readable_source)}, timeout=600)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
+    print({k: v for k, v in report.items() if k != "refusals"}, report["refusals"])
     assert report["flip"] == "flipping"
     assert report["leaks"] == []
     # The swaps really raced the reads: some reads met the plot, some met a link and were refused.

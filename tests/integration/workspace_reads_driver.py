@@ -7,7 +7,7 @@ a host folder holding a file of the plot's name. Meanwhile this process reads th
 every way the app does (the chat's image, the model's stand-in, the table's columns, every
 export format, a copy to open or save, the listing, an upload over the table, handing the
 workspace to the sandbox's uid) and reports whether the secret ever came through.
-Input on stdin: {"workspace", "secret", "secret_table", "host_folder", "seconds", "upload"}.
+Input on stdin: {"workspace", "secret", "secret_table", "host_folder", "seconds", "upload", "data"}.
 Output: JSON {"leaks": [...], "read": n, "refused": n, "refusals": [distinct messages], ...}.
 """
 
@@ -24,7 +24,7 @@ from oci_desktop.engine.store.db import Store
 from oci_desktop.engine.store.export import FORMATS, export
 from oci_desktop.engine.workspace_files import IMAGE_LIMIT, Refused, copy_for_viewing, entries, read_bytes
 
-PLOT = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+PLOT = ("import matplotlib.pyplot as plt\n"
         "plt.plot([1, 2, 3]); plt.show()\nopen('sales.csv', 'w').write('month,revenue\\nJan,1\\n')")
 
 FLIP = """
@@ -55,12 +55,12 @@ def main() -> None:
     report = {"leaks": [], "read": 0, "refused": 0, "refusals": set(), "upload_errors": 0}
     try:
         drawn = executor.run(PLOT)
-        plot = drawn.outputs[0].path
+        plot = next(o.path for o in drawn.outputs if o.path)
         # Behind the outputs/ link the code swaps in, a host file bears the plot's very name.
         planted = Path(request["host_folder"]) / Path(plot).name
         planted.write_bytes(secret)
         planted.chmod(0o600)
-        store = Store(workspace.parent / "history.sqlite3")
+        store = Store(Path(request["data"]) / "history.sqlite3")
         cid = store.create_conversation("race", workspace=str(workspace))
         cell = store.add_cell(cid, PLOT, 1)
         store.finish_cell(cell, "ok", drawn.to_json())

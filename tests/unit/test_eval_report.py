@@ -33,6 +33,6 @@ def test_report_counts_passes_and_what_feedback_fixed_and_broke(tmp_path):
 
     write_report(tmp_path)
     table = (tmp_path / "results.md").read_text()
-    assert "| tiny (this run) | single turn | 0.6 (0.6) | 30.0 (30.0) [10/378 tasks] | - |" in table
+    assert "| tiny (this run) | single turn, the paper's prompt | 0.6 (0.6) | 30.0 (30.0) [10/378 tasks] | - |" in table
     assert "| humaneval-feedback-honest | tiny | 164 | 0.6 (0.6) | 1.8 (0.6) | 2 (1) | 0 (1) |" in table
     assert (tmp_path / "results.png").read_bytes().startswith(b"\x89PNG")

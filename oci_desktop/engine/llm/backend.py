@@ -27,6 +27,10 @@ class Sampling:
     seed: int | None = None
     logit_bias: dict[str, float] | None = None
     """Token id (as text) to bias; the benchmark uses it to keep a reply from ending early."""
+    prefill: str = ""
+    """The start of the reply, written for the model, which continues from it (a family's
+    evaluation prompt begins the answer with a python fence). Only a backend that renders the
+    prompt itself can do this (honours_prefill); the stream holds only what the model added."""
 
 
 class ChatBackend(Protocol):
@@ -55,6 +59,8 @@ class ChatBackend(Protocol):
 
 class LocalBackend:
     """A GGUF served by our own model process."""
+
+    honours_prefill = True
 
     def __init__(self, config: ServerConfig, log_dir=None) -> None:
         self.info = inspect_gguf(config.model_path)
@@ -91,7 +97,7 @@ class LocalBackend:
         self.server.check_alive()
         try:
             yield from self.client.stream_completion(
-                self.prompt(messages), max_tokens=sampling.max_tokens, temperature=sampling.temperature,
+                self.prompt(messages) + sampling.prefill, max_tokens=sampling.max_tokens, temperature=sampling.temperature,
                 stop=sorted(set(self.format.stop + sampling.stop)), cancel=cancel, seed=sampling.seed,
                 logit_bias=sampling.logit_bias)
         except LLMError:
@@ -117,6 +123,9 @@ class LocalBackend:
 
 class RemoteBackend:
     """Any OpenAI-compatible endpoint the user names (a GPU server, a cluster, Ollama...)."""
+
+    honours_prefill = False
+    """A chat endpoint applies its own template: nothing can be written after its assistant tag."""
 
     def __init__(self, base_url: str, api_key: str | None = None, model: str | None = None,
                  n_ctx: int = 8192) -> None:
