@@ -17,11 +17,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
     from oci_desktop.evaluation.modes import MODES
 
     p = sub.add_parser("eval", help="pass@1 on HumanEval(+) or MBPP(+), single turn or with execution feedback")
-    p.add_argument("--dataset", choices=["humaneval", "mbpp"], action="append",
-                   help="repeatable (default with --self-check: both)")
+    p.add_argument("--dataset", choices=["humaneval", "mbpp", "dabench"], action="append",
+                   help="repeatable (default with --self-check: humaneval and mbpp). dabench: InfiAgent-DABench's "
+                        "data-analysis questions through the app's refine loop (--rounds, default 3)")
     p.add_argument("--plus", action="store_true",
                    help="feedback-oracle: judge and give feedback on base and plus inputs (default: base only)")
-    p.add_argument("--mode", choices=MODES, default="single")
+    p.add_argument("--mode", choices=MODES, help="default: single (dabench: feedback-honest, the app's refine loop)")
     p.add_argument("--prompt", choices=["paper", "native"], default="paper",
                    help="paper: OpenCodeInterpreter's evaluation instruction (default); native: the model family's "
                         "own evaluation prompt (Qwen's for Qwen2.5-Coder, EvalPlus's for others), --mode single")
@@ -85,7 +86,7 @@ def evaluate(args: argparse.Namespace) -> int:
 
     if args.reviewer_honest and args.reviewer_oracle:
         return _err("--reviewer-honest and --reviewer-oracle are two different modes: choose one.")
-    mode = args.mode
+    mode = args.mode or "single"
     if args.mode == "feedback-reviewer" and (args.reviewer_honest or args.reviewer_oracle):
         mode = "feedback-reviewer-honest" if args.reviewer_honest else "feedback-reviewer-oracle"
     if (args.mode == "feedback-reviewer") != bool(args.reviewer):
@@ -105,6 +106,11 @@ def evaluate(args: argparse.Namespace) -> int:
         return 1
     try:
         for dataset in args.dataset:
+            if dataset == "dabench":
+                code = _run_dabench(args, backend, model)
+                if code:
+                    return code
+                continue
             config = RunConfig(dataset=dataset, mode=mode, out=args.out, plus=args.plus, rounds=args.rounds,
                                max_tokens=args.max_tokens, limit=args.limit,
                                task_ids=[t.strip() for t in args.tasks.split(",")] if args.tasks else [],
@@ -125,6 +131,53 @@ def evaluate(args: argparse.Namespace) -> int:
             reviewer.backend.close()
         for path in write_report(args.out):
             print(path)
+    return 0
+
+
+class DABenchProgressLine:
+    """One line per question in a log, one redrawn line in a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.began, self.first_done = label, time.monotonic(), None
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, p) -> None:
+        if self.first_done is None:
+            self.first_done = p.done
+        fresh = p.done - self.first_done
+        elapsed = time.monotonic() - self.began
+        eta = f"{elapsed / fresh * (p.total - p.done) / 60:.0f} min left" if fresh else "..."
+        last = f"  {p.last['task_id']} {'right' if p.last['right'] else 'wrong'}" if p.last else ""
+        line = f"{self.label} {p.done}/{p.total}  right {p.right}  {eta}{last}"
+        print(("\r" + line.ljust(100)) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr,
+              flush=True)
+
+
+def _run_dabench(args, backend, model) -> int:
+    from oci_desktop.evaluation.dabench_run import DABenchConfig, DABenchRun
+    from oci_desktop.evaluation.modes import EvalCancelled, ModelFailed
+
+    if args.mode not in (None, "feedback-honest") or args.prompt != "paper":
+        return _err("dabench runs through the app's refine loop: leave out --mode and --prompt "
+                    "(or give --mode feedback-honest).")
+    config = DABenchConfig(args.out, rounds=args.rounds, max_tokens=args.max_tokens, limit=args.limit,
+                           ids=[int(t.strip().removeprefix("DABench/")) for t in args.tasks.split(",")]
+                           if args.tasks else None, data_dir=args.data_dir)
+    run = DABenchRun(config, backend, model, DABenchProgressLine(config.name))
+    try:
+        state = run.run()
+    except EvalCancelled:
+        return 130
+    except ModelFailed as exc:
+        return _err(f"The model failed: {exc}. Finished questions are kept; run the command again to resume.")
+    except KeyboardInterrupt:
+        run.cancel.cancel()
+        raise
+    finally:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+    print(f"{config.name}: {state.right} of {state.total} questions right "
+          f"({100 * state.right / max(1, state.total):.1f}%)", file=sys.stderr)
     return 0
 
 

@@ -46,6 +46,8 @@ def summarize(out: Path) -> list[dict]:
     runs = []
     for meta_path in sorted(out.glob("*.meta.json")):
         meta = json.loads(meta_path.read_text())
+        if meta["dataset"] not in DATASETS:  # DABench has a table of its own (dabench_run.markdown)
+            continue
         records = list(read_records(meta_path.with_name(meta_path.name.replace(".meta.json", ".jsonl"))).values())
         total = DATASETS[meta["dataset"]].tasks
         n = len(records)
@@ -215,10 +217,15 @@ def chart(runs: list[dict], path: Path) -> None:
 
 
 def write_report(out: Path) -> list[Path]:
+    from .dabench_run import markdown as dabench_markdown
+
     runs = summarize(out)
-    if not runs:
+    data_analysis = dabench_markdown(out)
+    if not runs and not data_analysis:
         return []
     (out / "results.json").write_text(json.dumps({"runs": runs}, indent=1))
-    (out / "results.md").write_text(markdown(runs))
+    (out / "results.md").write_text((markdown(runs) if runs else "") + "\n".join(data_analysis) + "\n")
+    if not runs:
+        return [out / "results.json", out / "results.md"]
     chart(runs, out / "results.png")
     return [out / "results.json", out / "results.md", out / "results.png"]

@@ -1,0 +1,111 @@
+"""DABench's data, checked row by row and table by table; its official scoring rule; the answers a
+person reads at the end of a turn; the summary figures; and the download from a local server."""
+
+import http.server
+import json
+import shutil
+import threading
+from functools import partial
+
+import pytest
+
+from oci_desktop.evaluation import dabench
+from oci_desktop.evaluation.dabench import Question, answers_in, is_equal, load_questions, score
+from oci_desktop.evaluation.dabench_run import final_answers, summarize
+from oci_desktop.evaluation.datasets import DatasetError
+from tests.support.eval_tasks import SHARED
+
+DATA = SHARED / "dabench"
+MEAN_FARE = Question(0, "Calculate the mean fare.", "Round to two decimals.",
+                     '@mean_fare[mean_fare_value] where "mean_fare_value" is a number.', "test_ave.csv", "easy",
+                     ("Summary Statistics",), {"mean_fare": "34.65"})
+
+
+def test_the_official_rule_exact_strings_or_numbers_within_a_millionth():
+    assert is_equal("34.65", "34.65") and is_equal("34.650000", "34.65") and is_equal("3.4e1", "34")
+    assert not is_equal("34.6", "34.65") and not is_equal("0.205", "0.21")
+    assert not is_equal("no", "No") and not is_equal(None, "1") and not is_equal("about 3", "3")
+
+
+def test_answers_are_the_last_of_each_name_and_a_placeholder_is_no_answer():
+    text = "@mean_fare[mean_fare_value]\nfirst @mean_fare[30.00] then @mean_fare[34.65] and @other[]"
+    assert answers_in(text, dabench.placeholders(MEAN_FARE)) == {"mean_fare": "34.65"}
+    assert score(MEAN_FARE, {"mean_fare": "34.65"}) == {"mean_fare": True}
+    assert score(MEAN_FARE, {}) == {"mean_fare": False}
+
+
+def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
+    rounds = [{"reply": "@mean_fare[1.00]", "output": ""},
+              {"reply": "```python\nprint(f'@mean_fare[{m:.2f}]')\n```", "output": "Execution result: \n@mean_fare[34.65]"}]
+    assert final_answers(MEAN_FARE, rounds) == ({"mean_fare": "34.65"}, "output")
+    rounds.append({"reply": "The mean fare is @mean_fare[34.66].", "output": ""})
+    assert final_answers(MEAN_FARE, rounds) == ({"mean_fare": "34.66"}, "reply")
+    assert final_answers(MEAN_FARE, [{"reply": "@mean_fare[mean_fare_value]", "output": ""}]) == ({}, "none")
+
+
+def test_accuracy_by_question_by_sub_question_and_proportional():
+    records = [{"right": True, "correct": {"a": True}, "answers": {"a": "1"}, "level": "easy", "seconds": 10, "stop": "done"},
+               {"right": False, "correct": {"a": True, "b": False, "c": False, "d": False}, "answers": {"a": "1"},
+                "level": "hard", "seconds": 30, "stop": "max_rounds"},
+               {"right": False, "correct": {"a": False}, "answers": {}, "level": "hard", "seconds": 20, "stop": "no_code"}]
+    figures = summarize(records)
+    assert (figures["abq"], figures["uasq"], figures["pasq"]) == (33.3, 33.3, 41.7)
+    assert figures["abq_easy"] == 100.0 and figures["abq_hard"] == 0.0 and figures["answered"] == 2
+    assert figures["seconds"] == [10, 20, 30] and figures["stops"] == {"done": 1, "max_rounds": 1, "no_code": 1}
+
+
+def test_the_development_half_loads_and_every_row_and_table_is_checked(tmp_path):
+    questions, folder = load_questions(SHARED)
+    assert len(questions) == 129 and folder == DATA
+    assert {q.level for q in questions} == {"easy", "medium", "hard"}
+    first = next(q for q in questions if q.id == 0)
+    assert first.labels == {"mean_fare": "34.65"} and "@mean_fare[" in first.request()
+    for name in {q.file_name for q in questions}:
+        dabench.check_table(DATA / "tables" / name)
+    copy = tmp_path / "dabench"
+    shutil.copytree(DATA, copy)
+    lines = (copy / "da-dev-labels.jsonl").read_text().splitlines()
+    lines[0] = lines[0].replace("34.65", "34.66")
+    (copy / "da-dev-labels.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(DatasetError, match="question 0.*differs from the upstream data"):
+        load_questions(tmp_path)
+    table = copy / "tables" / "test_ave.csv"
+    table.write_bytes(table.read_bytes() + b"1,2,3\n")
+    with pytest.raises(DatasetError, match="differs from the upstream table"):
+        dabench.check_table(table)
+
+
+@pytest.fixture
+def upstream(tmp_path, monkeypatch):
+    """The upstream repository's layout on a local server (the tables the development copy has)."""
+    folder = tmp_path / "upstream"
+    shutil.copytree(DATA / "tables", folder / "da-dev-tables")
+    for name in ("da-dev-questions.jsonl", "da-dev-labels.jsonl"):
+        shutil.copy(DATA / name, folder / name)
+    monkeypatch.setitem(dabench.MANIFEST, "tables", {k: v for k, v in dabench.MANIFEST["tables"].items()
+                                                      if (DATA / "tables" / k).exists()})
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_first_use_downloads_every_file_checked_and_a_bad_one_is_not_kept(upstream, tmp_path):
+    folder, url = upstream
+    seen = []
+    target = dabench.download_all(tmp_path / "cache" / "dabench", lambda done, total: seen.append((done, total)),
+                                  base_url=url)
+    assert seen[-1][0] == seen[-1][1] == 2 + len(dabench.MANIFEST["tables"])
+    assert sorted(p.name for p in (target / "tables").iterdir()) == sorted(dabench.MANIFEST["tables"])
+    assert len(load_questions(tmp_path / "cache")[0]) == 129
+    (folder / "da-dev-tables" / "test_ave.csv").write_bytes(b"sepal,petal\n1,2\n")
+    (target / "tables" / "test_ave.csv").unlink()
+    with pytest.raises(DatasetError, match="test_ave.csv does not match"):
+        dabench.download_all(target, base_url=url)
+    assert not (target / "tables" / "test_ave.csv").exists()
+    rows = (folder / "da-dev-questions.jsonl").read_text().splitlines()
+    (folder / "da-dev-questions.jsonl").write_text(json.dumps({**json.loads(rows[0]), "question": "?"}) + "\n")
+    with pytest.raises(DatasetError, match="does not match the pinned commit's rows"):
+        dabench.download_all(tmp_path / "other", base_url=url)
