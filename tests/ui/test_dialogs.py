@@ -126,3 +126,12 @@ def test_diagnosis_dialog_shows_the_report_and_copies_it(qtbot, tmp_path, monkey
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == text
     dialog.close()
+
+
+def test_models_dialog_says_how_each_installed_model_is_asked(qtbot, hub):
+    dialog = ModelsDialog()
+    qtbot.addWidget(dialog)
+    rows = {dialog.installed.item(r, 0).text(): dialog.installed.item(r, 2) for r in range(dialog.installed.rowCount())}
+    asked = rows["Qwen2.5-Coder-0.5B-Instruct (bundled)"]
+    assert asked.text() == "Qwen2.5-Coder" and "ChatML as Qwen evaluates it" in asked.toolTip()
+    dialog.done(0)

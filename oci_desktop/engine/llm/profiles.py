@@ -103,6 +103,17 @@ def profile_for(info: GGUFInfo | None, name_hint: str = "") -> PromptProfile:
     return GENERIC
 
 
+def profile_for_file(path, name: str = "") -> PromptProfile:
+    """The profile of a model file; from its name alone while the file cannot be read (the bundled
+    model before its first load joins its parts)."""
+    from .gguf_info import GGUFError, inspect_gguf
+
+    try:
+        return profile_for(inspect_gguf(path), name)
+    except (GGUFError, OSError):
+        return profile_for(None, name)
+
+
 def profile_named(key: str) -> PromptProfile:
     """The profile with this key; ValueError naming the known ones otherwise."""
     try:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHB
 
 from oci_desktop.engine.llm.catalog import CATALOG, fit, recommend, this_machine
 from oci_desktop.engine.llm.library import list_models, remove_model
+from oci_desktop.engine.llm.profiles import profile_for_file
 
 from ..transfer import Transfers
 
@@ -28,8 +29,8 @@ class ModelsDialog(QDialog):
         self.resize(900, 620)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Installed</b>"))
-        self.installed = QTableWidget(0, 3)
-        self.installed.setHorizontalHeaderLabels(["Model", "Size", ""])
+        self.installed = QTableWidget(0, 4)
+        self.installed.setHorizontalHeaderLabels(["Model", "Size", "Asked as", ""])
         self.installed.setAccessibleName("Installed models")
         self.installed.verticalHeader().setVisible(False)
         self.installed.horizontalHeader().setStretchLastSection(True)
@@ -100,6 +101,10 @@ class ModelsDialog(QDialog):
         for row, entry in enumerate(models):
             self.installed.setItem(row, 0, QTableWidgetItem(entry.name))
             self.installed.setItem(row, 1, QTableWidgetItem(f"{entry.size_bytes / 1e9:.2f} GB"))
+            profile = profile_for_file(entry.path, entry.name)
+            asked = QTableWidgetItem(profile.label)
+            asked.setToolTip(profile.summary)  # the family's prompt: system line, pre-fill, where replies end
+            self.installed.setItem(row, 2, asked)
             cell = QHBoxLayout()
             use = QPushButton("Use")
             use.setAccessibleName(f"Use {entry.name}")
@@ -113,7 +118,7 @@ class ModelsDialog(QDialog):
                 cell.addWidget(remove)
             cell.setContentsMargins(0, 0, 0, 0)
             box.setLayout(cell)
-            self.installed.setCellWidget(row, 2, box)
+            self.installed.setCellWidget(row, 3, box)
         self.installed.resizeColumnsToContents()
 
     def download(self, repo: str, file: str) -> None:
