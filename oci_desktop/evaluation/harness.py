@@ -18,6 +18,7 @@ def _oci_alarm(signum, frame):
 
 _oci_signal.signal(_oci_signal.SIGALRM, _oci_alarm)
 _oci_expected = {}
+_oci_atol = 0
 
 def _oci_load(program, entry):
     space = {"__name__": "__oci_eval__"}
@@ -45,18 +46,46 @@ def _oci_trace():
 def _oci_floats(value):
     if isinstance(value, float):
         return True
-    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, float) for v in value)
+    if isinstance(value, (list, tuple)) and value:
+        return all(isinstance(v, float) for v in value)
+    try:
+        import numpy as _np
+        return isinstance(value, _np.ndarray) and value.dtype in (_np.float64, _np.float32)
+    except ImportError:
+        return False
 
 def _oci_same(got, want, atol):
+    """EvalPlus 0.3.1's rule (evalplus/eval/__init__.py): equal, or, for floats (or any task with a
+    tolerance), the same type and length and numpy.allclose with rtol 1e-7."""
     if isinstance(want, _oci_re.Match) or isinstance(got, _oci_re.Match):
         return (got is None) == (want is None)  # match objects never compare equal: found or not
-    if _oci_floats(want) and _oci_floats(got):
-        atol = atol or 1e-6
-        pairs = zip(got, want) if isinstance(want, (list, tuple)) else [(got, want)]
-        if isinstance(want, (list, tuple)) and len(got) != len(want):
-            return False
-        return all(_oci_math.isclose(g, w, rel_tol=1e-7, abs_tol=atol) for g, w in pairs)
-    return got == want
+    try:
+        if got == want:
+            return True
+    except Exception:
+        return False
+    if atol == 0 and _oci_floats(want):
+        atol = 1e-6
+    if atol == 0:
+        return False
+    if type(got) is not type(want):
+        return False
+    if isinstance(want, (list, tuple)) and len(got) != len(want):
+        return False
+    try:
+        import numpy as _np
+        return bool(_np.allclose(got, want, rtol=1e-07, atol=atol))
+    except Exception:
+        return False
+
+def _oci_surface_area(base_edge, height):  # EvalPlus's oracle for Mbpp/581
+    slant = _oci_math.sqrt((base_edge / 2) ** 2 + height ** 2)
+    return round(base_edge ** 2 + 4 * (base_edge * slant) / 2)
+
+def _oci_digit_distance(num1, num2):  # EvalPlus's oracle for Mbpp/558
+    a, b = str(num1), str(num2)
+    width = max(len(a), len(b))
+    return sum(abs(int(x) - int(y)) for x, y in zip(a.zfill(width), b.zfill(width)))
 
 def _oci_is_root(coefficients, x):
     """Any root will do. HumanEval's own bound (|poly(x)| < 1e-4) fails for roots of steep
@@ -82,15 +111,25 @@ def _oci_complex(value):
             return value
     return value
 
+def _oci_sets_115(args):
+    return [[set(item) if isinstance(item, list) and len(item) else {} for item in args[0]]]
+
+# EvalPlus's mbpp_deserialize_inputs (evalplus/data/mbpp.py), case by case: JSON has no tuples,
+# sets or complex numbers, and these tasks take them.
 _OCI_CONVERSIONS = {
     "": lambda args: args,
-    "inner-tuples": lambda args: [[_oci_tuples(v, 1) for v in a] if isinstance(a, list) else a for a in args],
-    "arg-tuples": lambda args: [_oci_tuples(a, 1) for a in args],
-    "last-arg-tuple": lambda args: args[:-1] + [_oci_tuples(args[-1], 1)] if args else args,
-    "first-arg-tuple": lambda args: [_oci_tuples(args[0], 1)] + args[1:] if args else args,
-    "all-tuples": lambda args: [_oci_tuples(a, -1) for a in args],
-    "complex": lambda args: [_oci_complex(a) for a in args],
-    "all-tuples-complex": lambda args: [_oci_complex(_oci_tuples(a, -1)) for a in args],
+    "arg-tuples": lambda args: [tuple(a) for a in args],
+    "inner-tuples": lambda args: [[tuple(v) for v in a] for a in args],
+    "first-inner-tuples": lambda args: [[tuple(v) for v in args[0]]] + [args[1]],
+    "second-tuple": lambda args: [args[0]] + [tuple(args[1])],
+    "sets": _oci_sets_115,
+    "float-complex": lambda args: (float(args[0]), complex(args[1])),
+    "first-tuple": lambda args: [tuple(args[0])] + list(args[1:]),
+    "nested-tuples": lambda args: [tuple(tuple(v) for v in a) for a in args],
+    "tuples-278": lambda args: [tuple(tuple(v) if isinstance(v, list) else v for v in args[0])],
+    "dict-tuples": lambda args: [{k: tuple(v) for k, v in args[0].items()}] + list(args[1:]),
+    "complex": lambda args: [complex(args[0])],
+    "all-tuples": lambda args: _oci_tuples(args, -1),
 }
 _oci_conversion = {}
 
@@ -114,13 +153,36 @@ def _oci_failure(kind, args, want, got, base):
     short = lambda value: str(value)[:500]
     return {"kind": kind, "input": short(args), "expected": short(want), "got": short(got), "base": base}
 
+def _oci_exact(oracle, args, got, want):
+    """EvalPlus's special oracles for MBPP, before its float rule."""
+    if oracle == "any":  # Mbpp/164: every answer passes in EvalPlus 0.3.1
+        return True
+    try:
+        if oracle == "set_eq":
+            return set(got) == set(want)
+        same = got == want
+        if oracle == "or_zero":  # Mbpp/295
+            return same or got == 0
+        if oracle == "surface_area":  # Mbpp/581
+            return same or abs(got - _oci_surface_area(*args)) <= _oci_atol
+        if oracle == "digit_distance":  # Mbpp/558
+            return same or got == _oci_digit_distance(*args)
+    except Exception:
+        return False
+    return None
+
 def _oci_right(oracle, args, got, want, atol):
+    global _oci_atol
     if oracle == "find_zero":
         return _oci_is_root(args[0], got)
     if oracle == "not_none":  # the task asks whether a match exists: a bool or a match object will do
         found = got if isinstance(got, bool) else got is not None
         return found == (want is not None)
-    return _oci_same(got, want, atol)
+    _oci_atol = atol
+    exact = _oci_exact(oracle, args, got, want)
+    if exact is None:
+        return _oci_same(got, want, atol)
+    return exact or _oci_same(got, want, atol)  # EvalPlus's float rule still applies after its oracles
 
 def _oci_check(task_id, program, entry, inputs_file, n_base, atol, oracle, factor, min_limit):
     """Base inputs, then plus inputs; each part stops at its first failure, which is kept."""
