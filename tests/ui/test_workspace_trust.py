@@ -124,3 +124,41 @@ def test_saving_a_copy_works_for_files_and_refuses_links(qtbot, sidebar, tmp_pat
     sidebar._save_copy(listed["outputs/cell2-bb.png"])
     assert not target.exists() and warned == [
         "outputs/cell2-bb.png is a link to a file outside this conversation's folder: not saved"]
+
+
+@pytest.mark.slow  # the kernel is real
+def test_a_later_cell_that_swaps_the_plot_for_a_link_never_gets_the_host_file_into_the_chat(qtbot, tmp_path):
+    """The issue's attack through the window: a turn draws a plot, a later cell of the same
+    conversation replaces it with a link to a private host file; reopened, the chat says so."""
+    from tests.support.engines import ScriptedModels, fence, scripted_session
+    from oci_desktop.ui.window.main_window import MainWindow
+
+    secret = tmp_path / "home" / "id_ed25519"
+    secret.parent.mkdir(mode=0o700)
+    secret.write_bytes(SECRET)
+    secret.chmod(0o600)
+    plot = "import matplotlib.pyplot as plt\nplt.bar(['Jan', 'Feb'], [3, 5])\nplt.show()"
+    swap = (f"import os, glob\nfor p in glob.glob('outputs/*.png'):\n    os.remove(p)\n    os.symlink({str(secret)!r}, p)\n"
+            f"open({ODD_NAME!r}, 'w').write('x')")
+    models = ScriptedModels(fence(plot), "The chart above.", fence(swap), "Done.")
+    window = MainWindow(lambda: scripted_session(tmp_path / "data", models))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.status_kernel.text() == "Kernel: idle", timeout=30_000)
+    for text in ("Chart the revenue", "Tidy the folder"):
+        window.input.setPlainText(text)
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.busy, timeout=60_000)
+    cid = window.conversation_id
+    window.sidebar.sig_open.emit(0)
+    qtbot.waitUntil(lambda: window.conversation_id != cid, timeout=30_000)
+    window.sidebar.sig_open.emit(cid)
+    qtbot.waitUntil(lambda: window.conversation_id == cid and bool(window.chat.bubbles()), timeout=30_000)
+    cards = window.chat.widget().findChildren(ExecutionCard)
+    assert cards and not cards[0].findChildren(ScaledImage)
+    assert any("is a link to a file outside this conversation's folder: not shown" in t for t in card_texts(cards[0]))
+    listed = rows(window.sidebar)
+    plots = [name for name in listed if name.startswith("outputs/")]
+    assert plots and all(listed[name].data(SIZE_ROLE) == "link" for name in plots)
+    assert "a\\x0ab\\x1b[31m\\u202egnp.csv" in listed
+    window.close()
