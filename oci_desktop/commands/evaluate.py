@@ -59,13 +59,19 @@ class ProgressLine:
         eta = f"{elapsed / fresh * (p.total - p.done) / 60:.0f} min left" if fresh else "..."
         width = 24
         bar = "#" * (width * p.done // max(1, p.total))
-        last = ""
+        line = f"{self.label} [{bar:<{width}}] {p.done}/{p.total}  {self.counts(p)}  {eta}"
         if p.last:
-            last = f"  {p.last['task_id']} {'pass' if p.last['plus'] else 'base' if p.last['base'] else 'fail'}"
-        line = (f"{self.label} [{bar:<{width}}] {p.done}/{p.total}  pass@1 {p.base}/{p.done or 1} base, "
-                f"{p.plus} plus  {eta}{last}")
+            line += f"  {p.last['task_id']} {self.verdict(p.last)}"
         print(("\r" + line.ljust(110)) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr,
               flush=True)
+
+    @staticmethod
+    def counts(p) -> str:
+        return f"pass@1 {p.base}/{p.done or 1} base, {p.plus} plus"
+
+    @staticmethod
+    def verdict(record: dict) -> str:
+        return "pass" if record["plus"] else "base" if record["base"] else "fail"
 
     def close(self) -> None:
         if self.tty:
@@ -134,23 +140,16 @@ def evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-class DABenchProgressLine:
-    """One line per question in a log, one redrawn line in a terminal."""
+class DABenchProgressLine(ProgressLine):
+    """The same line, counting questions answered right."""
 
-    def __init__(self, label: str) -> None:
-        self.label, self.began, self.first_done = label, time.monotonic(), None
-        self.tty = sys.stderr.isatty()
+    @staticmethod
+    def counts(p) -> str:
+        return f"right {p.right}/{p.done or 1}"
 
-    def __call__(self, p) -> None:
-        if self.first_done is None:
-            self.first_done = p.done
-        fresh = p.done - self.first_done
-        elapsed = time.monotonic() - self.began
-        eta = f"{elapsed / fresh * (p.total - p.done) / 60:.0f} min left" if fresh else "..."
-        last = f"  {p.last['task_id']} {'right' if p.last['right'] else 'wrong'}" if p.last else ""
-        line = f"{self.label} {p.done}/{p.total}  right {p.right}  {eta}{last}"
-        print(("\r" + line.ljust(100)) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr,
-              flush=True)
+    @staticmethod
+    def verdict(record: dict) -> str:
+        return "right" if record["right"] else "wrong"
 
 
 def _run_dabench(args, backend, model) -> int:
@@ -163,7 +162,8 @@ def _run_dabench(args, backend, model) -> int:
     config = DABenchConfig(args.out, rounds=args.rounds, max_tokens=args.max_tokens, limit=args.limit,
                            ids=[int(t.strip().removeprefix("DABench/")) for t in args.tasks.split(",")]
                            if args.tasks else None, data_dir=args.data_dir)
-    run = DABenchRun(config, backend, model, DABenchProgressLine(config.name))
+    progress = DABenchProgressLine(config.name)
+    run = DABenchRun(config, backend, model, progress)
     try:
         state = run.run()
     except EvalCancelled:
@@ -174,8 +174,7 @@ def _run_dabench(args, backend, model) -> int:
         run.cancel.cancel()
         raise
     finally:
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
+        progress.close()
     print(f"{config.name}: {state.right} of {state.total} questions right "
           f"({100 * state.right / max(1, state.total):.1f}%)", file=sys.stderr)
     return 0

@@ -11,7 +11,7 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from ..workspace_files import printable
 
@@ -80,18 +80,23 @@ def _write_new(folder_fd: int, name: str, data: bytes | BinaryIO, owner: int | N
             os.fchown(handle.fileno(), owner, owner)
 
 
+def _write_fresh(folder_fd: int, make_name: Callable[[], str], data: bytes | BinaryIO, owner: int | None) -> str:
+    """Write data under the first free name make_name() gives (the code may take names first)."""
+    for _ in range(20):
+        name = make_name()
+        try:
+            _write_new(folder_fd, name, data, owner)
+        except FileExistsError:
+            continue
+        return name
+    raise OSError("could not find a free file name in the workspace")
+
+
 def save_output(workspace: Path, stem: str, suffix: str, data: bytes, owner: int | None = None) -> str:
     """Write data as a new file in workspace/outputs/; returns its path relative to the workspace."""
     out_dir = _open_folder(workspace, OUTPUTS, owner)
     try:
-        for _ in range(20):
-            name = f"{stem}-{secrets.token_hex(3)}{suffix}"
-            try:
-                _write_new(out_dir, name, data, owner)
-            except FileExistsError:
-                continue
-            return f"{OUTPUTS}/{name}"
-        raise OSError("could not find a free file name in outputs/")
+        return f"{OUTPUTS}/{_write_fresh(out_dir, lambda: f'{stem}-{secrets.token_hex(3)}{suffix}', data, owner)}"
     finally:
         os.close(out_dir)
 
@@ -104,15 +109,7 @@ def place_file(workspace: Path, folder: str, name: str, data: bytes | BinaryIO, 
     opening the name for writing would write through it."""
     folder_fd = _open_folder(workspace, folder, owner)
     try:
-        for _ in range(20):
-            temporary = f".{name}.{secrets.token_hex(4)}.part"
-            try:
-                _write_new(folder_fd, temporary, data, owner)
-                break
-            except FileExistsError:
-                continue
-        else:
-            raise OSError("could not find a free file name in the workspace")
+        temporary = _write_fresh(folder_fd, lambda: f".{name}.{secrets.token_hex(4)}.part", data, owner)
         try:
             os.rename(temporary, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
         except OSError as exc:
