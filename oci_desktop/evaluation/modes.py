@@ -102,11 +102,13 @@ class Solver:
         profile = self.settings.profile or GENERIC
         prefill = profile.eval_prefill if getattr(self.backend, "honours_prefill", False) else ""
         sampling = replace(self.sampling, stop=list(profile.eval_stops), prefill=prefill)
+        began = time.monotonic()
         reply = self._generate_messages(profile.eval_messages(task.prompt), sampling)
+        generated = time.monotonic() - began
         if prefill:
             reply = prefill + reply + ("\n```" if prefill.rstrip().endswith("```python") else "")
         program = program_from_reply(task, reply)
-        return {"reply": reply, "code": program.code,
+        return {"reply": reply, "code": program.code, "generate_s": round(generated, 2),
                 **self._score_fields(self.scorer.score(task, program.runnable))}
 
     def _oracle(self, task: Task) -> dict:
@@ -184,10 +186,12 @@ class Solver:
         return "plus" if self.settings.plus else "base"
 
     def _attempt(self, task: Task, prompt: str) -> tuple[dict, TaskScore]:
+        began = time.monotonic()
         reply = self._generate(prompt)
+        generated = time.monotonic() - began  # a task's seconds less this: scoring (slow programs cost most)
         program = program_from_reply(task, reply)
         score = self.scorer.score(task, program.runnable)
-        return {"reply": reply, "code": program.code, **self._score_fields(score)}, score
+        return {"reply": reply, "code": program.code, "generate_s": round(generated, 2), **self._score_fields(score)}, score
 
     def _guidance(self, task: Task, attempt: dict) -> str:
         """The reviewer's words on a failed attempt: the task as given, the program, and the
