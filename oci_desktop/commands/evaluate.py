@@ -14,6 +14,7 @@ MODEL_RESTARTS = 3
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
+    from oci_desktop.engine.llm.profiles import PROFILES
     from oci_desktop.evaluation.modes import MODES
 
     p = sub.add_parser("eval", help="pass@1 on HumanEval(+) or MBPP(+), single turn or with execution feedback")
@@ -26,6 +27,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--prompt", choices=["paper", "native"], default="paper",
                    help="paper: OpenCodeInterpreter's evaluation instruction (default); native: the model family's "
                         "own evaluation prompt (Qwen's for Qwen2.5-Coder, EvalPlus's for others), --mode single")
+    p.add_argument("--profile", choices=["auto", *PROFILES], default="auto",
+                   help="--prompt native: the model family whose prompt to use (default: found from the model file, "
+                        "or from an endpoint's model name)")
     p.add_argument("--rounds", type=int, default=3, help="feedback-honest: refine-loop rounds (default 3)")
     p.add_argument("--reviewer-honest", action="store_true",
                    help="feedback-reviewer: the app's refine loop with the reviewer, which sees only what the app "
@@ -122,7 +126,7 @@ def evaluate(args: argparse.Namespace) -> int:
                                task_ids=[t.strip() for t in args.tasks.split(",")] if args.tasks else [],
                                workers=args.workers, data_dir=args.data_dir,
                                reviewer=reviewer.name if reviewer else None, prompt=args.prompt,
-                               profile=_profile(opened))
+                               profile=_profile(opened, args.profile))
             code = _run_with_restarts(config, backend, model, reviewer)
             if code:
                 return code
@@ -180,11 +184,12 @@ def _run_dabench(args, backend, model) -> int:
     return 0
 
 
-def _profile(backend):
-    """The model family's prompt profile: from the GGUF, or from an endpoint's model name."""
-    from oci_desktop.engine.llm.profiles import profile_for
+def _profile(backend, key: str = "auto"):
+    """The model family's prompt profile: the one named, else the backend's (from the GGUF, or
+    from an endpoint's model name)."""
+    from oci_desktop.engine.llm.profiles import GENERIC, profile_named
 
-    return profile_for(getattr(backend, "info", None), getattr(backend, "description", ""))
+    return profile_named(key) if key != "auto" else getattr(backend, "profile", GENERIC)
 
 
 class _EvalReviewer:

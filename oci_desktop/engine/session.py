@@ -15,7 +15,7 @@ from __future__ import annotations
 import queue
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -116,6 +116,8 @@ class Session:
         """Switch to this model (the old one is closed first, freeing its memory); returns its
         name. Raises with a message for the user when it cannot be loaded; then no model is
         loaded (a turn will not quietly fall back to the old one). stop() cancels the load."""
+        if source.profile == "auto":  # the Settings may name the family the file does not
+            source = replace(source, profile=self.settings.prompt_profile)
         with self._model_lock:
             self.close_model()
             self.source = None

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .agent.prompts import SYSTEM_PROMPT
+from .llm.profiles import PROFILES
 from .sandbox.limits import SandboxLimits, default_memory_bytes
 from .system import write_atomically
 
@@ -31,6 +32,10 @@ class Settings:
     gpu_layers: int = -1
     """-1: all layers on the GPU when the model fits there (else as many as fit; none without a
     GPU build of llama.cpp); 0: CPU only; a number: that many layers."""
+    prompt_profile: str = "auto"
+    """How the model is asked (llm/profiles.py): "auto" finds its family from the model file; or
+    a family's key, for a file whose metadata does not say (a renamed fine-tune, a file without
+    a chat template)."""
     # the reviewer (agent/reviewer.py): a second model's guidance after a failed run; off by default
     reviewer: str = ""
     """"": off. "same": the coder reviews its own work. A .gguf path or an installed model's name:
@@ -59,6 +64,7 @@ class Settings:
             ("max_tokens", 16 <= self.max_tokens <= 32768, "from 16 to 32768"),
             ("n_ctx", 512 <= self.n_ctx <= 262144, "from 512 to 262144 tokens"),
             ("gpu_layers", self.gpu_layers >= -1, "-1 (all), 0 (none) or a number of layers"),
+            ("prompt_profile", self.prompt_profile in ("auto", *PROFILES), "auto or one of " + ", ".join(PROFILES)),
             ("reviewer_n_ctx", 512 <= self.reviewer_n_ctx <= 262144, "from 512 to 262144 tokens"),
             ("reviewer_gpu_layers", self.reviewer_gpu_layers >= -1, "-1 (all), 0 (none) or a number of layers"),
             ("reviewer_time_limit_s", 5 <= self.reviewer_time_limit_s <= 3600, "from 5 to 3600 seconds"),

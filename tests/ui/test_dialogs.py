@@ -1,5 +1,6 @@
 """The settings and models dialogs, offscreen; downloads against the local test hub."""
 
+import json
 import os
 
 import pytest
@@ -135,3 +136,15 @@ def test_models_dialog_says_how_each_installed_model_is_asked(qtbot, hub):
     asked = rows["Qwen2.5-Coder-0.5B-Instruct (bundled)"]
     assert asked.text() == "Qwen2.5-Coder" and "ChatML as Qwen evaluates it" in asked.toolTip()
     dialog.done(0)
+
+
+def test_settings_name_the_prompt_style_with_a_word_on_each(qtbot, tmp_path):
+    path = tmp_path / "settings.json"
+    dialog = SettingsDialog(Settings(), path)
+    qtbot.addWidget(dialog)
+    assert dialog.prompt_profile.currentData() == "auto"
+    index = dialog.prompt_profile.findText("DeepSeek-Coder")
+    assert "### Instruction" in dialog.prompt_profile.itemData(index, Qt.ItemDataRole.ToolTipRole)
+    dialog.prompt_profile.setCurrentIndex(index)
+    dialog.save()
+    assert json.loads(path.read_text())["prompt_profile"] == "deepseek-coder"

@@ -42,3 +42,34 @@ def test_qwens_native_prompt_is_exactly_the_one_qwen_evaluates_with():
 def test_the_paper_family_is_asked_with_the_papers_instruction_alone():
     assert OPENCODEINTERPRETER.native_is_paper and OPENCODEINTERPRETER.eval_messages("x") == [
         {"role": "user", "content": "x"}]
+
+
+def test_a_file_without_a_template_is_asked_in_the_family_the_person_names():
+    import pytest
+
+    bare = replace(bundled(), name="my-finetune", architecture="llama", chat_template=None, pre_tokenizer=None)
+    with pytest.raises(ValueError, match="Settings > Prompt style"):
+        format_for(bare)
+    prompt = format_for(bare, "opencodeinterpreter").render([{"role": "user", "content": "hi"}])
+    assert prompt.endswith("### Instruction:\nhi\n### Response:\n")
+
+
+def test_the_settings_name_a_family_and_every_model_load_uses_it(tmp_path):
+    import pytest
+
+    from oci_desktop.engine.settings import Settings, SettingsError
+    from tests.support.engines import ScriptedModels, scripted_session
+
+    with pytest.raises(SettingsError, match="prompt_profile must be auto or one of"):
+        Settings(prompt_profile="llama3").check()
+    models = ScriptedModels("Hi.")
+    session = scripted_session(tmp_path / "data", models)
+    try:
+        session.apply(replace(session.settings, prompt_profile="deepseek-coder"))
+        session.open_model(session.default_source())
+        assert models.sources[-1].profile == "deepseek-coder"
+        session.apply(replace(session.settings, prompt_profile="auto"))
+        session.open_model(session.default_source())
+        assert models.sources[-1].profile == "auto"
+    finally:
+        session.close()

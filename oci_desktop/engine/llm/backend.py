@@ -13,6 +13,7 @@ from typing import Iterator, Protocol
 from ..cancel import CancelToken
 from .client import Chunk, LLMError, OpenAIClient
 from .gguf_info import inspect_gguf
+from .profiles import PromptProfile, profile_for, profile_named
 from .prompt_format import PromptFormat, format_for
 from .server import LocalModelServer, ModelProcessError, Progress, ServerConfig
 
@@ -62,10 +63,12 @@ class LocalBackend:
 
     honours_prefill = True
 
-    def __init__(self, config: ServerConfig, log_dir=None) -> None:
+    def __init__(self, config: ServerConfig, log_dir=None, profile: str = "auto") -> None:
         self.info = inspect_gguf(config.model_path)
         self.model_path = config.model_path
-        self.format: PromptFormat = format_for(self.info)
+        self.profile: PromptProfile = profile_for(self.info) if profile == "auto" else profile_named(profile)
+        """How this model's family is asked (the Settings may name it when the file does not say)."""
+        self.format: PromptFormat = format_for(self.info, self.profile.key)
         self.server = LocalModelServer(config, log_dir)
         self.n_ctx = config.n_ctx
         self.description = f"{self.info.name} ({self.info.quantization}, local)"
@@ -128,8 +131,9 @@ class RemoteBackend:
     """A chat endpoint applies its own template: nothing can be written after its assistant tag."""
 
     def __init__(self, base_url: str, api_key: str | None = None, model: str | None = None,
-                 n_ctx: int = 8192) -> None:
+                 n_ctx: int = 8192, profile: str = "auto") -> None:
         self.client = OpenAIClient(base_url, api_key, model)
+        self.profile: PromptProfile = profile_for(None, model or "") if profile == "auto" else profile_named(profile)
         self.n_ctx = n_ctx
         self.description = f"{model or 'default model'} at {self.client.base_url}"
 

@@ -80,11 +80,13 @@ def render_deepseek(messages: list[dict]) -> str:
     return "".join(parts)
 
 
-def format_for(info: GGUFInfo) -> PromptFormat:
-    """The GGUF's own chat template, else DeepSeek-Coder's format for DeepSeek models; ValueError otherwise."""
+def format_for(info: GGUFInfo, family: str = "") -> PromptFormat:
+    """The GGUF's own chat template, else DeepSeek-Coder's format for DeepSeek models (or for a file
+    whose family the person named: OpenCodeInterpreter's DS files and DeepSeek-Coder); ValueError otherwise."""
     if info.chat_template:
         return PromptFormat("gguf-template", info.chat_template, info.bos_token or "", info.eos_token or "")
-    if is_deepseek(info):
+    if is_deepseek(info) or family in ("opencodeinterpreter", "deepseek-coder"):
         return PromptFormat("deepseek-coder", None, info.bos_token or "", DEEPSEEK_EOT)
     raise ValueError(f"{info.name} has no chat template and is not a model OCI Desktop knows how to "
-                     "prompt; use an instruct model with a chat template.")
+                     "prompt; use an instruct model with a chat template, or choose its family under "
+                     "Settings > Prompt style.")

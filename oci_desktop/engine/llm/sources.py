@@ -32,6 +32,8 @@ class ModelSource:
     """Memory a model already loaded beside this one needs (a reviewer's coder): checked before loading."""
     reserved_vram_bytes: int = 0
     """GPU memory that model holds: what fits on the GPU is worked out from the rest."""
+    profile: str = "auto"
+    """The prompt profile's key, or "auto": from the model file's metadata (llm/profiles.py)."""
 
     @classmethod
     def local(cls, path: Path | str, n_ctx: int = 4096, gpu_layers: int = 0, threads: int = 0) -> "ModelSource":
@@ -70,7 +72,8 @@ def open_backend(source: ModelSource, progress: Progress | None = None,
     each carries a message for the user.
     """
     if source.endpoint:
-        backend = RemoteBackend(source.endpoint, source.api_key, source.model, n_ctx=source.n_ctx)
+        backend = RemoteBackend(source.endpoint, source.api_key, source.model, n_ctx=source.n_ctx,
+                                profile=source.profile)
         try:
             backend.client.models()  # reachable, and the key is accepted
         except LLMError:
@@ -87,7 +90,8 @@ def open_backend(source: ModelSource, progress: Progress | None = None,
         from .gpu import offload_for_this_machine
         layers = offload_for_this_machine(layers, inspect_gguf(source.path), source.n_ctx, source.reserved_vram_bytes)
     backend = LocalBackend(ServerConfig(Path(source.path), n_ctx=source.n_ctx, n_threads=source.threads,
-                                        n_gpu_layers=layers, reserved_bytes=source.reserved_bytes))
+                                        n_gpu_layers=layers, reserved_bytes=source.reserved_bytes),
+                           profile=source.profile)
     try:
         backend.start(progress, cancel)
     except BaseException:

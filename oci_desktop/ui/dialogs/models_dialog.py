@@ -103,7 +103,8 @@ class ModelsDialog(QDialog):
             self.installed.setItem(row, 1, QTableWidgetItem(f"{entry.size_bytes / 1e9:.2f} GB"))
             profile = profile_for_file(entry.path, entry.name)
             asked = QTableWidgetItem(profile.label)
-            asked.setToolTip(profile.summary)  # the family's prompt: system line, pre-fill, where replies end
+            # the family's prompt: system line, pre-fill, where replies end
+            asked.setToolTip(f"{profile.summary} Found in the model file; Settings > Prompt style can name another.")
             self.installed.setItem(row, 2, asked)
             cell = QHBoxLayout()
             use = QPushButton("Use")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout)
 
+from oci_desktop.engine.llm.profiles import PROFILES
 from oci_desktop.engine.settings import Settings, SettingsError, save_settings
 
 
@@ -31,6 +33,16 @@ class SettingsDialog(QDialog):
         self.gpu_layers = _spin(-1, 999, settings.gpu_layers)
         self.gpu_layers.setToolTip("-1: all layers on the GPU when the model fits there, else as many as fit "
                                    "(none without a GPU build of llama.cpp); 0: CPU only")
+        self.prompt_profile = QComboBox()
+        self.prompt_profile.addItem("Automatic (from the model file)", "auto")
+        for profile in PROFILES.values():
+            self.prompt_profile.addItem(profile.label, profile.key)
+            self.prompt_profile.setItemData(self.prompt_profile.count() - 1, profile.summary,
+                                            Qt.ItemDataRole.ToolTipRole)
+        self.prompt_profile.setCurrentIndex(max(0, self.prompt_profile.findData(settings.prompt_profile)))
+        self.prompt_profile.setToolTip("How the model is asked: the chat format and prompt its makers trained and "
+                                       "evaluated it with. Automatic reads the family from the model file; choose "
+                                       "one only for a file that does not say (a renamed fine-tune).")
         self.reviewer = QLineEdit(settings.reviewer)
         self.reviewer.setPlaceholderText("off; 'same'; a .gguf file, a model's name or http://… of an endpoint")
         self.reviewer.setToolTip("A second model that reads a failed run and guides the model in up to three "
@@ -52,7 +64,7 @@ class SettingsDialog(QDialog):
         self.system_prompt.setMaximumHeight(120)
         rows = [("Max rounds per turn", self.max_rounds), ("Approval", self.auto_run),
                 ("Temperature", self.temperature), ("Max tokens per reply", self.max_tokens),
-                ("Context size", self.n_ctx), ("GPU layers", self.gpu_layers),
+                ("Context size", self.n_ctx), ("GPU layers", self.gpu_layers), ("Prompt style", self.prompt_profile),
                 ("Reviewer", self.reviewer), ("Reviewer context size", self.reviewer_n_ctx),
                 ("Reviewer GPU layers", self.reviewer_gpu_layers), ("Reviewer time limit", self.reviewer_time_limit),
                 ("Time limit per cell", self.timeout), ("Memory for code", self.memory),
@@ -77,6 +89,7 @@ class SettingsDialog(QDialog):
         return replace(self.settings, max_rounds=self.max_rounds.value(), auto_run=self.auto_run.isChecked(),
                        temperature=self.temperature.value(), max_tokens=self.max_tokens.value(),
                        n_ctx=self.n_ctx.value(), gpu_layers=self.gpu_layers.value(),
+                       prompt_profile=self.prompt_profile.currentData(),
                        reviewer=self.reviewer.text().strip(), reviewer_n_ctx=self.reviewer_n_ctx.value(),
                        reviewer_gpu_layers=self.reviewer_gpu_layers.value(),
                        reviewer_time_limit_s=self.reviewer_time_limit.value(),
