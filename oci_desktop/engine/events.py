@@ -92,6 +92,41 @@ class RunawayReply(Event):
 
 
 @dataclass
+class FreshAttempt(Event):
+    """The model repeated a program or an error that already failed: a new attempt starts from
+    the request alone (the failed code left out of its context, which a small model would copy),
+    sampled rather than greedy, so that it can differ."""
+
+    round: int
+    attempt: int
+    """This attempt's number (the first attempt is 1)."""
+    attempts: int
+    """How many attempts the turn may draw."""
+    why: str
+    """What failed twice: "the same code again", "the same error again", "the request's examples failed again"."""
+
+    @property
+    def message(self) -> str:
+        """For people: what happens now."""
+        return f"The model gave {self.why}; trying afresh from your request (attempt {self.attempt} of {self.attempts})."
+
+
+@dataclass
+class AskedForCode(Event):
+    """The reply answered a question about the person's files without running code that read
+    them; the model is asked again, to compute the answer."""
+
+    round: int
+    feedback: str
+    """What the model is told."""
+
+    @property
+    def message(self) -> str:
+        """For people: what happens now."""
+        return "The model answered without reading your file; it was asked to compute the answer with code."
+
+
+@dataclass
 class UserMessageAdded(Event):
     """A message the user sent while the turn ran was passed on to the model."""
 
@@ -152,4 +187,5 @@ class EngineError(Event):
 _TYPES = {TokenDelta: "token", CodeProposed: "code", ExecutionStarted: "execution_started",
           ExecutionOutput: "execution_output", ExecutionFinished: "execution", RoundFinished: "round",
           UserMessageAdded: "user_message", TurnFinished: "done", EngineError: "error", RunawayReply: "runaway",
-          ReviewStarted: "review_started", ReviewerNote: "review", ReviewerUnavailable: "review_unavailable"}
+          ReviewStarted: "review_started", ReviewerNote: "review", ReviewerUnavailable: "review_unavailable",
+          FreshAttempt: "fresh_attempt", AskedForCode: "asked_for_code"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
-from .events import (EngineError, Event, ExecutionFinished, ExecutionStarted, ReviewerNote, ReviewerUnavailable,
-                      RoundFinished, RunawayReply, TokenDelta, TurnFinished, UserMessageAdded)
+from .events import (AskedForCode, EngineError, Event, ExecutionFinished, ExecutionStarted, FreshAttempt,
+                     ReviewerNote, ReviewerUnavailable, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
+                     UserMessageAdded)
 from .store.db import Store
 
 _FLUSH_S = 0.5
@@ -64,6 +65,13 @@ class TurnRecorder:
         self._cell_id = None
 
     def _on_RunawayReply(self, event: RunawayReply) -> None:  # noqa: N802
+        self.store.add_message(self.conversation_id, "system", "note", event.message, round_no=event.round)
+        self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
+
+    def _on_FreshAttempt(self, event: FreshAttempt) -> None:  # noqa: N802
+        self.store.add_message(self.conversation_id, "system", "note", event.message, round_no=event.round)
+
+    def _on_AskedForCode(self, event: AskedForCode) -> None:  # noqa: N802
         self.store.add_message(self.conversation_id, "system", "note", event.message, round_no=event.round)
         self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
 

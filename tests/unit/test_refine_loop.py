@@ -66,15 +66,15 @@ def test_error_then_fix_then_answer():
     assert any(isinstance(e, ExecutionOutput) and e.text == "3\n" for e in events)
 
 
-def test_repeated_error_stops():
+def test_repeated_error_stops_once_no_fresh_attempt_is_left():
     replies = [fence("print(x)"), fence("print(x + 1)"), "never asked"]
-    events, *_ = run_loop(replies, lambda c: error())
+    events, *_ = run_loop(replies, lambda c: error(), fresh_attempts=0)
     assert finished(events).reason == "repeated_error"
 
 
-def test_repeated_code_stops():
+def test_repeated_code_stops_once_no_fresh_attempt_is_left():
     replies = [fence("import os\nprint(y)"), fence("import os\nprint(y)")]
-    events, _, runner, _ = run_loop(replies, lambda c: error("E", str(len(c))))
+    events, _, runner, _ = run_loop(replies, lambda c: error("E", str(len(c))), fresh_attempts=0)
     assert finished(events).reason == "repeated_code"
 
 
@@ -218,10 +218,11 @@ def test_execution_finished_carries_the_feedback():
 
 def test_one_result_per_round_with_silent_blocks_left_out():
     reply = fence("def f(): return 2") + fence("import math") + fence("print(f())") + fence("x = 1")
-    _, backend, runner, _ = run_loop([reply, "It prints 2."], lambda c: ok("2\n") if "print" in c else ok())
+    _, backend, runner, _ = run_loop([reply, "It prints 2."], lambda c: ok("2\n") if "print" in c else ok(),
+                                     stop_at_code=False)
     assert len(runner.codes) == 4
     assert backend.requests[1][-1]["content"] == "Execution result: \n2"
-    _, backend, *_ = run_loop([fence("a = 1") + fence("b = 2"), "done"], lambda c: ok())
+    _, backend, *_ = run_loop([fence("a = 1") + fence("b = 2"), "done"], lambda c: ok(), stop_at_code=False)
     assert backend.requests[1][-1]["content"] == "Execution result: \n" + EMPTY
 
 
@@ -268,7 +269,7 @@ def test_a_requested_chart_that_was_not_drawn_is_asked_for_again():
 
 def test_a_chart_never_drawn_stops_as_a_repeated_error():
     replies = [fence("print(1)"), fence("print(2)"), "Done."]
-    events, _, _, _ = run_loop(replies, lambda c: ok("1\n"), user="Plot the numbers")
+    events, _, _, _ = run_loop(replies, lambda c: ok("1\n"), user="Plot the numbers", fresh_attempts=0)
     assert finished(events).reason == "repeated_error"
 
 

@@ -46,9 +46,13 @@ class FenceExtractor:
         self._saw_fence = False
         self._all: list[str] = []
         self.blocks: list[str] = []
+        self.unread = ""
+        """What came after the closing fence when feed(stop_after_block=True) stopped there."""
 
-    def feed(self, text: str) -> list[str]:
-        """Take the next piece of the reply; returns the Python blocks that closed in it."""
+    def feed(self, text: str, stop_after_block: bool = False) -> list[str]:
+        """Take the next piece of the reply; returns the Python blocks that closed in it. With
+        stop_after_block, reading stops at the end of the first closing fence's line and the
+        rest of text is left in unread (the reply ends there: the code runs before anything else)."""
         self._pending += text
         done = []
         while "\n" in self._pending:
@@ -56,6 +60,9 @@ class FenceExtractor:
             block = self._line(line)
             if block:
                 done.append(block)
+                if stop_after_block:
+                    self.unread, self._pending = self._pending, ""
+                    break
         return done
 
     def finish(self) -> list[str]:

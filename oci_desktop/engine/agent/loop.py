@@ -9,21 +9,21 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..cancel import CancelToken
-from ..events import (CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput, ExecutionStarted,
-                      ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
+from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
+                      ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
-from . import feedback, testspec
+from . import answer, feedback, testspec
 from .context import fit_context
 from .fences import FenceExtractor
-from .prompts import SYSTEM_PROMPT, initial_messages
+from .prompts import READ_THE_FILES, SYSTEM_PROMPT, about_files, initial_messages
 from .repetition import RepetitionGuard
 from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
 
@@ -44,6 +44,12 @@ class LoopSettings:
     sampling: Sampling = field(default_factory=Sampling)
     feedback_chars: int = 1000
     run_request_tests: bool = True
+    stop_at_code: bool = True
+    """A reply ends where its first Python block closes; the model goes on after seeing the output."""
+    fresh_attempts: int = 2
+    """Attempts drawn anew from the request when the model repeats a failed program or error."""
+    retry_temperature: float = 0.7
+    retry_top_p: float = 0.95
 
 
 class CodeRunner:
@@ -72,6 +78,9 @@ class RefineLoop:
         self.cancel = cancel or CancelToken()
         """Shared with the caller's token when given (an evaluation run stops every task at once)."""
         self._inbox: queue.Queue[str] = queue.Queue()
+        self._history: list[dict] = []
+        self._notes: list[str] = []
+        """What the person sent during this turn."""
         self.messages: list[dict] = []
         self._images_shown = 0
         """Images the turn's code has shown so far (a request for a chart needs one)."""
@@ -89,19 +98,23 @@ class RefineLoop:
     def run(self, user_text: str, history: list[dict] | None = None) -> Iterator[Event]:
         """Run one turn for user_text after history, yielding events until a TurnFinished says why it ended."""
         s = self.settings
-        self.messages = initial_messages(s.system_prompt, history or [], user_text)
+        self._history, self._notes = [dict(m) for m in history or []], []
+        self.messages = initial_messages(s.system_prompt, self._history, user_text)
         self._request, self._reviewer_failed = user_text, False  # a failed reviewer is asked again next turn
         tests = testspec.extract_tests(user_text) if s.run_request_tests else []
         wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
+        needs_code = about_files(self.messages)  # a question about the person's data is answered by code
         self._images_shown = 0
         began, round_no = time.monotonic(), 0
+        attempt, attempt_rounds, sampling = 1, 0, s.sampling
         last_code = last_error = None
-        ran_clean, last_shown = False, ""
+        failed_programs: set[str] = set()
+        ran_clean, last_shown, asked_for_code = False, "", False
         while True:
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
                 return
-            if round_no >= s.max_rounds:
+            if attempt_rounds >= s.max_rounds:
                 tail = " The last code ran without errors." if ran_clean else ""
                 yield self._finish("max_rounds", round_no, f"Stopped after {round_no} rounds (the limit).{tail}")
                 return
@@ -109,7 +122,8 @@ class RefineLoop:
                 yield self._finish("time_budget", round_no, f"Stopped: the turn used its {s.time_budget_s:g} s budget.")
                 return
             round_no += 1
-            reply, blocks, runaway = yield from self._ask(round_no)
+            attempt_rounds += 1
+            reply, blocks, runaway = yield from self._ask(round_no, sampling)
             if reply is None:
                 yield self._finish("error", round_no, "The model could not answer (see the error above).")
                 return
@@ -124,10 +138,15 @@ class RefineLoop:
                 if (yield from self._take_inbox(round_no)):
                     continue
                 if ran_clean:
-                    if self._goes_on(round_no, began) and (yield from self._review_answer(round_no, reply, last_code,
-                                                                                          last_shown)):
+                    if self._goes_on(attempt_rounds, began) and (yield from self._review_answer(
+                            round_no, reply, last_code, last_shown)):
                         continue  # the answer claims what the output does not show: the reviewer said so
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
+                elif needs_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
+                    asked_for_code = True  # once: a model that will not write code is not asked forever
+                    self.messages.append({"role": "user", "content": READ_THE_FILES})
+                    yield AskedForCode(round_no, READ_THE_FILES)
+                    continue
                 else:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
                 return
@@ -135,7 +154,12 @@ class RefineLoop:
             if code == last_code and ran_clean:  # it has nothing to change: the working code stands
                 yield self._finish("done", round_no, "The code ran without errors; the model had nothing to change.")
                 return
-            if code == last_code:
+            if code == last_code or code in failed_programs:
+                if self._may_draw(attempt, began):
+                    attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
+                    last_code = last_error = None
+                    yield self._fresh_start(round_no, attempt, "the same code again")
+                    continue
                 yield self._finish("repeated_code", round_no, "The model proposed the same code again; "
                                    "stopping so you can give it a hint.")
                 return
@@ -159,24 +183,55 @@ class RefineLoop:
                 # The code ran but drew nothing: a small model forgets the chart it was asked for.
                 text += "\n" + testspec.NO_CHART
                 ran_clean, error = False, ("no_chart", "")
+            if not ran_clean:
+                failed_programs.add(code)
             if error is not None and error == last_error:
                 self.messages.append({"role": "user", "content": text})
+                if self._may_draw(attempt, began):
+                    attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
+                    last_code = last_error = None
+                    why = "the request's examples failing again" if error[0] == "tests" else "the same error again"
+                    yield self._fresh_start(round_no, attempt, why)
+                    continue
                 yield self._finish("repeated_error", round_no, f"The same error happened twice in a row "
                                    f"({error[0]}); stopping so you can step in.")
                 return
             last_error = error
             reason = should_review(error[0] if error else None, reply, last_shown)
-            if reason is not None and self._goes_on(round_no, began):
+            if reason is not None and self._goes_on(attempt_rounds, began):
                 advice = yield from self._review(round_no, reason, code, text, reply)
                 if advice:
                     text += "\n\n" + advice
             self.messages.append({"role": "user", "content": text})
             yield from self._take_inbox(round_no)
 
+    # -- fresh attempts ------------------------------------------------------------------------
+
+    def _may_draw(self, attempt: int, began: float) -> bool:
+        """Whether another fresh attempt fits: attempts left, and time for at least one more round."""
+        s = self.settings
+        return attempt <= s.fresh_attempts and time.monotonic() - began <= s.time_budget_s
+
+    def _fresh_sampling(self, attempt: int) -> Sampling:
+        """A sampled draw, seeded by the attempt's number: a rerun of the turn draws the same attempts."""
+        s = self.settings
+        return replace(s.sampling, temperature=max(s.sampling.temperature, s.retry_temperature),
+                       top_p=s.retry_top_p, seed=attempt)
+
+    def _fresh_start(self, round_no: int, attempt: int, why: str) -> FreshAttempt:
+        """The context goes back to the request (and what the person added since): the failed code
+        is left out, as a small model copies what it sees."""
+        s = self.settings
+        request = "\n\n".join([self._request, *self._notes])
+        self.messages = initial_messages(s.system_prompt, self._history, request)
+        return FreshAttempt(round_no, attempt, s.fresh_attempts + 1, why)
+
     # -- steps ---------------------------------------------------------------------------------
 
-    def _ask(self, round_no: int):
-        """Stream one reply. Returns (reply text or None on failure, code blocks)."""
+    def _ask(self, round_no: int, sampling: Sampling):
+        """Stream one reply. With stop_at_code it ends where its first Python block closes: the
+        code runs before the model can claim what it prints. Returns (reply text or None on
+        failure, code blocks, a runaway or None)."""
         s = self.settings
         budget = self.backend.n_ctx - s.sampling.max_tokens
         try:
@@ -186,15 +241,20 @@ class RefineLoop:
             return None, [], None
         if trimmed:
             self.messages = messages
-        extractor, guard, reply, runaway = FenceExtractor(), RepetitionGuard(), [], None
-        stream = self.backend.stream(messages, s.sampling, self.cancel)
+        extractor, guard, reply, runaway, cut = FenceExtractor(), RepetitionGuard(), [], None, False
+        stream = self.backend.stream(messages, sampling, self.cancel)
         try:
             for chunk in stream:
                 if chunk.text:
-                    reply.append(chunk.text)
-                    yield TokenDelta(chunk.text, round_no)
-                    for block in extractor.feed(chunk.text):
+                    closed = extractor.feed(chunk.text, stop_after_block=s.stop_at_code)
+                    piece = chunk.text[:len(chunk.text) - len(extractor.unread)] if closed else chunk.text
+                    reply.append(piece)
+                    yield TokenDelta(piece, round_no)
+                    for block in closed:
                         yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
+                    if closed and s.stop_at_code:
+                        cut = True
+                        break
                     runaway = guard.feed(chunk.text)
                     if runaway is not None:
                         break
@@ -208,9 +268,11 @@ class RefineLoop:
         text = "".join(reply)
         if runaway is not None:  # keep one copy of what repeated: the rest is not worth showing or sending back
             text = text[:runaway.keep] + " …"
-        else:
+        elif not cut:
             for block in extractor.finish():
                 yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
+            if not extractor.blocks:
+                text = answer.tidy(text)  # a final answer, as a person reads it
         self.messages.append({"role": "assistant", "content": text})
         yield RoundFinished(round_no, text, len(extractor.blocks))
         return text, list(extractor.blocks), runaway
@@ -261,10 +323,10 @@ class RefineLoop:
         yield ExecutionFinished(result, round_no, feedback.told([output]))
         return result, output
 
-    def _goes_on(self, round_no: int, began: float) -> bool:
-        """Whether the coder gets another round: only then is a review worth its time."""
+    def _goes_on(self, attempt_rounds: int, began: float) -> bool:
+        """Whether the coder gets another round in this attempt: only then is a review worth its time."""
         s = self.settings
-        return round_no < s.max_rounds and time.monotonic() - began <= s.time_budget_s
+        return attempt_rounds < s.max_rounds and time.monotonic() - began <= s.time_budget_s
 
     def _review(self, round_no: int, reason: str, code: str, result: str, reply: str):
         """Ask the reviewer, unless there is none or it failed earlier in this turn. Returns the
@@ -303,6 +365,7 @@ class RefineLoop:
                 text = self._inbox.get_nowait()
             except queue.Empty:
                 return taken
+            self._notes.append(text)  # a fresh attempt keeps what the person said
             self.messages.append({"role": "user", "content": text})
             yield UserMessageAdded(text, round_no)
             taken = True

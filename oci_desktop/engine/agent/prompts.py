@@ -25,13 +25,26 @@ SYSTEM_PROMPT = (
 )
 
 
+FILES_MARKER = "[Files uploaded to the working directory:"
+"""Begins the note that tells the model about the person's files (announce_files)."""
+
+READ_THE_FILES = ("Answer from the data itself: write Python code that reads the file and computes the "
+                  "answer, in one ```python code block. Do not answer from memory.")
+"""Said when a question about the person's files was answered without code that read them."""
+
+
+def about_files(messages: list[dict]) -> bool:
+    """Whether the conversation so far tells the model about files the person added."""
+    return any(m["role"] == "user" and FILES_MARKER in m["content"] for m in messages)
+
+
 def announce_files(text: str, files: list[str], folder: Path | None = None) -> str:
     """Tell the model about files the user put in the workspace (the code's working directory),
     with a table's column names: a model that guesses them ("Month" for "month") fails for nothing."""
     if not files:
         return text
     listing = "\n".join(f"- {printable(name)}{_table_columns(folder, name) if folder else ''}" for name in files)
-    return f"{text}\n\n[Files uploaded to the working directory:\n{listing}]"
+    return f"{text}\n\n{FILES_MARKER}\n{listing}]"
 
 
 def _table_columns(folder: Path, name: str) -> str:
@@ -52,7 +65,10 @@ def _table_columns(folder: Path, name: str) -> str:
 def environment() -> str:
     """What the code can use, told after the system prompt so the model does not reach for the rest."""
     return ("The code runs in a sandbox without network access, so packages cannot be installed. "
-            f"Python packages available: {describe_packages()}.")
+            f"Python packages available: {describe_packages()}.\n"
+            "A ```python code block runs as soon as you close it and you are then shown its output, "
+            "so never write what the code will print. Once you have seen the output, give the result "
+            "in plain words; a chart is shown to the user above your answer.")
 
 
 def initial_messages(system_prompt: str | None, history: list[dict], user_text: str) -> list[dict]:

@@ -23,6 +23,8 @@ class Sampling:
     """How to sample a reply: temperature, length limit, stop strings, seed, token biases."""
 
     temperature: float = 0.0
+    top_p: float | None = None
+    """Nucleus sampling's cut (with a temperature above 0); None: the server's default."""
     max_tokens: int = 1024
     stop: list[str] = field(default_factory=list)
     seed: int | None = None
@@ -102,7 +104,7 @@ class LocalBackend:
             yield from self.client.stream_completion(
                 self.prompt(messages) + sampling.prefill, max_tokens=sampling.max_tokens, temperature=sampling.temperature,
                 stop=sorted(set(self.format.stop + sampling.stop)), cancel=cancel, seed=sampling.seed,
-                logit_bias=sampling.logit_bias)
+                logit_bias=sampling.logit_bias, top_p=sampling.top_p)
         except LLMError:
             self.server.check_alive()  # a dead process explains the failure better than the socket
             raise
@@ -142,7 +144,8 @@ class RemoteBackend:
         """Stream the endpoint's chat reply to messages; cancel closes the connection."""
         yield from self.client.stream_chat(messages, max_tokens=sampling.max_tokens,
                                            temperature=sampling.temperature, stop=sampling.stop,
-                                           cancel=cancel, seed=sampling.seed, logit_bias=sampling.logit_bias)
+                                           cancel=cancel, seed=sampling.seed, logit_bias=sampling.logit_bias,
+                                           top_p=sampling.top_p)
 
     def count_tokens(self, messages: list[dict]) -> int:
         """Tokens in the messages as "role: content" lines, counted by the endpoint or estimated."""

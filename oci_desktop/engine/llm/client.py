@@ -85,7 +85,7 @@ class OpenAIClient:
 
     def _stream(self, path: str, body: dict, *, max_tokens: int = 1024, temperature: float = 0.0,
                 stop: list[str] | None = None, cancel: CancelToken | None = None, seed: int | None = None,
-                logit_bias: dict[str, float] | None = None) -> Iterator[Chunk]:
+                logit_bias: dict[str, float] | None = None, top_p: float | None = None) -> Iterator[Chunk]:
         payload = {**body, "max_tokens": max_tokens, "temperature": temperature, "stream": True,
                    "stop": stop or None}
         if self.model:
@@ -94,6 +94,8 @@ class OpenAIClient:
             payload["seed"] = seed
         if logit_bias:
             payload["logit_bias"] = logit_bias
+        if top_p is not None:
+            payload["top_p"] = top_p
         completion_tokens, finish, usage = 0, None, Usage()
         try:
             with self._http.stream("POST", self.base_url + path, json=payload) as response:

@@ -24,6 +24,8 @@ class ScriptedBackend:
         self.chunk_chars = chunk_chars
         self.requests: list[list[dict]] = []
         """The messages of each request, as the model would have seen them."""
+        self.samplings: list[Sampling] = []
+        """How each request asked to sample."""
         self.alive = True
         """Set False to play a crashed model process."""
         self.closed = False
@@ -31,6 +33,7 @@ class ScriptedBackend:
     def stream(self, messages: list[dict], sampling: Sampling, cancel: CancelToken | None = None) -> Iterator[Chunk]:
         """Record the request, then stream the next scripted reply in chunks (or raise it, if an exception)."""
         self.requests.append([dict(m) for m in messages])
+        self.samplings.append(sampling)
         if not self.alive:
             raise LLMError("The scripted model process has stopped.")
         if not self.replies:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from oci_desktop.engine.events import (CodeProposed, EngineError, ExecutionFinished, ExecutionStarted, ReviewerNote,
-                                       ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
-                                       TurnFinished, UserMessageAdded)
+from oci_desktop.engine.events import (AskedForCode, CodeProposed, EngineError, ExecutionFinished,
+                                       ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable,
+                                       ReviewStarted, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
+                                       UserMessageAdded)
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -48,6 +49,8 @@ class EventRenderer(QObject):
             w.chat.show_thinking("Reading the result")
         elif isinstance(event, RunawayReply):
             w.chat.add_note(event.message, "warning")
+        elif isinstance(event, (FreshAttempt, AskedForCode)):
+            w.chat.add_note(event.message)
         elif isinstance(event, ReviewStarted):
             w.chat.add_note(f"The reviewer ({event.reviewer}) reads the result: {event.why}…")
         elif isinstance(event, ReviewerNote):

@@ -1,0 +1,168 @@
+"""Answers a person can trust: a reply ends where its code ends, retries that differ, data
+questions answered by code, final answers without the model's training habits."""
+
+import pytest
+
+from oci_desktop.engine.agent.answer import tidy
+from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.agent.prompts import READ_THE_FILES, announce_files
+from oci_desktop.engine.events import (AskedForCode, CodeProposed, FreshAttempt, RoundFinished, TokenDelta,
+                                       TurnFinished)
+from oci_desktop.engine.llm.scripted import ScriptedBackend
+from tests.unit.test_refine_loop import ScriptedRunner, error, fence, ok
+
+PREDICTING = ("I'll add them up.\n```python\nprint(2 + 2)\n```\nWhen you run this code, it will output:\n"
+              "```\n5\n```\nSo the answer is 5.")
+
+
+def turn(replies, decide, user="Add two and two", chunk_chars=7, **settings):
+    backend = ScriptedBackend(replies, chunk_chars=chunk_chars)
+    runner = ScriptedRunner(decide)
+    events = list(RefineLoop(backend, runner, LoopSettings(**settings)).run(user))
+    assert isinstance(events[-1], TurnFinished)
+    return events, backend, runner
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 7, 40, 10_000])
+def test_a_reply_ends_where_its_code_ends_and_no_prediction_is_shown(chunk_chars):
+    events, backend, runner = turn([PREDICTING, "It printed 4."], lambda c: ok("4\n"), chunk_chars=chunk_chars)
+    shown = "".join(e.text for e in events if isinstance(e, TokenDelta) and e.round == 1)
+    first = next(e for e in events if isinstance(e, RoundFinished))
+    assert shown == first.reply == "I'll add them up.\n```python\nprint(2 + 2)\n```\n"
+    assert "5" not in "".join(e.text for e in events if isinstance(e, TokenDelta))
+    assert runner.codes == ["print(2 + 2)"]
+    assert backend.requests[1][-2] == {"role": "assistant", "content": first.reply}  # the model's history: no guess
+    assert events[-1].reason == "done"
+
+
+def test_the_whole_reply_is_kept_when_stop_at_code_is_off():
+    events, _, runner = turn([PREDICTING, "ok"], lambda c: ok("4\n"), stop_at_code=False)
+    assert "will output" in next(e for e in events if isinstance(e, RoundFinished)).reply
+    assert runner.codes == ["print(2 + 2)"]
+
+
+def test_a_repeated_program_draws_a_fresh_sampled_attempt_without_the_failed_code():
+    bad, good = "print(total)", "total = 4\nprint(total)"
+    replies = [fence(bad), fence(bad), fence(good), "The total is 4."]
+    events, backend, runner = turn(replies, lambda c: error() if c == bad else ok("4\n"))
+    fresh = [e for e in events if isinstance(e, FreshAttempt)]
+    assert [(f.attempt, f.attempts, f.why) for f in fresh] == [(2, 3, "the same code again")]
+    third = backend.requests[2]
+    assert all(bad not in m["content"] for m in third) and third[-1]["content"] == "Add two and two"
+    assert [backend.samplings[i].temperature for i in range(3)] == [0.0, 0.0, 0.7]
+    assert backend.samplings[2].top_p == 0.95 and backend.samplings[2].seed == 2
+    assert backend.samplings[3].temperature == 0.7  # the attempt keeps its sampling to its end
+    assert runner.codes == [bad, good] and events[-1].reason == "done"
+
+
+def test_a_program_that_failed_in_an_earlier_attempt_counts_as_a_repeat():
+    bad, other = "print(x)", "print(y)"
+    replies = [fence(bad), fence(bad), fence(bad), fence(other), "Done."]
+    events, _, runner = turn(replies, lambda c: error() if c == bad else ok("1\n"))
+    assert [e.attempt for e in events if isinstance(e, FreshAttempt)] == [2, 3]
+    assert runner.codes == [bad, other] and events[-1].reason == "done"
+
+
+def test_failing_the_requests_examples_twice_draws_a_fresh_attempt_and_a_pass_ends_the_turn():
+    user = "Write f(n) returning n squared.\n>>> f(3)\n9"
+    wrong1, wrong2, right = "def f(n): return n * 2", "def f(n): return n + n", "def f(n): return n * n"
+
+    def decide(code):
+        if "__oci_failures" not in code:
+            return ok()
+        return ok("All 1 tests passed.\n" if right in decide.defined else "assert f(3) == 9: expected 9, got 6\n")
+    decide.defined = []
+    runner_codes = []
+
+    def tracking(code):
+        runner_codes.append(code)
+        if "__oci_failures" not in code:
+            decide.defined = [code]
+        return decide(code)
+    events, backend, _ = turn([fence(wrong1), fence(wrong2), fence(right)], tracking, user=user)
+    assert [e.why for e in events if isinstance(e, FreshAttempt)] == ["the request's examples failing again"]
+    assert events[-1].reason == "tests_passed"
+    assert all(wrong1 not in m["content"] and wrong2 not in m["content"] for m in backend.requests[2])
+
+
+def test_when_every_attempt_repeats_the_turn_stops_and_says_so():
+    replies = [fence("print(x)")] * 6
+    events, backend, _ = turn(replies, lambda c: error(), fresh_attempts=2)
+    assert events[-1].reason == "repeated_code" and len(backend.requests) == 4
+
+
+def test_what_the_person_said_during_the_turn_survives_a_fresh_attempt():
+    bad = "print(x)"
+    backend = ScriptedBackend([fence(bad), fence(bad), fence("print(1)"), "One."])
+    loop = RefineLoop(backend, ScriptedRunner(lambda c: error() if c == bad else ok("1\n")), LoopSettings())
+    events = []
+    for event in loop.run("Print one"):
+        events.append(event)
+        if isinstance(event, CodeProposed) and len(events) < 20:
+            loop.add_user_message("use print")
+    fresh_request = backend.requests[2][-1]["content"]
+    assert fresh_request.startswith("Print one") and "use print" in fresh_request
+
+
+def test_a_question_about_the_persons_file_answered_without_code_is_asked_again(tmp_path):
+    (tmp_path / "sales.csv").write_text("month,units\nJan,3\n")
+    user = announce_files("What is the mean of units?", ["sales.csv"], tmp_path)
+    replies = ["The mean is about 5.", fence("import pandas as pd\nprint(pd.read_csv('sales.csv').units.mean())"),
+               "The mean of units is 3.0."]
+    events, backend, runner = turn(replies, lambda c: ok("3.0\n"), user=user)
+    asked = [e for e in events if isinstance(e, AskedForCode)]
+    assert len(asked) == 1 and backend.requests[1][-1]["content"] == READ_THE_FILES
+    assert events[-1].reason == "done" and len(runner.codes) == 1
+
+
+def test_a_model_that_never_writes_code_for_a_data_question_is_asked_once(tmp_path):
+    user = announce_files("Describe the table.", ["t.csv"], None)
+    events, backend, _ = turn(["It has rows.", "It has columns."], lambda c: ok(), user=user)
+    assert sum(isinstance(e, AskedForCode) for e in events) == 1
+    assert events[-1].reason == "no_code" and len(backend.requests) == 2
+
+
+def test_a_general_question_answered_in_prose_is_accepted():
+    events, backend, _ = turn(["Python is a language."], lambda c: ok(), user="What is Python?")
+    assert events[-1].reason == "no_code" and len(backend.requests) == 1
+
+
+def test_the_final_answer_loses_latex_boxes_and_image_stand_ins():
+    replies = [fence("print(1276.28)"), "The balance is $\\boxed{1276.28}$ as in [842x580 image saved as "
+               "outputs/cell1-0a1b.png]."]
+    events, *_ = turn(replies, lambda c: ok("1276.28\n"))
+    final = [e for e in events if isinstance(e, RoundFinished)][-1].reply
+    assert final == "The balance is 1276.28 as in the chart above."
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("So: \\boxed{\\text{Tuesday}}.", "So: Tuesday."),
+    ("$$\\boxed{42}$$", "42"),
+    ("See outputs/cell3-9f.png", "See the chart above"),
+    ("```python\nprint('\\\\boxed{1}')\n```\nIt is \\boxed{1}", "```python\nprint('\\\\boxed{1}')\n```\nIt is 1"),
+    ("Nothing to change here.", "Nothing to change here."),
+])
+def test_tidy(text, expected):
+    assert tidy(text) == expected
+
+
+def test_fresh_attempts_and_requests_for_code_are_stored_and_exported(tmp_path):
+    from oci_desktop.engine.recorder import TurnRecorder
+    from oci_desktop.engine.store.db import Store
+    from oci_desktop.engine.store.export import export
+
+    store = Store(tmp_path / "history.sqlite3")
+    conversation = store.create_conversation("trust")
+    recorder = TurnRecorder(store, conversation)
+    user = announce_files("Sum the column.", ["t.csv"], None)
+    recorder.user_message(user)
+    bad = "print(x)"
+    events, *_ = turn(["The sum is about 7, I think.", fence(bad), fence(bad), fence("print(7)"), "The sum is 7."],
+                      lambda c: error() if c == bad else ok("7\n"), user=user)
+    for event in events:
+        recorder.record(event)
+    notes = [m["content"] for m in store.messages(conversation) if m["kind"] == "note"]
+    assert notes[:2] == [AskedForCode(1, "").message, FreshAttempt(3, 2, 3, "the same code again").message]
+    assert READ_THE_FILES in [m["content"] for m in store.model_history(conversation)]
+    assert "trying afresh from your request (attempt 2 of 3)" in export(store, conversation, "md")
+    store.close()
