@@ -166,3 +166,41 @@ def test_fresh_attempts_and_requests_for_code_are_stored_and_exported(tmp_path):
     assert READ_THE_FILES in [m["content"] for m in store.model_history(conversation)]
     assert "trying afresh from your request (attempt 2 of 3)" in export(store, conversation, "md")
     store.close()
+
+
+@pytest.mark.parametrize("text, count", [
+    ("List the first 10 prime numbers", 10), ("the top five rows as a list", 5), ("Print primes below 100", None),
+    ("the first 3 and the last 4", None), ("Show the largest 7 values", 7),
+])
+def test_the_count_a_request_asks_for(text, count):
+    from oci_desktop.engine.agent.testspec import asked_count
+    assert asked_count(text) == count
+
+
+@pytest.mark.parametrize("output, count", [
+    ("[2, 3, 5, 7, 11]\n", 5), ("Primes:\n(1, 2)", 2), ("   a  b\n0  1  2", None), ("The sum is 5", None), ("", None),
+])
+def test_the_count_an_output_shows(output, count):
+    from oci_desktop.engine.agent.testspec import shown_count
+    assert shown_count(output) == count
+
+
+def test_the_first_ten_printed_as_twenty_five_is_not_done():
+    primes25 = str([p for p in range(2, 100) if all(p % d for d in range(2, p))])
+    primes10 = str([2, 3, 5, 7, 11, 13, 17, 19, 23, 29])
+    replies = [fence("print(all_primes)"), fence("print(first_ten)"), "The first 10 primes are listed above."]
+    events, backend, _ = turn(replies, lambda c: ok((primes25 if "all" in c else primes10) + "\n"),
+                              user="List the first 10 prime numbers")
+    told = backend.requests[1][-1]["content"]
+    assert "asks for 10, but the output shows 25 items" in told
+    assert events[-1].reason == "done"
+
+
+def test_a_turn_that_could_not_meet_the_request_says_what_did_not_match():
+    events, *_ = turn([fence("print([1, 2, 3])"), fence("print([1, 2])"), "ok"], lambda c: ok(c[6:-1] + "\n"),
+                      user="Give the first 4 squares", fresh_attempts=0, max_rounds=2)
+    assert events[-1].reason == "max_rounds"
+    assert events[-1].message.endswith("You asked for 4; the output shows 2 items.")
+    events, *_ = turn([fence("print(x)"), fence("print(x)  # again")], lambda c: error(), fresh_attempts=0)
+    assert events[-1].reason == "repeated_error"
+    assert events[-1].message.endswith("The last run failed: NameError: name 'x' is not defined")

@@ -103,6 +103,7 @@ class RefineLoop:
         self._request, self._reviewer_failed = user_text, False  # a failed reviewer is asked again next turn
         tests = testspec.extract_tests(user_text) if s.run_request_tests else []
         wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
+        wants_count = testspec.asked_count(user_text) if s.run_request_tests else None
         needs_code = about_files(self.messages)  # a question about the person's data is answered by code
         self._images_shown = 0
         began, round_no = time.monotonic(), 0
@@ -115,7 +116,7 @@ class RefineLoop:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
                 return
             if attempt_rounds >= s.max_rounds:
-                tail = " The last code ran without errors." if ran_clean else ""
+                tail = " The last code ran without errors." if ran_clean else _unmet(last_error, wants_count)
                 yield self._finish("max_rounds", round_no, f"Stopped after {round_no} rounds (the limit).{tail}")
                 return
             if time.monotonic() - began > s.time_budget_s:
@@ -183,6 +184,11 @@ class RefineLoop:
                 # The code ran but drew nothing: a small model forgets the chart it was asked for.
                 text += "\n" + testspec.NO_CHART
                 ran_clean, error = False, ("no_chart", "")
+            if ran_clean and wants_count is not None:
+                count = testspec.shown_count(last_shown)
+                if count is not None and count != wants_count:  # "the first 10" printed as 25
+                    text += "\n" + testspec.WRONG_COUNT.format(asked=wants_count, shown=count)
+                    ran_clean, error = False, ("count", str(count))
             if not ran_clean:
                 failed_programs.add(code)
             if error is not None and error == last_error:
@@ -193,8 +199,8 @@ class RefineLoop:
                     why = "the request's examples failing again" if error[0] == "tests" else "the same error again"
                     yield self._fresh_start(round_no, attempt, why)
                     continue
-                yield self._finish("repeated_error", round_no, f"The same error happened twice in a row "
-                                   f"({error[0]}); stopping so you can step in.")
+                yield self._finish("repeated_error", round_no, "The model could not fix it, so the turn stops for "
+                                   f"you to step in.{_unmet(error, wants_count)}")
                 return
             last_error = error
             reason = should_review(error[0] if error else None, reply, last_shown)
@@ -372,3 +378,18 @@ class RefineLoop:
 
     def _finish(self, reason: str, rounds: int, message: str) -> TurnFinished:
         return TurnFinished(reason, rounds, message)
+
+
+def _unmet(error: tuple[str, str] | None, wants_count: int | None) -> str:
+    """What did not match, in plain words, for the message that ends a turn without success."""
+    if error is None:
+        return ""
+    kind, detail = error
+    if kind == "tests":
+        first = detail.splitlines()[0] if detail else ""
+        return f" Your examples still fail: {first}" if first else " Your examples still fail."
+    if kind == "count":
+        return f" You asked for {wants_count}; the output shows {detail} items."
+    if kind == "no_chart":
+        return " You asked for a chart; the code drew none."
+    return f" The last run failed: {detail.strip()}" if detail.strip() else f" The last run failed ({kind})."

@@ -63,3 +63,35 @@ NO_CHART = ("The request asks for a chart, but the code showed none. Draw it wit
 def asks_for_chart(text: str) -> bool:
     """Whether the request asks for a chart, plot or graph."""
     return _CHART.search(text) is not None
+
+
+# A request for a number of things ("the first 10 primes", "the top 5 rows as a list"): when the
+# run prints one list, its length must be that number. The bundled model printed all 25 primes
+# below 100 for "the first 10" and called them the first 10.
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
+_COUNT = re.compile(r"\b(?:first|top|last|smallest|largest|biggest|lowest|highest)\s+(\d{1,4}|"
+                    + "|".join(_WORDS) + r")\b", re.IGNORECASE)
+WRONG_COUNT = "The request asks for {asked}, but the output shows {shown} items. Fix the code so that it shows exactly {asked}."
+
+
+def asked_count(text: str) -> int | None:
+    """The number of things the request asks for ("the first 10 ..."), when it names exactly one."""
+    found = {m.group(1).lower() for m in _COUNT.finditer(text)}
+    if len(found) != 1:
+        return None
+    word = found.pop()
+    return int(word) if word.isdigit() else _WORDS[word]
+
+
+def shown_count(output: str) -> int | None:
+    """How many items the run's output shows, when its last line is one list, tuple or set
+    (a table, a sentence or several values are not counted: too easy to miscount)."""
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    if not lines:
+        return None
+    try:
+        value = ast.literal_eval(lines[-1].strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return len(value) if isinstance(value, (list, tuple, set)) else None
