@@ -26,11 +26,15 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=MODES, help="default: single (dabench: feedback-honest, the app's refine loop)")
     p.add_argument("--prompt", choices=["paper", "native"], default="paper",
                    help="paper: OpenCodeInterpreter's evaluation instruction (default); native: the model family's "
-                        "own evaluation prompt (Qwen's for Qwen2.5-Coder, EvalPlus's for others), --mode single")
+                        "own evaluation prompt (Qwen's for Qwen2.5-Coder, EvalPlus's for others), for --mode single and "
+                        "feedback-honest")
     p.add_argument("--profile", choices=["auto", *PROFILES], default="auto",
                    help="--prompt native: the model family whose prompt to use (default: found from the model file, "
                         "or from an endpoint's model name)")
     p.add_argument("--rounds", type=int, default=3, help="feedback-honest: refine-loop rounds (default 3)")
+    p.add_argument("--fresh-attempts", type=int, default=2,
+                   help="feedback-honest: attempts the refine loop draws anew (sampled) when the model repeats a "
+                        "failed program or error (default 2, as in the app; 0: it stops there)")
     p.add_argument("--reviewer-honest", action="store_true",
                    help="feedback-reviewer: the app's refine loop with the reviewer, which sees only what the app "
                         "would (default: the paper's protocol, where it sees the first failing hidden test)")
@@ -126,7 +130,7 @@ def evaluate(args: argparse.Namespace) -> int:
                                task_ids=[t.strip() for t in args.tasks.split(",")] if args.tasks else [],
                                workers=args.workers, data_dir=args.data_dir,
                                reviewer=reviewer.name if reviewer else None, prompt=args.prompt,
-                               profile=_profile(opened, args.profile))
+                               profile=_profile(opened, args.profile), fresh_attempts=args.fresh_attempts)
             code = _run_with_restarts(config, backend, model, reviewer)
             if code:
                 return code

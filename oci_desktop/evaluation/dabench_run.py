@@ -24,7 +24,7 @@ from oci_desktop.engine.sandbox.workspace import upload_files
 
 from . import dabench
 from .dabench import Question
-from .modes import EvalCancelled, ModelFailed
+from .modes import EvalCancelled, ModelFailed, loop_description
 from .run import RunMismatch, read_records
 
 DATASET = "dabench"
@@ -132,7 +132,8 @@ class DABenchRun:
     def _check_meta(self) -> None:
         c = self.config
         meta = {"dataset": DATASET, "mode": "feedback-honest", "rounds": c.rounds, "max_tokens": c.max_tokens,
-                "model": self.model, "answers": "final reply, else the last run's printed output"}
+                "model": self.model, "answers": "final reply, else the last run's printed output",
+                "loop": loop_description(LoopSettings().fresh_attempts)}
         if self.meta_path.exists():
             old = json.loads(self.meta_path.read_text())
             differs = [k for k in meta if old.get(k) != meta[k]]

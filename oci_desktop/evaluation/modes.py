@@ -25,7 +25,7 @@ from pathlib import Path
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.reviewer import Reviewer, ReviewFailed, review_prompt
 from oci_desktop.engine.cancel import CancelToken
-from oci_desktop.engine.events import ExecutionFinished, ReviewerNote, ReviewerUnavailable, RoundFinished, TurnFinished
+from oci_desktop.engine.events import ExecutionFinished, FreshAttempt, ReviewerNote, ReviewerUnavailable, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.backend import ChatBackend, Sampling
 from oci_desktop.engine.llm.profiles import GENERIC, PromptProfile
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
@@ -60,6 +60,15 @@ class SolveSettings:
     evaluation prompt (profile), single mode only."""
     profile: PromptProfile | None = None
     """The model family's prompt profile, for --prompt native."""
+    fresh_attempts: int = 2
+    """feedback-honest: attempts the loop draws anew when the model repeats a failed program or error."""
+
+
+def loop_description(fresh_attempts: int) -> dict:
+    """The refine loop's settings that change its outcome, as a run's meta records them."""
+    loop = LoopSettings(fresh_attempts=fresh_attempts)
+    return {"stop_at_code": loop.stop_at_code, "fresh_attempts": loop.fresh_attempts,
+            "retry_temperature": loop.retry_temperature, "retry_top_p": loop.retry_top_p}
 
 
 class Solver:
@@ -72,8 +81,9 @@ class Solver:
         self.reviewer = reviewer
         if settings.mode in REVIEWER_MODES and reviewer is None:
             raise ValueError(f"The mode {settings.mode} needs a reviewer.")
-        if settings.prompt == "native" and settings.mode != "single":
-            raise ValueError("--prompt native is for --mode single: the feedback modes follow the paper's protocol.")
+        if settings.prompt == "native" and settings.mode not in ("single", "feedback-honest"):
+            raise ValueError("--prompt native is for --mode single and feedback-honest: the other feedback modes "
+                             "follow the paper's protocol.")
         self.cancel = cancel or CancelToken()
         self.scratch = scratch or Path(tempfile.gettempdir())
         self.sampling = Sampling(temperature=0.0, max_tokens=settings.max_tokens)  # greedy, as in the paper
@@ -136,9 +146,14 @@ class Solver:
         return self._record(attempts, stop)
 
     def _honest(self, task: Task) -> dict:
-        settings = LoopSettings(max_rounds=self.settings.rounds, system_prompt=None, sampling=self.sampling,
-                                time_budget_s=900)
-        rounds, stop, reviewer_failed = [], "error", None
+        native = self.settings.prompt == "native"
+        profile = self.settings.profile or GENERIC
+        # Natively, the family's system line and request, as the app would send them (no pre-fill:
+        # the loop reads the whole reply); the paper's protocol has no system prompt.
+        settings = LoopSettings(max_rounds=self.settings.rounds, system_prompt=profile.eval_system if native else None,
+                                sampling=self.sampling, time_budget_s=900, fresh_attempts=self.settings.fresh_attempts)
+        request = profile.eval_messages(task.prompt)[-1]["content"] if native else protocol.instruction(task)
+        rounds, stop, reviewer_failed, drawn = [], "error", None, 0
         workspace = Path(tempfile.mkdtemp(prefix="oci-eval-", dir=self.scratch))
         with KernelSession(workspace, SandboxLimits(cell_timeout_s=20)) as session:  # the demo's 20 s
             executor = Executor(session)
@@ -148,8 +163,10 @@ class Solver:
                 executor.run(task.prompt)
             loop = RefineLoop(self.backend, executor, settings, workspace=workspace, cancel=self.cancel,
                               reviewer=self.reviewer if self.settings.mode == "feedback-reviewer-honest" else None)
-            for event in loop.run(protocol.instruction(task)):
-                if isinstance(event, RoundFinished):
+            for event in loop.run(request):
+                if isinstance(event, FreshAttempt):
+                    drawn += 1
+                elif isinstance(event, RoundFinished):
                     rounds.append({"reply": event.reply, "feedback": ""})
                 elif isinstance(event, ExecutionFinished) and rounds:
                     rounds[-1]["feedback"] += event.feedback
@@ -177,6 +194,7 @@ class Solver:
                              **self._score_fields(self.scorer.score(task, program.runnable))})
         record = self._record(attempts, stop)
         record["rounds"] = rounds
+        record["fresh_attempts"] = drawn
         return record
 
     # -- steps -----------------------------------------------------------------------------------

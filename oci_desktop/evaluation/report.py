@@ -120,7 +120,7 @@ def markdown(runs: list[dict]) -> str:
                 he = next((r for r in runs if r["model"] == model and r["run"] == f"humaneval-{mode}{suffix}"), None)
                 mb = next((r for r in runs if r["model"] == model and r["run"] == f"mbpp-{mode}{suffix}"), None)
                 if he or mb:
-                    label = (MODE_NAMES[mode] if suffix != "-native" else "single turn") + words
+                    label = (MODE_NAMES[mode] if suffix != "-native" or mode != "single" else "single turn") + words
                     reviewer = (he or mb).get("reviewer")
                     label += f", reviewer {reviewer}" if reviewer else ""
                     lines.append(f"| {model} (this run) | {label} | {_cell(he)} | {_cell(mb)} | {_average(he, mb)} |")

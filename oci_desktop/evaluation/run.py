@@ -18,7 +18,7 @@ from oci_desktop.engine.llm.profiles import PromptProfile
 from oci_desktop.engine.sandbox import SandboxLimits
 
 from .datasets import Task, load_tasks
-from .modes import PAPER_REVIEWER_MODES, EvalCancelled, SolveSettings, Solver
+from .modes import PAPER_REVIEWER_MODES, EvalCancelled, SolveSettings, Solver, loop_description
 from .pool import ScoringPool, ScoringWorker
 
 SCORING_LIMITS = SandboxLimits(cell_timeout_s=120, interrupt_grace_s=2)
@@ -45,6 +45,8 @@ class RunConfig:
     prompt: str = "paper"
     """paper (OpenCodeInterpreter's instruction) or native (the model family's own prompt)."""
     profile: PromptProfile | None = None
+    fresh_attempts: int = 2
+    """feedback-honest: the refine loop's fresh attempts (LoopSettings.fresh_attempts)."""
 
     @property
     def name(self) -> str:
@@ -108,6 +110,8 @@ class EvalRun:
         if c.prompt == "native":  # likewise
             meta["prompt"] = "native"
             meta["profile"] = c.profile.key if c.profile else "generic"
+        if c.mode.endswith("-honest"):  # the loop as it now runs: runs of the loop before it do not resume
+            meta["loop"] = loop_description(c.fresh_attempts)
         if self.meta_path.exists():
             old = json.loads(self.meta_path.read_text())
             differs = [k for k in meta if old.get(k) != meta[k]]
@@ -126,7 +130,7 @@ class EvalRun:
         state = Progress(len(kept), len(tasks), sum(r["base"] for r in kept), sum(r["plus"] for r in kept))
         self.progress(state)
         settings = SolveSettings(self.config.mode, self.config.plus, self.config.rounds, self.config.max_tokens,
-                                 self.config.prompt, self.config.profile)
+                                 self.config.prompt, self.config.profile, self.config.fresh_attempts)
 
         def solve(worker: ScoringWorker, task: Task) -> None:
             solver = Solver(self.backend, worker.scorer, settings, self.cancel, worker.scratch, self.reviewer)

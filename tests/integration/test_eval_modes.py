@@ -69,6 +69,19 @@ def test_native_single_asks_in_the_familys_own_words_and_puts_the_prefilled_fenc
         Solver(backend, scorer, SolveSettings("feedback-oracle", prompt="native", profile=QWEN_CODER))
 
 
+def test_native_honest_mode_asks_the_loop_in_the_familys_words_and_counts_fresh_attempts(scorer, task, tmp_path):
+    from oci_desktop.engine.llm.profiles import QWEN_CODER
+
+    backend = ScriptedBackend([WRONG, WRONG, RIGHT, "Done."])
+    record = Solver(backend, scorer, SolveSettings("feedback-honest", rounds=3, prompt="native", profile=QWEN_CODER),
+                    scratch=tmp_path).solve(task)
+    first = backend.requests[0]
+    assert first[0]["role"] == "system" and first[0]["content"].startswith(QWEN_CODER.eval_system)
+    assert first[-1] == QWEN_CODER.eval_messages(task.prompt)[-1]
+    assert backend.requests[2][1:] == [first[-1]]  # the fresh attempt: the request alone, the failed code left out
+    assert record["fresh_attempts"] == 1 and record["stop"] == "tests_passed" and record["plus"]
+
+
 def test_a_run_saves_each_task_and_resumes(tmp_path):
     config = RunConfig("humaneval", "single", tmp_path / "out", task_ids=["HumanEval/2", "HumanEval/4"])
     first = EvalRun(config, ScriptedBackend([RIGHT, WRONG]), "scripted")
