@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from .sandbox.result import ExecutionResult
@@ -175,6 +176,33 @@ class TurnFinished(Event):
     cancelled, declined, error."""
     rounds: int
     message: str
+
+    @property
+    def succeeded(self) -> bool:
+        """The code ran and did what was checked: the turn ended as it should."""
+        return self.reason in SUCCESSES
+
+    @property
+    def summary(self) -> str:
+        """For people, shown under the turn and stored with it: a success does not read as a failure."""
+        if self.reason in ("cancelled", "declined"):
+            return self.message
+        rounds = f"{self.rounds} round{'s' if self.rounds != 1 else ''}"
+        return f"{'Finished in' if self.succeeded else 'Stopped after'} {rounds}: {self.message}"
+
+    @classmethod
+    def from_note(cls, text: str, rounds: int | None) -> TurnFinished | None:
+        """The turn's end from a note stored as "[reason] message" (how earlier versions stored
+        it), or None when the note is not one."""
+        match = re.fullmatch(r"\[(\w+)\] (.*)", text, re.DOTALL)
+        if match is None or match.group(1) not in REASONS:
+            return None
+        return cls(match.group(1), rounds or 0, match.group(2))
+
+
+SUCCESSES = ("done", "tests_passed")
+REASONS = (*SUCCESSES, "no_code", "repeated_error", "repeated_code", "max_rounds", "time_budget", "cancelled",
+           "declined", "error")
 
 
 @dataclass

@@ -89,8 +89,7 @@ class TurnRecorder:
 
     def _on_TurnFinished(self, event: TurnFinished) -> None:  # noqa: N802
         self._close_reply("interrupted")
-        self.store.add_message(self.conversation_id, "system", "note", f"[{event.reason}] {event.message}",
-                               round_no=event.rounds)
+        self.store.add_message(self.conversation_id, "system", "note", event.summary, round_no=event.rounds)
 
     def _on_EngineError(self, event: EngineError) -> None:  # noqa: N802
         self._close_reply("interrupted")

@@ -117,7 +117,8 @@ class RefineLoop:
                 return
             if attempt_rounds >= s.max_rounds:
                 tail = " The last code ran without errors." if ran_clean else _unmet(last_error, wants_count)
-                yield self._finish("max_rounds", round_no, f"Stopped after {round_no} rounds (the limit).{tail}")
+                yield self._finish("max_rounds", round_no, f"That is the limit of {s.max_rounds} rounds an attempt "
+                                   f"may take.{tail}")
                 return
             if time.monotonic() - began > s.time_budget_s:
                 yield self._finish("time_budget", round_no, f"Stopped: the turn used its {s.time_budget_s:g} s budget.")

@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from oci_desktop.engine.events import TurnFinished
+
 from ..style.theme import SPACE
 from .cards import ExecutionCard, MessageBubble
 from .notes import Note, Thinking
@@ -160,7 +162,8 @@ class ChatView(QScrollArea):
             elif item["kind"] == "review":
                 self.add_reviewer(item["content"])
             elif item["kind"] in ("note", "error"):
-                self.add_note(item["content"], "error" if item["kind"] == "error" else "note")
+                ended = TurnFinished.from_note(item["content"], item.get("round"))  # stored by earlier versions
+                self.add_note(ended.summary if ended else item["content"], "error" if item["kind"] == "error" else "note")
 
     def drop_last_turn(self) -> str | None:
         """Take the last request and everything after it off the view (regenerate, edit and
