@@ -16,12 +16,13 @@ pytestmark = pytest.mark.slow  # the kernel is real
 LONG_WORD = "".join(f"{i:03d}" for i in range(200))  # 600 characters without a space (and not a loop)
 WORDS = "the model writes code that the sandbox runs and each result goes back so it can fix what failed".split()
 PROSE = " ".join(f"{WORDS[i % len(WORDS)]} {WORDS[i * 7 % len(WORDS)]} {i}" for i in range(160))  # long, not a loop
+# The code block comes last: a reply ends where its code ends (the code runs before anything more).
 REPLY = (PROSE
          + "\n\nA path: /home/someone/" + "/".join(f"folder-{i}-{WORDS[i % len(WORDS)]}" for i in range(25))
          + "/data.csv\n\n"
-         + fence(f"values = [{', '.join(str(i) for i in range(300))}]\nprint('{LONG_WORD}')")
-         + "\n\n| " + " | ".join(f"column {i}" for i in range(30)) + " |\n|"
-         + "---|" * 30 + "\n| " + " | ".join(f"value{i}" * 3 for i in range(30)) + " |\n")
+         + "| " + " | ".join(f"column {i}" for i in range(30)) + " |\n|"
+         + "---|" * 30 + "\n| " + " | ".join(f"value{i}" * 3 for i in range(30)) + " |\n\n"
+         + fence(f"values = [{', '.join(str(i) for i in range(300))}]\nprint('{LONG_WORD}')"))
 TABLE_CODE = "import pandas as pd\npd.DataFrame({f'column_{i}': [i * 1000.5] for i in range(40)})"
 
 
