@@ -114,8 +114,8 @@ class FreshAttempt(Event):
 
 @dataclass
 class AskedForCode(Event):
-    """The reply answered a question about the person's files without running code that read
-    them; the model is asked again, to compute the answer."""
+    """The reply answered a question about the person's files, or a request to work something
+    out, without running code; the model is asked again, to compute the answer."""
 
     round: int
     feedback: str
@@ -124,7 +124,7 @@ class AskedForCode(Event):
     @property
     def message(self) -> str:
         """For people: what happens now."""
-        return "The model answered without reading your file; it was asked to compute the answer with code."
+        return "That answer was not computed: the model was asked to work it out by running code."
 
 
 @dataclass

@@ -5,7 +5,7 @@ import pytest
 
 from oci_desktop.engine.agent.answer import tidy
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
-from oci_desktop.engine.agent.prompts import READ_THE_FILES, announce_files
+from oci_desktop.engine.agent.prompts import READ_THE_FILES, RUN_IT, announce_files, asks_to_compute
 from oci_desktop.engine.events import (AskedForCode, CodeProposed, FreshAttempt, RoundFinished, TokenDelta,
                                        TurnFinished)
 from oci_desktop.engine.llm.scripted import ScriptedBackend
@@ -120,6 +120,23 @@ def test_a_model_that_never_writes_code_for_a_data_question_is_asked_once(tmp_pa
     events, backend, _ = turn(["It has rows.", "It has columns."], lambda c: ok(), user=user)
     assert sum(isinstance(e, AskedForCode) for e in events) == 1
     assert events[-1].reason == "no_code" and len(backend.requests) == 2
+
+
+def test_a_sum_worked_out_by_hand_is_asked_for_again_as_code():
+    # The bundled model once answered the savings example in LaTeX, worked out by hand.
+    user = "How much will 1000 dollars grow to after 5 years at 5% a year? Print the amount rounded to cents."
+    replies = ["\\[ FV = 1000 (1.05)^5 \\approx 1276.28 \\]", fence("print(round(1000 * 1.05 ** 5, 2))"),
+               "It grows to 1276.28 dollars."]
+    events, backend, runner = turn(replies, lambda c: ok("1276.28\n"), user=user)
+    assert [e.feedback for e in events if isinstance(e, AskedForCode)] == [RUN_IT]
+    assert backend.requests[1][-1]["content"] == RUN_IT and events[-1].reason == "done"
+    assert runner.codes == ["print(round(1000 * 1.05 ** 5, 2))"]
+
+
+def test_which_requests_want_code():
+    assert asks_to_compute("Print the total, the average, the lowest and the highest.")
+    assert asks_to_compute("How many kilometres is a marathon?")
+    assert not asks_to_compute("What is Python?") and not asks_to_compute("Hello there")
 
 
 def test_a_general_question_answered_in_prose_is_accepted():

@@ -23,7 +23,7 @@ from ..sandbox.result import ExecutionResult
 from . import answer, feedback, testspec
 from .context import fit_context
 from .fences import FenceExtractor
-from .prompts import READ_THE_FILES, SYSTEM_PROMPT, about_files, initial_messages
+from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
 from .repetition import RepetitionGuard
 from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
 
@@ -104,7 +104,8 @@ class RefineLoop:
         tests = testspec.extract_tests(user_text) if s.run_request_tests else []
         wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
         wants_count = testspec.asked_count(user_text) if s.run_request_tests else None
-        needs_code = about_files(self.messages)  # a question about the person's data is answered by code
+        # A question about the person's data, or a request to work something out, is answered by code.
+        ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._images_shown = 0
         began, round_no = time.monotonic(), 0
         attempt, attempt_rounds, sampling = 1, 0, s.sampling
@@ -144,10 +145,10 @@ class RefineLoop:
                             round_no, reply, last_code, last_shown)):
                         continue  # the answer claims what the output does not show: the reviewer said so
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
-                elif needs_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
+                elif ask_for_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
                     asked_for_code = True  # once: a model that will not write code is not asked forever
-                    self.messages.append({"role": "user", "content": READ_THE_FILES})
-                    yield AskedForCode(round_no, READ_THE_FILES)
+                    self.messages.append({"role": "user", "content": ask_for_code})
+                    yield AskedForCode(round_no, ask_for_code)
                     continue
                 else:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from ..sandbox.packages import describe_packages
@@ -31,6 +32,20 @@ FILES_MARKER = "[Files uploaded to the working directory:"
 READ_THE_FILES = ("Answer from the data itself: write Python code that reads the file and computes the "
                   "answer, in one ```python code block. Do not answer from memory.")
 """Said when a question about the person's files was answered without code that read them."""
+
+RUN_IT = ("Work this out by running Python code: write one ```python code block that computes the "
+          "answer and prints it. Do not work it out by hand.")
+"""Said when a request to compute or print something was answered in prose, worked out by hand."""
+
+# Words of a request that a code interpreter answers by running code: a small model sometimes works
+# the sum out in prose (and can get it wrong); a greeting or a question about Python is left alone.
+_COMPUTE = re.compile(r"\b(print|calculate|compute|count|how (?:much|many)|total|sum|average|mean|plot|"
+                      r"chart|graph|convert|round(?:ed)?|what day)\b", re.IGNORECASE)
+
+
+def asks_to_compute(text: str) -> bool:
+    """Whether a request asks for something the code should work out (print, compute, count ...)."""
+    return bool(_COMPUTE.search(text))
 
 
 def about_files(messages: list[dict]) -> bool:
