@@ -133,6 +133,20 @@ def test_a_sum_worked_out_by_hand_is_asked_for_again_as_code():
     assert runner.codes == ["print(round(1000 * 1.05 ** 5, 2))"]
 
 
+def test_where_the_backend_allows_it_the_reply_asked_for_code_begins_with_a_fence():
+    # The 0.5B on the x86-64-v2 build repeats its prose word for word when only asked.
+    user = "How much will 1000 dollars grow to after 5 years at 5% a year? Print it rounded to cents."
+    backend = ScriptedBackend(["It is 1276812.50 cents.", "print(round(1000 * 1.05 ** 5, 2))\n```",
+                               "It grows to 1276.28 dollars."])
+    backend.honours_prefill = True
+    runner = ScriptedRunner(lambda c: ok("1276.28\n"))
+    events = list(RefineLoop(backend, runner, LoopSettings()).run(user))
+    assert [s.prefill for s in backend.samplings] == ["", "```python\n", ""]
+    assert runner.codes == ["print(round(1000 * 1.05 ** 5, 2))"] and events[-1].reason == "done"
+    second = [e for e in events if isinstance(e, RoundFinished)][1].reply
+    assert second.startswith("```python\nprint(")
+
+
 def test_which_requests_want_code():
     assert asks_to_compute("Print the total, the average, the lowest and the highest.")
     assert asks_to_compute("How many kilometres is a marathon?")

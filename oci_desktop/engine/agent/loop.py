@@ -61,6 +61,10 @@ class CodeRunner:
         ...
 
 
+CODE_PREFILL = "```python\n"
+"""How a reply begins when the model was asked for code after answering in prose."""
+
+
 class RefineLoop:
     """One turn: ask, run, feed the result back, until done; a generator of events."""
 
@@ -127,6 +131,7 @@ class RefineLoop:
             round_no += 1
             attempt_rounds += 1
             reply, blocks, runaway = yield from self._ask(round_no, sampling)
+            sampling = replace(sampling, prefill="")  # a pre-fill is for one reply only
             if reply is None:
                 yield self._finish("error", round_no, "The model could not answer (see the error above).")
                 return
@@ -149,6 +154,10 @@ class RefineLoop:
                     asked_for_code = True  # once: a model that will not write code is not asked forever
                     self.messages.append({"role": "user", "content": ask_for_code})
                     yield AskedForCode(round_no, ask_for_code)
+                    # A small model asked again may repeat its prose word for word: where the
+                    # backend lets the answer begin with a fence, the next reply is code.
+                    if getattr(self.backend, "honours_prefill", False):
+                        sampling = replace(sampling, prefill=CODE_PREFILL)
                     continue
                 else:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
@@ -250,6 +259,10 @@ class RefineLoop:
         if trimmed:
             self.messages = messages
         extractor, guard, reply, runaway, cut = FenceExtractor(), RepetitionGuard(), [], None, False
+        if sampling.prefill:  # the reply begins with it: the extractor and the screen see it as written
+            extractor.feed(sampling.prefill)
+            reply.append(sampling.prefill)
+            yield TokenDelta(sampling.prefill, round_no)
         stream = self.backend.stream(messages, sampling, self.cancel)
         try:
             for chunk in stream:
