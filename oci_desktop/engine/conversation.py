@@ -16,6 +16,7 @@ from .sandbox import Executor, KernelSession, SandboxLimits
 from .sandbox.result import ExecutionResult
 from .sandbox.workspace import upload_files
 from .store.db import Store
+from .titles import NEW_CHAT
 
 
 class Conversation:
@@ -41,7 +42,7 @@ class Conversation:
         self._pending_files: list[str] = []
 
     @classmethod
-    def new(cls, store: Store, workspaces: Path, title: str = "New chat",
+    def new(cls, store: Store, workspaces: Path, title: str = NEW_CHAT,
             limits: SandboxLimits | None = None) -> "Conversation":
         """A fresh conversation row and its (not yet created) workspace."""
         return cls(store, store.create_conversation(title), workspaces, limits)
@@ -95,8 +96,6 @@ class Conversation:
         self.cancel = cancel or CancelToken()
         recorder = TurnRecorder(self.store, self.id)
         history = self.store.model_history(self.id)
-        if not history and self.store.conversation(self.id)["title"] == "New chat":
-            self.store.rename(self.id, text.splitlines()[0][:80] or "New chat")
         prompt = announce_files(text, self._pending_files, self.workspace)
         self._pending_files = []
         recorder.user_message(prompt)

@@ -36,9 +36,12 @@ from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sand
 from .settings import Settings, load_settings, save_settings
 from .store.db import Store
 from .store.export import export, timeline
+from .titles import title_after_request
 
 
 __all__ = ["KernelDied", "KernelStatus", "ModelSource", "SandboxUnavailable", "Session", "code_blocks"]
+_OPEN_LAST = "open conversation"
+"""The store's key for the conversation open last (conversation_left_open)."""
 
 
 @dataclass
@@ -229,7 +232,15 @@ class Session:
                              else Conversation.new(self.store, workspaces, limits=self.limits))
         if workspace is not None:
             self.conversation.use_workspace(workspace)
+        self.store.remember(_OPEN_LAST, str(self.conversation.id))
         return self.conversation
+
+    def conversation_left_open(self) -> int:
+        """The conversation open when the app last closed, to open again at its start (0: none,
+        as in a fresh data folder, or it was deleted since)."""
+        remembered = self.store.recall(_OPEN_LAST)
+        conversation_id = int(remembered) if remembered and remembered.isdigit() else 0
+        return conversation_id if self.store.conversation(conversation_id) is not None else 0
 
     def close_conversation(self) -> None:
         """Stop the current conversation's turn and kernel."""
@@ -287,8 +298,12 @@ class Session:
     # -- turns ------------------------------------------------------------------------------
 
     def send(self, text: str) -> Iterator[Event]:
-        """Store the request, then run the refine loop on it; yields the turn's events."""
-        return self._turn(self._current(), text)
+        """Store the request, then run the refine loop on it; yields the turn's events. A first
+        request titles the conversation at once, before the first event: the front end can show
+        the title while the model loads and answers."""
+        conversation = self._current()
+        title_after_request(self.store, conversation.id, text)
+        return self._turn(conversation, text)
 
     def regenerate(self) -> Iterator[Event]:
         """Set the last request's answer aside and ask again."""

@@ -40,7 +40,8 @@ class EngineWorker(QObject):
     sig_conversation = Signal(int, str)
     """This conversation is open now: (id, its workspace folder)."""
     sig_conversations_changed = Signal()
-    """A conversation was renamed or deleted: the list needs refreshing."""
+    """A conversation was renamed (by the person, or titled by its first request) or deleted:
+    the list needs refreshing."""
     sig_error = Signal(str)
     sig_uploaded = Signal(list)
     """These files are now in the workspace; the model hears of them with the next message."""
@@ -200,7 +201,9 @@ class EngineWorker(QObject):
 
     def _run_turn(self, start) -> None:
         try:
-            for event in start():
+            events = start()
+            self.sig_conversations_changed.emit()  # a first request titles its conversation at once
+            for event in events:
                 self._forward(event)
         except LookupError as exc:  # no model yet, nothing to regenerate...
             self.sig_error.emit(str(exc))

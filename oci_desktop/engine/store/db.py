@@ -29,10 +29,12 @@ CREATE TABLE IF NOT EXISTS cells (
 CREATE TABLE IF NOT EXISTS artifacts (
     id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     cell_id INTEGER, kind TEXT NOT NULL, path TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
 CREATE INDEX IF NOT EXISTS cells_by_conversation ON cells(conversation_id, id);
 """
 TABLES = ("conversations", "messages", "cells", "artifacts")
+"""The history's tables (state, a few remembered values, is not worth salvaging)."""
 
 
 class Store:
@@ -158,6 +160,17 @@ class Store:
         """Give a conversation a new title."""
         with self._lock:
             self._db.execute("UPDATE conversations SET title=? WHERE id=?", (title, conversation_id))
+
+    def remember(self, key: str, value: str) -> None:
+        """Keep a value across runs of the app (the conversation open last)."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+
+    def recall(self, key: str) -> str | None:
+        """A value kept with remember(); None when there is none."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
 
     def delete(self, conversation_id: int) -> None:
         """Delete a conversation with its messages, cells and artifacts."""

@@ -179,6 +179,10 @@ class ChatView(QScrollArea):
         self.thinking.stop()
         return widgets[users[-1]].text
 
+    def has_request(self) -> bool:
+        """Whether the chat shows a request of the person's (something to regenerate or edit)."""
+        return any(bubble.user for bubble in self.bubbles())
+
     def cards(self) -> list[ExecutionCard]:
         return self._inner.findChildren(ExecutionCard)
 

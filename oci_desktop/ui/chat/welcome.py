@@ -14,12 +14,9 @@ from .cards import icon_label, text_label
 from .examples import EXAMPLES, Example
 from .rich_text import RichText
 
-TILE_WIDTH = 210
-"""About this wide a tile: the grid has as many columns as fit (one to three)."""
-
-
 class ExampleTiles(QWidget):
-    """The examples as a grid of tiles, as many columns as the column's width allows."""
+    """The examples as a grid of tiles, as many columns (one to three) as leave every tile room
+    for its title."""
 
     sig_example = Signal(object)
     """This example (an Example) was picked."""
@@ -59,7 +56,9 @@ class ExampleTiles(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        self._arrange(max(1, min(3, event.size().width() // TILE_WIDTH)))
+        spacing = self.grid.horizontalSpacing()
+        widest = max(tile.sizeHint().width() for tile in self.tiles)
+        self._arrange(max(1, min(3, (event.size().width() + spacing) // (widest + spacing))))
 
 
 class _TallAsItsText(QFrame):
@@ -117,6 +116,11 @@ class Welcome(_TallAsItsText):
             layout.addSpacing(SPACE["s"])
             layout.addWidget(OfferCard(offer))
 
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        # Centred, it gets the width it asks for: all of the column's, up to MAX_WIDTH (its
+        # wrapped text alone would ask for less, and leave the tiles in one narrow column).
+        return QSize(self.MAX_WIDTH, super().sizeHint().height())
+
 
 class OfferCard(_TallAsItsText):
     """The offer of a bigger model (ModelOffer) in a card of its own, under an icon and a title."""
@@ -130,6 +134,8 @@ class OfferCard(_TallAsItsText):
         row.addWidget(icon_label("download", "accent", 22), alignment=Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         column.setSpacing(SPACE["xs"])
-        column.addWidget(text_label("A stronger model, when you need one", "subtitle"))
+        title = text_label("A stronger model, when you need one", "subtitle")
+        title.setWordWrap(True)  # on one line, it made the welcome wider than a narrow chat
+        column.addWidget(title)
         column.addWidget(offer)
         row.addLayout(column, stretch=1)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
-
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..style import icons
 from ..style.theme import SPACE
 from .code_editor import CodeEditor
+from .diff_view import DiffView
+from .fitting_button import FittingButton
+
+RUN = ("Run (Ctrl+Enter)", "Run")
+RUN_PROPOSED = ("Run this code (Ctrl+Enter)", "Run it")
+"""The Run button's labels, long and short (FittingButton), as it runs the user's code or the model's."""
 
 
 class CodePane(QWidget):
@@ -19,16 +23,18 @@ class CodePane(QWidget):
         self.attempts = QComboBox()
         self.attempts.setAccessibleName("Previous attempts")
         self.attempts.activated.connect(self.show_attempt)
-        self.diff = QPlainTextEdit(readOnly=True, maximumHeight=160, placeholderText="Changes from the attempt before")
+        self.diff = DiffView()
         self.diff.setAccessibleName("Changes from the previous attempt")
-        self.diff.setTabChangesFocus(True)
-        self.run_button = QPushButton(icons.icon("play", "on_accent"), "Run (Ctrl+Enter)")
+        # Short labels in a narrow pane: a long one would be cut off ("Run (Ctrl+Ent").
+        self.run_button = FittingButton(icons.icon("play", "on_accent"), *RUN)
         self.run_button.setProperty("kind", "primary")
         self.run_button.setAccessibleName("Run the code in the editor")
         self.skip_button = QPushButton(icons.icon("skip-forward"), "Skip", visible=False)
         self.skip_button.setAccessibleName("Skip this code: do not run it")
-        self.send_result = QPushButton(icons.icon("send"), "Send result to model", enabled=False)
-        self.send_result.setToolTip("Tell the model what your own run printed, and let it go on from there")
+        self.skip_button.setToolTip("Skip this code: do not run it")
+        self.send_result = FittingButton(icons.icon("send"), "Send result to model", "Send result",
+                                         "Tell the model what your own run printed, and let it go on from there")
+        self.send_result.setEnabled(False)
         self._attempts: list[str] = []
         self.waiting_for_approval = False
         column = QVBoxLayout(self)
@@ -63,18 +69,19 @@ class CodePane(QWidget):
 
     def show_attempt(self, index: int) -> None:
         self.editor.setPlainText(self._attempts[index])
-        before = self._attempts[index - 1] if index > 0 else ""
-        self.diff.setPlainText("".join(difflib.unified_diff(
-            before.splitlines(keepends=True), self._attempts[index].splitlines(keepends=True),
-            "previous attempt", "this attempt")) if index > 0 else "")
+        self.diff.show_diff(self._attempts[index - 1] if index > 0 else None, self._attempts[index])
 
     def ask_approval(self, code: str) -> None:
         self.editor.setPlainText(code)
-        self.run_button.setText("Run this code (Ctrl+Enter)")
+        self.run_button.set_labels(*RUN_PROPOSED)
+        # Skip takes Send result's place: a turn is running, so there is no result of the user's
+        # own to send, and the three side by side would not fit a narrow pane.
+        self.send_result.setVisible(False)
         self.skip_button.setVisible(True)
         self.waiting_for_approval = True
 
     def approval_done(self) -> None:
         self.skip_button.setVisible(False)
-        self.run_button.setText("Run (Ctrl+Enter)")
+        self.send_result.setVisible(True)
+        self.run_button.set_labels(*RUN)
         self.waiting_for_approval = False

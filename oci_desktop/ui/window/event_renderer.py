@@ -18,6 +18,8 @@ from oci_desktop.engine.events import (AskedForCode, CodeProposed, EngineError, 
                                        ReviewStarted, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
                                        UserMessageAdded)
 
+from .attempts import attempt_label
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -38,7 +40,7 @@ class EventRenderer(QObject):
             self._tokens.append(time.monotonic())
             w.chat.append_tokens(event.text)
         elif isinstance(event, CodeProposed):
-            w.code.add_attempt(event.code, f"round {event.round}" + (f", block {event.index + 1}" if event.index else ""))
+            w.code.add_attempt(event.code, attempt_label(w.turns, event.round, event.index))
         elif isinstance(event, RoundFinished):
             w.chat.finish_reply(event.reply)
             self._show_speed()
@@ -109,5 +111,9 @@ class EventRenderer(QObject):
             w.chat.add_note(f"Code will not run: the sandbox is unavailable. {detail}", "error")
 
     def on_uploaded(self, names: list) -> None:
-        self.window.chat.add_note("Added to the workspace (the model is told with your next message): " + ", ".join(names))
+        # The worker takes commands in order: files it added while a turn is open in the window
+        # were added before that turn's request (an example's sample file), which told the model.
+        if not self.window.in_turn:
+            self.window.chat.add_note("Added to the workspace (the model is told with your next message): "
+                                      + ", ".join(names))
         self.window.sidebar.refresh_files()

@@ -7,8 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QThread, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QPushButton, QTabWidget
 
 from oci_desktop.engine.llm.library import list_models
 from oci_desktop.engine.session import Session
@@ -19,20 +18,20 @@ from ..chat.model_offer import ModelOffer, model_to_offer
 from ..dialogs.models_dialog import ModelsDialog
 from ..dialogs.settings_dialog import SettingsDialog
 from ..style import icons
-from ..style.theme import SPACE, apply_theme, current
+from ..style.theme import apply_theme, current
 from ..transfer import Transfers
+from .attempts import stored_attempts
+from .chat_column import ChatColumn
 from .code_pane import CodePane
+from .composer import Composer
 from .console import KernelConsole
 from .event_renderer import EventRenderer
+from .fitting_button import FittingButton
+from .panes import CODE, NARROW, SIDEBAR, Panes
 from .sidebar import Sidebar
 from .status_bar import StatusBar
 from .toolbar import MainToolBar
 
-
-NARROW = 1000
-"""Window width in pixels below which the code pane folds away (Ctrl+1, Ctrl+2 bring it back)."""
-PANES = (230, 620, 430)
-"""The widths of the conversations, the chat and the code pane in a 1280-pixel window."""
 
 EngineFactory = Callable[[], Session]
 """Builds the window's engine: Session() for the app, a Session on a scripted model in tests."""
@@ -65,23 +64,31 @@ class MainWindow(QMainWindow):
     def __init__(self, engine_factory: EngineFactory = Session) -> None:
         super().__init__()
         self.setWindowTitle("OCI Desktop")
-        self._narrow, self._code_pane_width = False, PANES[2]  # see resizeEvent
+        self._narrow = False  # see resizeEvent
         self.resize(1280, 800)
         self.session = engine_factory()
         self.settings = self.session.settings
         self.workspace: Path | None = None
         self.conversation_id: int | None = None
         self.busy = False
+        self.in_turn = False
+        """A turn was sent and has not ended (busy also covers a run of the editor's code)."""
+        self.turns = 0
+        """Requests sent in the open conversation, set-aside ones included: names its code attempts."""
         self._editing = False
         self.transfers = Transfers(self)
         self.renderer = EventRenderer(self)
+        # The theme before the widgets: those built before the app's first style sheet kept their
+        # font through it, and took the Settings' size only at the first change of theme (issue 35).
+        apply_theme(QApplication.instance(), self.settings.theme, self.settings.font_size)
         self._build()
+        self._enable_actions()
         self._start_worker()
         self._apply_settings()
         for notice in self.session.notices:
             self.chat.add_note(notice, "error")
         self.sidebar.refresh()
-        self.sig_open.emit(0)
+        self.sig_open.emit(self.session.conversation_left_open())
         self.sig_load_default_model.emit()
 
     # -- layout --------------------------------------------------------------------------------
@@ -104,56 +111,37 @@ class MainWindow(QMainWindow):
         self.input.setObjectName("message")
         self.input.setAccessibleName("Message")
         self.input.setTabChangesFocus(True)  # Tab leaves the box, as in every form; it never traps the keyboard
-        self.input.setMaximumHeight(110)
         self.send_button = QPushButton(icons.icon("send", "on_accent"), "Send")
         self.send_button.setProperty("kind", "primary")
         self.send_button.setToolTip("Send (Ctrl+Enter)")
         self.send_button.setAccessibleName("Send message")
         self.send_button.clicked.connect(self.send)
-        self.regenerate_button = QPushButton(icons.icon("refresh-cw", "muted"), "Regenerate")
+        self.regenerate_button = FittingButton(icons.icon("refresh-cw", "muted"), "Regenerate", "")
         self.regenerate_button.setProperty("kind", "flat")
         self.regenerate_button.setToolTip("Ask again for the last request; the old answer is set aside (Ctrl+R)")
         self.regenerate_button.clicked.connect(self.regenerate)
-        self.edit_button = QPushButton(icons.icon("pencil", "muted"), "Edit last")
+        self.edit_button = FittingButton(icons.icon("pencil", "muted"), "Edit last", "")
         self.edit_button.setProperty("kind", "flat")
         self.edit_button.setToolTip("Put your last request back in the box to change and resend it (Ctrl+E)")
         self.edit_button.clicked.connect(self.edit_last)
-        centre = QWidget()
-        centre.setObjectName("chatColumn")
-        centre.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        column = QVBoxLayout(centre)
-        column.setContentsMargins(0, 0, 0, SPACE["s"])
-        column.addWidget(self.chat, stretch=1)
-        row = QHBoxLayout()
-        row.setContentsMargins(SPACE["l"], 0, SPACE["l"], 0)
-        row.addWidget(self.input, stretch=1)
-        side = QVBoxLayout()
-        for button in (self.send_button, self.regenerate_button, self.edit_button):
-            side.addWidget(button)
-        row.addLayout(side)
-        column.addLayout(row)
+        centre = ChatColumn(self.chat, Composer(self.input, self.send_button, (self.regenerate_button, self.edit_button)))
 
         self.code = CodePane()
         self.editor = self.code.editor
+        self.editor.textChanged.connect(self._enable_actions)
         self.code.run_button.clicked.connect(self.run_editor)
         self.code.skip_button.clicked.connect(self._skip)
         self.code.send_result.clicked.connect(self._send_last_result)
         self.console = KernelConsole()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        # Its buttons' padding would make the folded pane still count in the window's minimum width.
-        self.tabs.setMinimumWidth(280)
         self.tabs.addTab(self.code, icons.icon("code"), "Code")
         self.tabs.addTab(self.console, icons.icon("terminal"), "Console")
 
-        self.split = split = QSplitter()
-        split.addWidget(self.sidebar)
-        split.addWidget(centre)
-        split.addWidget(self.tabs)
-        split.setSizes(list(PANES))
-        for index, stretch in enumerate((1, 3, 2)):  # a narrower window takes most from the chat, some from each side
-            split.setStretchFactor(index, stretch)
-        self.setCentralWidget(split)
+        self.split = Panes(self.sidebar, centre, self.tabs)
+        self.split.bind(bar.conversations_action, SIDEBAR)
+        self.split.bind(bar.code_action, CODE)
+        self.setCentralWidget(self.split)
 
         status = StatusBar()
         self.setStatusBar(status)
@@ -186,9 +174,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentWidget().setFocus()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        """Below NARROW pixels the code pane folds away, so that the chat keeps a readable width
-        (three panes at their smallest would leave it a sliver); wider, it comes back. The
-        toolbar and the status bar turn compact with it, so that nothing falls off their ends."""
+        """Below NARROW pixels the chat keeps at most one pane beside it (panes.py), so that it
+        keeps a readable width; the toolbar and the status bar turn compact with it, so that
+        nothing falls off their ends."""
         super().resizeEvent(event)
         narrow = event.size().width() < NARROW
         if narrow == self._narrow:
@@ -196,20 +184,11 @@ class MainWindow(QMainWindow):
         self._narrow = narrow
         self.toolbar.set_compact(narrow)
         self.statusBar().set_compact(narrow)
-        sizes = self.split.sizes()
-        if narrow and sizes[2]:
-            self._code_pane_width = sizes[2]
-            self.split.setSizes([sizes[0], sizes[1] + sizes[2], 0])
-        elif not narrow and not sizes[2]:
-            total = sum(sizes)  # back to the usual proportions of the three panes
-            self.split.setSizes([total * share // sum(PANES) for share in PANES])
+        self.split.set_narrow(narrow)
 
     def _reveal_code_pane(self) -> None:
-        """Open the folded code pane (code waits for approval, or the user asked for it)."""
-        sizes = self.split.sizes()
-        if sizes[2] == 0:
-            width = min(self._code_pane_width, sizes[1] // 2)
-            self.split.setSizes([sizes[0], sizes[1] - width, width])
+        """Open the code pane (code waits for approval, or the user asked for it)."""
+        self.split.set_open(CODE, True)
 
     def _start_worker(self) -> None:
         self.thread_ = QThread(self)
@@ -266,6 +245,7 @@ class MainWindow(QMainWindow):
         after = apply_theme(QApplication.instance(), self.settings.theme, self.settings.font_size)
         if after != before:  # HTML keeps the colours it was written with: render the chat anew
             self.editor.highlighter.rehighlight()
+            self.code.diff.recolour()
             self.console.apply_theme()
             if not self.busy and self.conversation_id is not None:
                 self._show_conversation()
@@ -343,6 +323,8 @@ class MainWindow(QMainWindow):
     def _start_turn(self, command, shown: str | None = None) -> None:
         if shown is not None:
             self.chat.add_user(shown)
+        self.turns += 1
+        self.in_turn = True
         self._set_busy(True)
         self.chat.show_thinking()
         command()
@@ -355,7 +337,7 @@ class MainWindow(QMainWindow):
         if self.code.waiting_for_approval:
             self._answer(self.editor.toPlainText())
             return
-        if not self.busy:
+        if not self.busy and self.editor.toPlainText().strip():
             self._set_busy(True)
             self.chat.show_thinking("Running your code")
             self.sig_run.emit(self.editor.toPlainText())
@@ -379,6 +361,7 @@ class MainWindow(QMainWindow):
 
     def _answer(self, code: str | None) -> None:
         self.code.approval_done()
+        self._enable_actions()
         self.sig_answer.emit(code)
 
     def _send_last_result(self) -> None:
@@ -388,13 +371,23 @@ class MainWindow(QMainWindow):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for button in (self.send_button, self.regenerate_button, self.edit_button):
-            button.setEnabled(not busy)
+        self.send_button.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
+        self._enable_actions()
+
+    def _enable_actions(self) -> None:
+        """A button that would do nothing is off: Regenerate and Edit last need a request in the
+        chat, Run needs code in the editor (and no turn running, unless the code waits for it)."""
+        has_request = not self.busy and self.chat.has_request()
+        self.regenerate_button.setEnabled(has_request)
+        self.edit_button.setEnabled(has_request)
+        self.code.run_button.setEnabled(bool(self.editor.toPlainText().strip())
+                                        and (not self.busy or self.code.waiting_for_approval))
 
     # -- the engine's answers to commands ------------------------------------------------------
 
     def _on_turn_done(self) -> None:
+        self.in_turn = False
         self._set_busy(False)
         self.chat.stop_thinking()
         self.code.approval_done()  # a question left open by a stopped turn is moot
@@ -411,6 +404,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self._reveal_code_pane()
         self.code.ask_approval(code)
+        self._enable_actions()
 
     def _open_conversation(self, conversation_id: int) -> None:
         if not self.busy:
@@ -420,16 +414,22 @@ class MainWindow(QMainWindow):
         self.conversation_id, self.workspace = conversation_id, Path(workspace)
         self.code.clear()
         self.status_ctx.setText("")
+        self.status_speed.setText("")  # the speed of the last chat's model replies, not of this one's
         self._editing = False  # an edit of another conversation's request does not carry over
         self.sidebar.workspace = self.workspace
         self.sidebar.refresh(current=conversation_id)
-        self._show_conversation()
+        attempts, self.turns = stored_attempts(self._show_conversation())
+        for code, label in attempts:  # the code pane as the conversation left it
+            self.code.add_attempt(code, label)
 
-    def _show_conversation(self) -> None:
+    def _show_conversation(self) -> list[tuple[str, dict]]:
+        """Render the open conversation; returns its timeline."""
         items = self.session.timeline(self.conversation_id)
         self.chat.load(items, self.workspace)
         if not items:
             self.chat.add_welcome(self._model_offer(), self.model_box.currentText())
+        self._enable_actions()
+        return items
 
     def _on_conversations_changed(self) -> None:
         self.sidebar.refresh(current=self.conversation_id)
