@@ -5,7 +5,8 @@ The model is the tests' scripted one (tests/support/engines.py), so the pictures
 look, not a model's luck, and no model is loaded; the sandbox and its kernel are real.
 Run under a virtual screen:
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py
-Writes docs/screenshots/{first-run,plot-turn,error-card,models,settings}-{light,dark}-{820,1400}.png.
+Writes docs/screenshots/{first-run,plot-turn,error-card,models,settings}-{light,dark}-{820,1400}.png
+and narrow-code-{light,dark}-820.png (the code pane opened in a narrow window).
 """
 
 import dataclasses
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from oci_desktop.ui.dialogs.models_dialog import ModelsDialog  # noqa: E402
 from oci_desktop.ui.dialogs.settings_dialog import SettingsDialog  # noqa: E402
 from oci_desktop.ui.window.main_window import MainWindow  # noqa: E402
+from oci_desktop.ui.window.panes import CODE  # noqa: E402
 from tests.support.engines import ScriptedModels, fence, scripted_session  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 THEMES, WIDTHS, HEIGHT = ("light", "dark"), (820, 1400), 860
+NARROW_WIDTH = 820
 PLOT_ASK = "Chart the monthly revenue in monthly_sales.csv as bars, and tell me the best month."
 PLOT = ("import pandas as pd\nimport matplotlib.pyplot as plt\n\n"
         "sales = pd.read_csv('monthly_sales.csv')\n"
@@ -139,6 +142,14 @@ class Shooter:
         yield lambda: not w.chat.bubbles()
         yield from self._turn_on_sample(ERROR_ASK, cards=2)
         yield from self._each_look("error-card", lambda: self._scroll_to("card"))
+        for theme in THEMES:  # a half-screen window: the code pane opened from its toolbar button
+            self._theme(theme, NARROW_WIDTH)
+            yield lambda: self._sized(NARROW_WIDTH)
+            w.toolbar.code_button.click()
+            yield lambda: w.split.is_open(CODE)
+            self._save(w, f"narrow-code-{theme}-{NARROW_WIDTH}")
+            w.toolbar.code_button.click()
+            yield lambda: not w.split.is_open(CODE)
         for theme in THEMES:
             for width in WIDTHS:
                 self._theme(theme, width)
