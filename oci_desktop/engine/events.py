@@ -128,6 +128,17 @@ class AskedForCode(Event):
 
 
 @dataclass
+class AskedForFormat(AskedForCode):
+    """The final answer did not fill the answer format the request gives (@name[value]); the
+    model is asked, once, to restate it in that format."""
+
+    @property
+    def message(self) -> str:
+        """For people: what happens now."""
+        return "The answer did not use the format your request gives: the model was asked to restate it."
+
+
+@dataclass
 class UserMessageAdded(Event):
     """A message the user sent while the turn ran was passed on to the model."""
 
@@ -216,4 +227,5 @@ _TYPES = {TokenDelta: "token", CodeProposed: "code", ExecutionStarted: "executio
           ExecutionOutput: "execution_output", ExecutionFinished: "execution", RoundFinished: "round",
           UserMessageAdded: "user_message", TurnFinished: "done", EngineError: "error", RunawayReply: "runaway",
           ReviewStarted: "review_started", ReviewerNote: "review", ReviewerUnavailable: "review_unavailable",
-          FreshAttempt: "fresh_attempt", AskedForCode: "asked_for_code"}
+          FreshAttempt: "fresh_attempt", AskedForCode: "asked_for_code",
+          AskedForFormat: "asked_for_format"}

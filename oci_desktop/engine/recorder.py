@@ -75,6 +75,8 @@ class TurnRecorder:
         self.store.add_message(self.conversation_id, "system", "note", event.message, round_no=event.round)
         self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
 
+    _on_AskedForFormat = _on_AskedForCode  # noqa: N815 (named after the event)
+
     def _on_ReviewerNote(self, event: ReviewerNote) -> None:  # noqa: N802
         # Two rows, as for a runaway reply: the reviewer's words to show (kind "review"), and what
         # the coder was told (feedback, merged into the model's history with the execution result).

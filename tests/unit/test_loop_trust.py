@@ -6,7 +6,7 @@ import pytest
 from oci_desktop.engine.agent.answer import tidy
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.prompts import READ_THE_FILES, RUN_IT, announce_files, asks_to_compute
-from oci_desktop.engine.events import (AskedForCode, CodeProposed, FreshAttempt, RoundFinished, TokenDelta,
+from oci_desktop.engine.events import (AskedForCode, AskedForFormat, CodeProposed, FreshAttempt, RoundFinished, TokenDelta,
                                        TurnFinished)
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from tests.unit.test_refine_loop import ScriptedRunner, error, fence, ok
@@ -235,3 +235,35 @@ def test_a_turn_that_could_not_meet_the_request_says_what_did_not_match():
     events, *_ = turn([fence("print(x)"), fence("print(x)  # again")], lambda c: error(), fresh_attempts=0)
     assert events[-1].reason == "repeated_error"
     assert events[-1].message.endswith("The last run failed: NameError: name 'x' is not defined")
+
+
+FORMAT_REQUEST = ("File: titanic.csv\nQuestion: What is the mean fare?\nConstraints: two decimals.\n"
+                  "Answer format: @mean_fare[mean_fare_value] where mean_fare_value is a number.")
+
+
+def test_an_answer_outside_the_requests_format_is_asked_for_once_in_that_format():
+    replies = [fence("print(round(32.2042, 2))"), "The mean fare is 32.20.", "@mean_fare[32.20]"]
+    events, backend, _ = turn(replies, lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
+    asked = [e for e in events if isinstance(e, AskedForFormat)]
+    assert len(asked) == 1 and "@mean_fare[mean_fare_value]" in asked[0].feedback
+    assert backend.requests[2][-1]["content"] == asked[0].feedback
+    assert events[-1].reason == "done" and len(backend.requests) == 3
+
+
+def test_an_answer_in_the_format_ends_the_turn_and_a_second_miss_is_not_asked_again():
+    events, backend, _ = turn([fence("print(32.2)"), "@mean_fare[32.20]"], lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
+    assert not any(isinstance(e, AskedForFormat) for e in events) and len(backend.requests) == 2
+    replies = [fence("print(32.2)"), "It is 32.20.", "Still 32.20."]
+    events, backend, _ = turn(replies, lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
+    assert sum(isinstance(e, AskedForFormat) for e in events) == 1 and events[-1].reason == "done"
+
+
+def test_the_format_check_reads_templates_and_rejects_an_echoed_placeholder():
+    from oci_desktop.engine.agent.testspec import asked_format, fills_format
+
+    templates = asked_format("Answer format: @a[a_value], @b[b_value] and again @a[a_value].")
+    assert templates == ["@a[a_value]", "@b[b_value]"]
+    assert fills_format("@a[1.5] @b[no]", templates)
+    assert not fills_format("@a[1.5]", templates)
+    assert not fills_format("@a[a_value] @b[2]", templates)
+    assert asked_format("Print the first 10 primes.") == []

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..cancel import CancelToken
-from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
+from ..events import (AskedForCode, AskedForFormat, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
                       ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
@@ -50,6 +50,9 @@ class LoopSettings:
     """Attempts drawn anew from the request when the model repeats a failed program or error."""
     retry_temperature: float = 0.7
     retry_top_p: float = 0.95
+    tell_environment: bool = True
+    """The system prompt goes on to say what the sandbox offers (prompts.environment). A measurement
+    that asks in a model family's own words leaves it out: its first reply is then the single turn's."""
 
 
 class CodeRunner:
@@ -103,11 +106,13 @@ class RefineLoop:
         """Run one turn for user_text after history, yielding events until a TurnFinished says why it ended."""
         s = self.settings
         self._history, self._notes = [dict(m) for m in history or []], []
-        self.messages = initial_messages(s.system_prompt, self._history, user_text)
+        self.messages = initial_messages(s.system_prompt, self._history, user_text, s.tell_environment)
         self._request, self._reviewer_failed = user_text, False  # a failed reviewer is asked again next turn
         tests = testspec.extract_tests(user_text) if s.run_request_tests else []
         wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
         wants_count = testspec.asked_count(user_text) if s.run_request_tests else None
+        wants_format = testspec.asked_format(user_text) if s.run_request_tests else []
+        asked_for_format = False
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._images_shown = 0
@@ -149,6 +154,13 @@ class RefineLoop:
                     if self._goes_on(attempt_rounds, began) and (yield from self._review_answer(
                             round_no, reply, last_code, last_shown)):
                         continue  # the answer claims what the output does not show: the reviewer said so
+                    if (wants_format and not asked_for_format and not testspec.fills_format(reply, wants_format)
+                            and self._goes_on(attempt_rounds, began)):
+                        asked_for_format = True  # once: the restated answer stands, whatever it says
+                        told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
+                        self.messages.append({"role": "user", "content": told})
+                        yield AskedForFormat(round_no, told)
+                        continue
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
                 elif ask_for_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
                     asked_for_code = True  # once: a model that will not write code is not asked forever
@@ -240,7 +252,7 @@ class RefineLoop:
         is left out, as a small model copies what it sees."""
         s = self.settings
         request = "\n\n".join([self._request, *self._notes])
-        self.messages = initial_messages(s.system_prompt, self._history, request)
+        self.messages = initial_messages(s.system_prompt, self._history, request, s.tell_environment)
         return FreshAttempt(round_no, attempt, s.fresh_attempts + 1, why)
 
     # -- steps ---------------------------------------------------------------------------------

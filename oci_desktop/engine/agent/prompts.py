@@ -86,8 +86,10 @@ def environment() -> str:
             "in plain words; a chart is shown to the user above your answer.")
 
 
-def initial_messages(system_prompt: str | None, history: list[dict], user_text: str) -> list[dict]:
+def initial_messages(system_prompt: str | None, history: list[dict], user_text: str,
+                     tell_environment: bool = True) -> list[dict]:
     """The messages of a new turn: the system prompt (if any) with the environment, the history,
     then the user's text."""
-    messages = [{"role": "system", "content": f"{system_prompt}\n\n{environment()}"}] if system_prompt else []
+    system = f"{system_prompt}\n\n{environment()}" if tell_environment else system_prompt
+    messages = [{"role": "system", "content": system}] if system_prompt else []
     return messages + [dict(m) for m in history] + [{"role": "user", "content": user_text}]

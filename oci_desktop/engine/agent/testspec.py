@@ -95,3 +95,26 @@ def shown_count(output: str) -> int | None:
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
     return len(value) if isinstance(value, (list, tuple, set)) else None
+
+
+# A request that gives its answer's format as templates ("@mean_fare[mean_fare_value]", as
+# InfiAgent-DABench's questions do): the final answer must fill each one. The bundled model
+# mostly answers such questions in a sentence, which a person or a program reading the
+# format then cannot use.
+_TEMPLATE = re.compile(r"@(\w+)\[[^\]\n]*\]")
+ASK_FORMAT = ("Your answer does not use the answer format the request gives. Answer again, using the "
+              "values the code printed, in exactly that format: {templates}")
+
+
+def asked_format(text: str) -> list[str]:
+    """The @name[...] templates the request's answer format gives, in order (none: no format)."""
+    seen: dict[str, str] = {}
+    for match in _TEMPLATE.finditer(text):
+        seen.setdefault(match.group(1), match.group(0))
+    return list(seen.values())
+
+
+def fills_format(text: str, templates: list[str]) -> bool:
+    """Whether the text answers every template with a value of its own (not the placeholder)."""
+    answered = {m.group(1): m.group(0) for m in _TEMPLATE.finditer(text)}
+    return all(t.split("[")[0][1:] in answered and answered[t.split("[")[0][1:]] != t for t in templates)
