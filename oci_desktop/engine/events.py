@@ -126,6 +126,15 @@ class AskedForCode(Event):
         """For people: what happens now."""
         return "That answer was not computed: the model was asked to work it out by running code."
 
+    @classmethod
+    def from_note(cls, text: str) -> AskedForCode | None:
+        """The request to answer again that a stored note tells of (the recorder stores its
+        message, without the feedback), or None when the note is not one."""
+        for kind in (AskedForFormat, AskedForCode):
+            if text == kind(0, "").message:
+                return kind(0, "")
+        return None
+
 
 @dataclass
 class AskedForFormat(AskedForCode):

@@ -28,9 +28,11 @@ from .conversation import Conversation
 from .data_folder import data_dir
 from .events import Event
 from .llm.backend import ChatBackend, Sampling
+from .llm.cpu_speed import speed_file
 from .llm.library import default_model, display_name
 from .llm.server import Progress
 from .llm.sources import BackendFactory, ModelSource, open_backend
+from .reply_speed import model_on_cpu, record_reply_speeds
 from .reviewer_model import ReviewerModel, loaded_footprint
 from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
 from .settings import Settings, load_settings, save_settings
@@ -399,8 +401,10 @@ class Session:
         approver: Approver | None = None if self.auto_run else self._wait_for_answer
         try:
             with self._model_lock:
-                yield from conversation.turn(text, self._ready_backend, self.loop_settings, approver, token,
-                                             self.reviewer())
+                events = conversation.turn(text, self._ready_backend, self.loop_settings, approver, token,
+                                           self.reviewer())
+                yield from record_reply_speeds(events, lambda: model_on_cpu(self.source, self.backend),
+                                               speed_file(self.data_folder))
         finally:
             self._turn_cancel = None
 

@@ -13,9 +13,11 @@ def fence(code: str) -> str:
 class ScriptedModels:
     """A backend factory that hands out scripted backends and keeps every one it made."""
 
-    def __init__(self, *replies: str | Exception, seconds_per_chunk: float = 0.0) -> None:
+    def __init__(self, *replies: str | Exception, seconds_per_chunk: float = 0.0, cpu_threads: int = 0) -> None:
         self.replies = list(replies)
         self.seconds_per_chunk = seconds_per_chunk
+        self.cpu_threads = cpu_threads
+        """Non-zero: each backend plays a model file decoding on the CPU with this many threads."""
         self.made: list[ScriptedBackend] = []
         self.sources = []
 
@@ -23,6 +25,7 @@ class ScriptedModels:
         if progress is not None:
             progress("Loading the scripted model", 0.5)
         backend = ScriptedBackend(self.replies, seconds_per_chunk=self.seconds_per_chunk)
+        backend.cpu_threads = self.cpu_threads
         self.replies = backend.replies  # one script, shared across reloads
         self.made.append(backend)
         self.sources.append(source)

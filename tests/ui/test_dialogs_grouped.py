@@ -19,6 +19,10 @@ from oci_desktop.ui.dialogs.catalog_table import ON_THIS_COMPUTER  # noqa: E402
 from oci_desktop.ui.dialogs.help_form import HelpPage  # noqa: E402
 from oci_desktop.ui.dialogs.models_dialog import ModelsDialog  # noqa: E402
 from oci_desktop.ui.dialogs.settings_dialog import PAGES, SettingsDialog  # noqa: E402
+from oci_desktop.engine.session import ModelSource  # noqa: E402
+from oci_desktop.engine.system import usable_cores  # noqa: E402
+from tests.support.engines import ScriptedModels, scripted_session  # noqa: E402
+from tests.support.fake_kernel import use_fake_kernel  # noqa: E402
 from tests.support.gguf_files import write_gguf  # noqa: E402
 
 GiB = 2**30
@@ -221,6 +225,27 @@ def test_too_big_and_gpu_and_measured_speeds_are_said_so(qtbot, data):
     measured = _models_dialog(qtbot, Machine(24 * GiB, cores=2, speeds=bench))
     assert measured.catalog.text(ds67, ON_THIS_COMPUTER).startswith("Usable: about 9.0 tokens/s (measured)")
     measured.done(0)
+
+
+def test_an_installed_file_that_answered_here_says_its_speed_was_measured(qtbot, data, monkeypatch):
+    use_fake_kernel(monkeypatch)
+    models_dir().mkdir(parents=True)
+    path = write_gguf(models_dir() / "my-model.gguf")
+    models = ScriptedModels("A reply long enough to be timed, in small pieces. " * 4, seconds_per_chunk=0.001,
+                            cpu_threads=usable_cores())  # a file decoding on this CPU, as the app runs it
+    session = scripted_session(data, models)
+    try:
+        session.choose_model(ModelSource.local(path, gpu_layers=0))
+        list(session.send("Say something"))
+    finally:
+        session.close()
+    dialog = ModelsDialog()  # this computer, as the app opens the dialog
+    qtbot.addWidget(dialog)
+    table = dialog.installed
+    speed = table.item(next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "my-model"), 3)
+    assert speed.text().endswith("tokens/s (measured)")
+    assert "from the model's own replies" in speed.toolTip() and "synthetic" not in speed.toolTip()
+    dialog.done(0)
 
 
 def test_the_models_dialog_fits_a_small_window(qtbot, data):

@@ -1,7 +1,7 @@
 """What the window shows stays true to the conversation (issue 35): fonts through a change of
 theme, the code tab's attempts (after reopening, Stop, Edit and Regenerate) and its diff, the
-title, the note on an added file, the speed, the conversation opened at start, and buttons that
-are off when they would do nothing.
+title, the note on an added file, the speed, the conversation opened at start, buttons that are
+off when they would do nothing, and a reply the model was asked to redo, marked as not taken.
 
 The turns run through the real engine, store and window on a scripted model; only the kernel
 is a stand-in (tests/support/fake_kernel.py), so these stay fast."""
@@ -14,10 +14,11 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QFont  # noqa: E402
+from PySide6.QtGui import QFont, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from oci_desktop.engine.settings import Settings, save_settings  # noqa: E402
+from oci_desktop.engine.titles import title_for  # noqa: E402
 from oci_desktop.ui.chat.examples import EXAMPLES  # noqa: E402
 from oci_desktop.ui.chat.notes import Note  # noqa: E402
 from oci_desktop.ui.chat.welcome import Welcome  # noqa: E402
@@ -243,3 +244,47 @@ def test_run_regenerate_and_edit_are_off_until_there_is_something_to_act_on(qtbo
     qtbot.mouseClick(regenerate, LEFT)
     qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
     assert [b.text for b in window.chat.bubbles()] == ["Say hello", "Hello again."]
+
+
+# -- 5. replies the loop did not take ----------------------------------------------------------
+
+SAVINGS = "How much will 1000 dollars grow to after 5 years at 5% a year? Print the amount rounded to cents."
+MEAN_FARE = ("File: titanic.csv\nQuestion: What is the mean fare?\n"
+             "Answer format: @mean_fare[mean_fare_value] where mean_fare_value is a number.")
+
+
+def set_aside(window) -> list[tuple[str, str, str]]:
+    """Each reply marked as not taken: its text, its caption, and the colour its text is drawn in."""
+    return [(b.text, b.set_aside.text(), b.body.palette().color(QPalette.ColorRole.Text).name())
+            for b in window.chat.bubbles() if not b.user and b.set_aside is not None]
+
+
+def test_a_reply_the_model_was_asked_to_redo_is_marked_live_after_reopening_and_in_both_themes(qtbot, qapp, tmp_path):
+    save_settings(Settings(theme="light"), tmp_path / "data" / "settings.json")
+    models = ScriptedModels("It grows to about 1300 dollars.", fence("print(round(1000 * 1.05 ** 5, 2))"),
+                            "It grows to 1276.28 dollars.",
+                            fence("print(round(32.2042, 2))"), "The mean fare is 32.20.", "@mean_fare[32.20]")
+    window = open_window(qtbot, tmp_path / "data", models)
+    send(qtbot, window, SAVINGS)
+    muted, text = theme.current().muted, theme.current().text
+    by_hand = ("It grows to about 1300 dollars.", "Not computed — asked again to run code", muted)
+    assert set_aside(window) == [by_hand]
+    taken = [b for b in window.chat.bubbles() if not b.user and b.set_aside is None]
+    assert [b.text for b in taken][-1] == "It grows to 1276.28 dollars."
+    assert {b.body.palette().color(QPalette.ColorRole.Text).name() for b in taken} == {text}
+    assert muted != text
+    savings = window.conversation_id
+
+    new_chat(qtbot, window)
+    send(qtbot, window, MEAN_FARE)
+    unformatted = ("The mean fare is 32.20.", "Not in the requested format — asked again", muted)
+    assert set_aside(window) == [unformatted]
+
+    click_conversation(qtbot, window, title_for(SAVINGS))  # rebuilt from the store
+    qtbot.waitUntil(lambda: window.conversation_id == savings, timeout=10_000)
+    assert set_aside(window) == [by_hand]
+    window.settings = replace(window.settings, theme="dark")
+    window._apply_settings()  # the conversation is drawn again in the new theme
+    QApplication.processEvents()
+    assert set_aside(window) == [(*by_hand[:2], theme.current().muted)]
+    assert theme.current().name == "dark" and contrast(theme.current().muted, theme.current().window) >= AA_TEXT

@@ -90,6 +90,12 @@ class LocalBackend:
         self.server.stop()
         return self.start(progress, cancel)
 
+    @property
+    def cpu_threads(self) -> int:
+        """The threads decoding this model when it runs on the CPU alone; 0 when layers are on a GPU."""
+        config = self.server.config
+        return 0 if config.n_gpu_layers else config.threads()
+
     def prompt(self, messages: list[dict]) -> str:
         """The prompt text for these messages, in the model's chat format."""
         return self.format.render(messages)
@@ -131,6 +137,8 @@ class RemoteBackend:
 
     honours_prefill = False
     """A chat endpoint applies its own template: nothing can be written after its assistant tag."""
+    cpu_threads = 0
+    """An endpoint decodes on its own hardware: its speed says nothing about this computer's CPU."""
 
     def __init__(self, base_url: str, api_key: str | None = None, model: str | None = None,
                  n_ctx: int = 8192, profile: str = "auto") -> None:

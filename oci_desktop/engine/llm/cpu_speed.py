@@ -1,10 +1,13 @@
-"""How fast this CPU decodes a model: measured once with a synthetic model, else estimated.
+"""How fast this CPU decodes a model: measured from its own replies or once with a synthetic
+model, else estimated.
 
 Decoding reads every weight once per token, so tokens/s is about the rate at which the CPU can
-stream the file through its cores, divided by the file's size. A measurement (`oci-desktop bench
-llm --synthetic ds-6.7b`) is kept in <data>/cpu_speed.json and gives that rate for this machine;
-without one the rate is estimated from the cores and a typical memory bandwidth. Nothing here
-runs a benchmark: reading the figure is cheap, so the app can ask at start.
+stream the file through its cores, divided by the file's size. A measurement is kept in
+<data>/cpu_speed.json and gives that rate for this machine: the app's own replies from a model
+file on the CPU (engine/reply_speed.py; source "replies"), or `oci-desktop bench llm --synthetic
+ds-6.7b` (source "synthetic", also what a record without a source is). Without one the rate is
+estimated from the cores and a typical memory bandwidth. Nothing here runs a benchmark: reading
+the figure is cheap, so the app can ask at start.
 """
 
 from __future__ import annotations
@@ -27,10 +30,16 @@ PER_CORE_BYTES_PER_S = 8e9
 # What dual-channel DDR4 (a typical laptop or desktop) delivers to all cores together.
 TYPICAL_BANDWIDTH = 25e9
 
+SYNTHETIC = "synthetic"
+"""A record's source: `oci-desktop bench llm --synthetic`, on random weights of the model's shape."""
+REPLIES = "replies"
+"""A record's source: the model's own replies in the app, timed as they streamed."""
 
-def speed_file() -> Path:
-    """Where measured speeds are kept: <data folder>/cpu_speed.json."""
-    return data_dir() / "cpu_speed.json"
+
+def speed_file(data_folder: Path | None = None) -> Path:
+    """Where measured speeds are kept: <data folder>/cpu_speed.json (the app's data folder unless
+    another is given)."""
+    return (data_folder or data_dir()) / "cpu_speed.json"
 
 
 def cpu_name() -> str:
@@ -45,13 +54,14 @@ def cpu_name() -> str:
 
 
 def record_speed(model: str, quantization: str, threads: int, tokens_per_s: float, file_bytes: int,
-                 path: Path | None = None) -> None:
-    """Keep a CPU-only decoding measurement (one per model and quantization, the latest wins)."""
+                 path: Path | None = None, source: str = SYNTHETIC) -> None:
+    """Keep a CPU-only decoding measurement (one per model and quantization, the latest wins);
+    source says how it was made (SYNTHETIC or REPLIES)."""
     path = path or speed_file()
     data = _read(path)
     data = [d for d in data if (d.get("model"), d.get("quantization")) != (model, quantization)]
     data.append({"model": model, "quantization": quantization, "threads": threads, "cpu": cpu_name(),
-                 "tokens_per_s": round(tokens_per_s, 2), "file_bytes": file_bytes})
+                 "tokens_per_s": round(tokens_per_s, 2), "file_bytes": file_bytes, "source": source})
     write_atomically(json.dumps(data, indent=1), path)
 
 
@@ -86,8 +96,11 @@ def estimate_speed(model: str, quantization: str, file_bytes: float, cores: int,
     typical memory bandwidth."""
     own = measured.get((model, quantization))
     if own:
-        return SpeedEstimate(own["tokens_per_s"], True,
-                             f"measured on this CPU with a synthetic model of its shape, {own['threads']} threads")
+        if own.get("source", SYNTHETIC) == REPLIES:
+            how = f"measured on this CPU from the model's own replies, {own['threads']} threads"
+        else:
+            how = f"measured on this CPU with a synthetic model of its shape, {own['threads']} threads"
+        return SpeedEstimate(own["tokens_per_s"], True, how)
     if measured:
         # The same model in another quantization does the same work per byte; among several, the
         # biggest file is the least flattered by the CPU's caches.
@@ -96,8 +109,15 @@ def estimate_speed(model: str, quantization: str, file_bytes: float, cores: int,
         rate = ref["tokens_per_s"] * ref["file_bytes"]
         return SpeedEstimate(rate / file_bytes, False,
                              f"estimated from this CPU's measured rate ({rate / 1e9:.1f} GB/s with "
-                             f"{ref['model'].split('-')[-1]} {ref['quantization']}) and the file's size")
+                             f"{_measured_with(ref)}) and the file's size")
     rate = min(TYPICAL_BANDWIDTH, cores * PER_CORE_BYTES_PER_S)
     return SpeedEstimate(rate / file_bytes, False,
                          f"estimated from memory bandwidth (about {rate / 1e9:.0f} GB/s for {cores} cores) and "
                          "the file's size; `oci-desktop bench llm --synthetic` measures it")
+
+
+def _measured_with(record: dict) -> str:
+    """What a measurement timed: "6.7B Q4_K_M" (a synthetic shape), "tiny-coder's replies"."""
+    if record.get("source", SYNTHETIC) == REPLIES:
+        return f"{record['model']}'s replies"
+    return f"{record['model'].split('-')[-1]} {record['quantization']}"

@@ -28,6 +28,8 @@ class ScriptedBackend:
         """How each request asked to sample."""
         self.alive = True
         """Set False to play a crashed model process."""
+        self.cpu_threads = 0
+        """Set to play a model file decoding on this computer's CPU with this many threads."""
         self.closed = False
 
     def stream(self, messages: list[dict], sampling: Sampling, cancel: CancelToken | None = None) -> Iterator[Chunk]:

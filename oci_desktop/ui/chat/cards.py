@@ -93,6 +93,8 @@ class MessageBubble(QWidget):
         self.text = ""
         self.set_text(text)
         self.finish()
+        self.set_aside: QLabel | None = None
+        """The caption of a reply the loop did not take (mark_set_aside), else None."""
 
     def set_text(self, text: str) -> None:
         """Show this Markdown: a reply that grew at its end renders only its open last block again."""
@@ -109,6 +111,24 @@ class MessageBubble(QWidget):
     def finish(self) -> None:
         """The text is complete (see MarkdownText.finish)."""
         self.body.finish()
+
+    def mark_set_aside(self, caption: str) -> None:
+        """Dim this reply and say above its text why it is not the answer (the model was asked
+        again: it answered without running code, or outside the requested format), so a number
+        it made up does not read as a result."""
+        if self.set_aside is not None:
+            return
+        self.card.setProperty("setAside", True)
+        row = QHBoxLayout()
+        row.setSpacing(SPACE["xs"])
+        row.addWidget(icon_label("rotate-ccw", "muted", 14))
+        self.set_aside = text_label(caption, "caption")
+        self.set_aside.setAccessibleName(caption)
+        row.addWidget(self.set_aside, stretch=1)
+        self.card.layout().insertLayout(1, row)  # under the avatar, before the text it is about
+        for widget in (self.card, self.body):  # the style sheet reads the property at polish
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     def code(self) -> str:
         return "\n\n".join(code_blocks(self.text))

@@ -8,13 +8,20 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from oci_desktop.engine.events import TurnFinished
+from oci_desktop.engine.events import AskedForCode, AskedForFormat, TurnFinished
 
 from ..style.theme import SPACE
 from .cards import ExecutionCard, MessageBubble
 from .notes import Note, Thinking
 from .rich_text import RichText
 from .welcome import Welcome
+
+
+def set_aside_caption(asked: AskedForCode) -> str:
+    """What a reply says when the loop asked the model again instead of taking it as the answer."""
+    if isinstance(asked, AskedForFormat):
+        return "Not in the requested format — asked again"
+    return "Not computed — asked again to run code"
 
 
 def _discard(widget: QWidget) -> None:
@@ -139,6 +146,14 @@ class ChatView(QScrollArea):
         note.text.setAccessibleName("Reviewer's note")
         return note.text
 
+    def set_aside_last_reply(self, asked: AskedForCode) -> None:
+        """Mark the model's last reply to the last request as not taken: the loop asked again."""
+        for widget in reversed(self._content()):
+            if isinstance(widget, MessageBubble):
+                if not widget.user:
+                    widget.mark_set_aside(set_aside_caption(asked))
+                return
+
     def add_action(self, text: str, label: str, action) -> QPushButton:
         """An error note with a button that offers the way out (restart the model, ...)."""
         note = self._add(Note(text, "error"))
@@ -162,6 +177,9 @@ class ChatView(QScrollArea):
             elif item["kind"] == "review":
                 self.add_reviewer(item["content"])
             elif item["kind"] in ("note", "error"):
+                asked = AskedForCode.from_note(item["content"]) if item["kind"] == "note" else None
+                if asked is not None:  # stored right after the reply it set aside
+                    self.set_aside_last_reply(asked)
                 ended = TurnFinished.from_note(item["content"], item.get("round"))  # stored by earlier versions
                 self.add_note(ended.summary if ended else item["content"], "error" if item["kind"] == "error" else "note")
 

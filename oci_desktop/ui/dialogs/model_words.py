@@ -2,9 +2,9 @@
 what it is good for, and which family it belongs to. No Qt: the Models and Settings dialogs show
 these strings, and a test can read them without a window.
 
-Speeds come from the engine (llm/cpu_speed.py): this CPU's measurement when `oci-desktop bench llm
---synthetic` has made one, else an estimate from the cores, a typical memory bandwidth and the
-file's size. The status bar's tokens/s of a real reply is not kept anywhere, so it cannot be used.
+Speeds come from the engine (llm/cpu_speed.py): an installed file's own replies on this CPU once
+it has answered here (engine/reply_speed.py keeps them), a measurement `oci-desktop bench llm
+--synthetic` made, else an estimate from the cores, a typical memory bandwidth and the file's size.
 """
 
 from __future__ import annotations
@@ -121,15 +121,16 @@ def _cpu_line(speed: SpeedEstimate, prefix: str = "") -> tuple[str, str]:
     return text, detail
 
 
-def catalog_verdict(entry: CatalogEntry, machine: Machine) -> Verdict:
-    """Whether a catalog file fits this computer's memory and how fast it would answer here."""
+def catalog_verdict(entry: CatalogEntry, machine: Machine, speed: SpeedEstimate | None = None) -> Verdict:
+    """Whether a catalog file fits this computer's memory and how fast it would answer here (speed:
+    its replies' own when it has answered here, else from the catalog's measurements or estimate)."""
     label = fit(entry, machine).label
     needs = f"It needs about {entry.ram_gb:.1f} GB of memory with a 4096-token context."
     if label == "too big":
         return Verdict("Too big for this computer's memory", needs, False)
     if label == "fits on the GPU":
         return Verdict("Runs on the GPU: fast", needs, True)
-    speed = cpu_speed(entry, machine)
+    speed = speed or cpu_speed(entry, machine)
     very_slow = speed.tokens_per_s < VERY_SLOW_TOKENS_PER_S
     if label == "tight":
         text, detail = _cpu_line(speed, "Barely fits in memory")
@@ -139,10 +140,12 @@ def catalog_verdict(entry: CatalogEntry, machine: Machine) -> Verdict:
 
 
 def file_verdict(name: str, size_bytes: int, machine: Machine, entry: CatalogEntry | None = None) -> Verdict:
-    """How fast an installed file answers here (a catalog file's own measurement where there is one)."""
-    if entry is not None:
-        return catalog_verdict(entry, machine)
+    """How fast an installed file answers here: timed from its replies once it has answered on
+    this CPU (kept under its library name), else a catalog file's measurement or estimate, else
+    an estimate from its size."""
     speed = estimate_speed(name, "", size_bytes, machine.cores, machine.speeds)
+    if entry is not None:
+        return catalog_verdict(entry, machine, speed if speed.measured else None)
     text, detail = _cpu_line(speed)
     return Verdict(text, detail, speed.tokens_per_s >= VERY_SLOW_TOKENS_PER_S)
 

@@ -88,6 +88,8 @@ QWidget#chatColumn, QScrollArea#chat, QWidget#chatInner {{ background: {c['windo
 QFrame#userCard {{ background: {c['user']}; border: none; border-radius: {r['l']}px; }}
 QFrame#userCard QTextBrowser, QFrame#userCard QLabel {{ color: {c['on_user']}; }}
 QFrame#replyCard {{ background: {c['surface']}; border: 1px solid {c['border']}; border-radius: {r['m']}px; }}
+QFrame#replyCard[setAside="true"] {{ background: {c['window']}; border: 1px dashed {c['edge']}; }}
+QFrame#replyCard[setAside="true"] QTextBrowser {{ color: {c['muted']}; }}
 QFrame#resultCard {{ background: {c['surface']}; border: 1px solid {c['border']}; border-left: 3px solid {c['muted']};
     border-radius: {r['s']}px; }}
 QFrame#resultCard[status="ok"] {{ border-left-color: {c['success']}; }}

@@ -51,7 +51,10 @@ class EventRenderer(QObject):
             w.chat.show_thinking("Reading the result")
         elif isinstance(event, RunawayReply):
             w.chat.add_note(event.message, "warning")
-        elif isinstance(event, (FreshAttempt, AskedForCode)):
+        elif isinstance(event, AskedForCode):
+            w.chat.set_aside_last_reply(event)  # the reply before it may hold a made-up result
+            w.chat.add_note(event.message)
+        elif isinstance(event, FreshAttempt):
             w.chat.add_note(event.message)
         elif isinstance(event, ReviewStarted):
             w.chat.add_note(f"The reviewer ({event.reviewer}) reads the result: {event.why}…")
