@@ -64,11 +64,14 @@ class SolveSettings:
     """feedback-honest: attempts the loop draws anew when the model repeats a failed program or error."""
 
 
-def loop_description(fresh_attempts: int) -> dict:
+def loop_description(fresh_attempts: int, native: bool = False) -> dict:
     """The refine loop's settings that change its outcome, as a run's meta records them."""
     loop = LoopSettings(fresh_attempts=fresh_attempts)
-    return {"stop_at_code": loop.stop_at_code, "fresh_attempts": loop.fresh_attempts,
-            "retry_temperature": loop.retry_temperature, "retry_top_p": loop.retry_top_p}
+    described = {"stop_at_code": loop.stop_at_code, "fresh_attempts": loop.fresh_attempts,
+                 "retry_temperature": loop.retry_temperature, "retry_top_p": loop.retry_top_p}
+    if native:  # the first reply and each fresh attempt's are asked exactly as the single turn is
+        described["first_reply"] = "the family's system line and pre-fill, as in the single turn"
+    return described
 
 
 class Solver:
@@ -148,10 +151,15 @@ class Solver:
     def _honest(self, task: Task) -> dict:
         native = self.settings.prompt == "native"
         profile = self.settings.profile or GENERIC
-        # Natively, the family's system line and request, as the app would send them (no pre-fill:
-        # the loop reads the whole reply); the paper's protocol has no system prompt.
+        # Natively, exactly the family's system line, request and pre-fill: the first reply is the
+        # one the single turn scores, and each fresh attempt begins the same way. Feedback rounds are not
+        # pre-filled (the model may answer them in words). The paper's protocol has no system prompt.
+        sampling = self.sampling
+        if native and getattr(self.backend, "honours_prefill", False):
+            sampling = replace(sampling, prefill=profile.eval_prefill)
         settings = LoopSettings(max_rounds=self.settings.rounds, system_prompt=profile.eval_system if native else None,
-                                sampling=self.sampling, time_budget_s=900, fresh_attempts=self.settings.fresh_attempts)
+                                sampling=sampling, time_budget_s=900, fresh_attempts=self.settings.fresh_attempts,
+                                tell_environment=not native)
         request = profile.eval_messages(task.prompt)[-1]["content"] if native else protocol.instruction(task)
         rounds, stop, reviewer_failed, drawn = [], "error", None, 0
         workspace = Path(tempfile.mkdtemp(prefix="oci-eval-", dir=self.scratch))

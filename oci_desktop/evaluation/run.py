@@ -111,7 +111,7 @@ class EvalRun:
             meta["prompt"] = "native"
             meta["profile"] = c.profile.key if c.profile else "generic"
         if c.mode.endswith("-honest"):  # the loop as it now runs: runs of the loop before it do not resume
-            meta["loop"] = loop_description(c.fresh_attempts)
+            meta["loop"] = loop_description(c.fresh_attempts, c.prompt == "native")
         if self.meta_path.exists():
             old = json.loads(self.meta_path.read_text())
             differs = [k for k in meta if old.get(k) != meta[k]]

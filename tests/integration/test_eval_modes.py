@@ -76,10 +76,29 @@ def test_native_honest_mode_asks_the_loop_in_the_familys_words_and_counts_fresh_
     record = Solver(backend, scorer, SolveSettings("feedback-honest", rounds=3, prompt="native", profile=QWEN_CODER),
                     scratch=tmp_path).solve(task)
     first = backend.requests[0]
-    assert first[0]["role"] == "system" and first[0]["content"].startswith(QWEN_CODER.eval_system)
+    assert first[0] == {"role": "system", "content": QWEN_CODER.eval_system}
     assert first[-1] == QWEN_CODER.eval_messages(task.prompt)[-1]
     assert backend.requests[2][1:] == [first[-1]]  # the fresh attempt: the request alone, the failed code left out
     assert record["fresh_attempts"] == 1 and record["stop"] == "tests_passed" and record["plus"]
+
+
+def test_native_honest_mode_prefills_the_first_reply_and_each_fresh_attempt_not_the_feedback_rounds(
+        scorer, task, tmp_path):
+    """Where the model process honours a pre-fill, the loop's first reply is the single turn's
+    (Qwen's system line alone and its "```python" start), and so is each fresh attempt's; a reply
+    to feedback may be words."""
+    from oci_desktop.engine.llm.profiles import QWEN_CODER
+
+    body = "def truncate_number(number: float) -> float:\n    return number"
+    # The reply to feedback repeats the program (in its own fence): a fresh attempt is drawn.
+    backend = ScriptedBackend([body + "\n```", "Fixed:\n```python\n" + body + "\n```", body + " % 1.0\n```"])
+    backend.honours_prefill = True
+    record = Solver(backend, scorer, SolveSettings("feedback-honest", rounds=3, prompt="native", profile=QWEN_CODER),
+                    scratch=tmp_path).solve(task)
+    assert [s.prefill for s in backend.samplings] == ["```python\n", "", "```python\n"]
+    assert backend.requests[0] == QWEN_CODER.eval_messages(task.prompt)  # word for word the single turn's
+    assert record["attempts"][0]["reply"].startswith("```python\ndef truncate_number")
+    assert record["fresh_attempts"] == 1 and record["plus"] and not record["first_plus"]
 
 
 def test_a_run_saves_each_task_and_resumes(tmp_path):
