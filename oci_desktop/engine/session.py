@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 from .agent import feedback
 from .agent.fences import code_blocks
 from .agent.loop import Approver, LoopSettings
+from .agent.prompts import SHARED_RUN
 from .agent.reviewer import Reviewer
 from .cancel import CancelToken
 from .conversation import Conversation
@@ -337,7 +338,7 @@ class Session:
         data = result.to_json()
         data["code"] = code
         data["feedback"] = feedback.describe(result, conversation.workspace)
-        data["message"] = f"I ran this code myself:\n```python\n{code}\n```\n{data['feedback']}"
+        data["message"] = f"{SHARED_RUN}\n```python\n{code}\n```\n{data['feedback']}"
         self._last_cell = data
         self._stop_pending = False  # a stop pressed during this run was for this run
         return data

@@ -18,7 +18,9 @@ CODE = ("```python\nimport pandas as pd\nfare = pd.read_csv('test_ave.csv')['Far
 
 
 def test_a_question_is_answered_from_the_table_in_the_workspace_and_scored(tmp_path):
-    backend = ScriptedBackend([CODE, "The mean fare is @mean_fare[34.65].", CODE, "It is about 35."])
+    # The second time the answer is a sentence: the loop asks once for the format, and the
+    # restated answer still has none.
+    backend = ScriptedBackend([CODE, "The mean fare is @mean_fare[34.65].", CODE, "It is about 35.", "About 35."])
     run = DABenchRun(DABenchConfig(tmp_path / "out", rounds=3, ids=[0]), backend, "scripted")
     state = run.run()
     record = read_records(tmp_path / "out" / "dabench-feedback-honest.jsonl")["DABench/0"]
@@ -29,6 +31,7 @@ def test_a_question_is_answered_from_the_table_in_the_workspace_and_scored(tmp_p
     DABenchRun(DABenchConfig(tmp_path / "again", rounds=3, ids=[0]), backend, "scripted").run()
     again = read_records(tmp_path / "again" / "dabench-feedback-honest.jsonl")["DABench/0"]
     assert again["answers_from"] == "output" and again["right"]
+    assert "@mean_fare[mean_fare_value]" in backend.requests[-1][-1]["content"]  # asked for the format
 
 
 @REAL_MODEL

@@ -116,7 +116,8 @@ def test_two_model_processes_side_by_side(tmp_path):
         reviewer = session.reviewer()
         # The coder's code always fails here (a scripted runner), so the reviewer must speak.
         loop = RefineLoop(session.backend, ScriptedRunner(lambda code: error()),
-                          LoopSettings(max_rounds=2, sampling=Sampling(max_tokens=96)), reviewer=reviewer)
+                          LoopSettings(max_rounds=2, sampling=Sampling(max_tokens=96), fresh_attempts=0),
+                          reviewer=reviewer)  # one attempt: a repeated failure is not drawn afresh here
         events = list(loop.run("Write Python code in a ```python block that prints the value of x."))
         assert isinstance(reviewer, Reviewer) and session.reviewer_model.backend is not None
         coder_pid, reviewer_pid = session.backend.server.pid, session.reviewer_model.backend.server.pid

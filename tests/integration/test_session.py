@@ -11,6 +11,7 @@ from tests.support.engines import ScriptedModels, fence, scripted_session
 
 pytestmark = pytest.mark.slow
 TASK = "Print the sum of the squares of 1 to 10."
+CHAT = "Tell me a joke about Python."
 FIX = fence("print(sum(i * i for i in range(1, 11)))")
 
 
@@ -42,16 +43,17 @@ def test_send_runs_the_loop_and_stores_the_turn(session, models):
 
 
 def test_regenerate_and_edit_set_the_old_turn_aside(session, models):
+    # Requests a prose answer suits: a request to compute answered in prose would be asked again.
     models.replies += ["First answer.", "Second answer.", "Third answer."]
-    list(session.send(TASK))
+    list(session.send(CHAT))
     list(session.regenerate())
     requests = models.backend.requests
-    assert [m["content"] for m in requests[1] if m["role"] != "system"] == [TASK]  # the old turn is gone
-    list(session.edit_and_resend("Print 385."))
-    assert [m["content"] for m in requests[2] if m["role"] != "system"] == ["Print 385."]
-    assert session.last_request() == "Print 385."
+    assert [m["content"] for m in requests[1] if m["role"] != "system"] == [CHAT]  # the old turn is gone
+    list(session.edit_and_resend("Tell me a shorter one."))
+    assert [m["content"] for m in requests[2] if m["role"] != "system"] == ["Tell me a shorter one."]
+    assert session.last_request() == "Tell me a shorter one."
     history = session.store.model_history(session.conversation.id)
-    assert [m["content"] for m in history] == ["Print 385.", "Third answer."]
+    assert [m["content"] for m in history] == ["Tell me a shorter one.", "Third answer."]
 
 
 def test_the_users_own_run_can_be_sent_to_the_model(session, models):

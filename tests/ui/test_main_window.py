@@ -16,6 +16,7 @@ from tests.support.engines import ScriptedModels, fence, scripted_session  # noq
 pytestmark = pytest.mark.slow  # the kernel is real
 MODEL = "Model: Qwen2.5-Coder-0.5B-Instruct (bundled)"  # the bundled file's name, not its GGUF title
 TASK = "Print the sum of the squares of 1 to 10."
+CHAT = "Tell me a joke about Python."
 FIX = fence("print(sum(i * i for i in range(1, 11)))")
 
 
@@ -82,16 +83,17 @@ def test_stop_mid_reply(window, qtbot, models):
 
 
 def test_regenerate_and_edit_last_replace_the_old_turn(window, qtbot, models):
+    # A request a prose answer suits: a request to compute answered in prose would be asked again.
     models.replies += ["First answer.", "Second answer.", "Third answer."]
-    send(window, qtbot)
+    send(window, qtbot, CHAT)
     click_and_finish(qtbot, window, window.regenerate_button)
-    assert [b.text for b in window.chat.bubbles()] == [TASK, "Second answer."]
+    assert [b.text for b in window.chat.bubbles()] == [CHAT, "Second answer."]
     qtbot.mouseClick(window.edit_button, Qt.MouseButton.LeftButton)
-    assert window.input.toPlainText() == TASK
-    send(window, qtbot, "Print 385.")
-    assert [b.text for b in window.chat.bubbles()] == ["Print 385.", "Third answer."]
+    assert window.input.toPlainText() == CHAT
+    send(window, qtbot, "Tell me a shorter one.")
+    assert [b.text for b in window.chat.bubbles()] == ["Tell me a shorter one.", "Third answer."]
     assert [m["content"] for m in window.session.store.model_history(window.conversation_id)] == \
-        ["Print 385.", "Third answer."]
+        ["Tell me a shorter one.", "Third answer."]
 
 
 def test_with_auto_run_off_the_code_waits_and_can_be_edited_or_skipped(window, qtbot, models):

@@ -153,6 +153,14 @@ def test_which_requests_want_code():
     assert not asks_to_compute("What is Python?") and not asks_to_compute("Hello there")
 
 
+def test_a_shared_run_or_words_inside_code_do_not_count_as_a_request_to_compute():
+    from oci_desktop.engine.agent.prompts import SHARED_RUN
+
+    assert not asks_to_compute(f"{SHARED_RUN}\n```python\nprint(6 * 7)\n```\nExecution result: 42")
+    assert not asks_to_compute("Explain this:\n```python\ntotal = sum(x)\nprint(total)\n```")
+    assert asks_to_compute("Write a ```python block that prints x.")  # an unclosed fence is prose
+
+
 def test_a_general_question_answered_in_prose_is_accepted():
     events, backend, _ = turn(["Python is a language."], lambda c: ok(), user="What is Python?")
     assert events[-1].reason == "no_code" and len(backend.requests) == 1

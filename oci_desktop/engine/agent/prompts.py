@@ -43,9 +43,17 @@ _COMPUTE = re.compile(r"\b(print|calculate|compute|count|how (?:much|many)|total
                       r"chart|graph|convert|round(?:ed)?|what day)\b", re.IGNORECASE)
 
 
+SHARED_RUN = "I ran this code myself:"
+"""How a run the person made in the editor is sent to the model (Session.send_result)."""
+_FENCED = re.compile(r"```.*?```", re.DOTALL)
+
+
 def asks_to_compute(text: str) -> bool:
-    """Whether a request asks for something the code should work out (print, compute, count ...)."""
-    return bool(_COMPUTE.search(text))
+    """Whether a request asks for something the code should work out (print, compute, count ...).
+    A run the person shares already holds its result, and words inside code are not the request."""
+    if text.startswith(SHARED_RUN):
+        return False
+    return bool(_COMPUTE.search(_FENCED.sub("", text)))
 
 
 def about_files(messages: list[dict]) -> bool:
