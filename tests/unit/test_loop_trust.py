@@ -158,7 +158,7 @@ def test_a_shared_run_or_words_inside_code_do_not_count_as_a_request_to_compute(
 
     assert not asks_to_compute(f"{SHARED_RUN}\n```python\nprint(6 * 7)\n```\nExecution result: 42")
     assert not asks_to_compute("Explain this:\n```python\ntotal = sum(x)\nprint(total)\n```")
-    assert asks_to_compute("Write a ```python block that prints x.")  # an unclosed fence is prose
+    assert asks_to_compute("Write a ```python block to print x.")  # an unclosed fence is prose
 
 
 def test_a_general_question_answered_in_prose_is_accepted():
