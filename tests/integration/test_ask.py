@@ -140,8 +140,11 @@ def test_ctrl_c_stops_ask_promptly_on_a_busy_machine_and_leaves_no_process(tmp_p
     try:
         prompt = "Write Python code that prints the numbers from 1 to 100000, then explain it at length."
         # A session of its own, as a terminal's foreground job: Ctrl+C reaches every process in it.
+        # Ctrl+C handled as by default: a suite started in the background (nohup, `cmd &` in a
+        # script) hands its children SIGINT ignored, and Python then installs no handler for it.
         app = subprocess.Popen(CLI + ["ask", prompt, "--yes", "--json", "--max-tokens", "2000"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         for line in app.stdout:
             if json.loads(line)["type"] == "token":
                 break
