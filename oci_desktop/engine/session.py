@@ -37,12 +37,12 @@ from .reply_speed import model_on_cpu, record_reply_speeds
 from .reviewer_model import ReviewerModel, loaded_footprint
 from .sandbox import ExecutionResult, KernelDied, SandboxUnavailable, check_sandbox
 from .settings import Settings, load_settings, save_settings
-from .store.db import Store
+from .store.db import Store, is_request
 from .store.export import export, timeline
 from .titles import title_after_request
 
 
-__all__ = ["KernelDied", "KernelStatus", "ModelSource", "SandboxUnavailable", "Session", "code_blocks"]
+__all__ = ["KernelDied", "KernelStatus", "ModelSource", "SandboxUnavailable", "Session", "code_blocks", "is_request"]
 _OPEN_LAST = "open conversation"
 """The store's key for the conversation open last (conversation_left_open)."""
 

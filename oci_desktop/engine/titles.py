@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .store.db import Store
+from .store.db import Store, is_request
 
 NEW_CHAT = "New chat"
 """The title of a conversation with no request yet."""
@@ -19,8 +19,7 @@ def title_after_request(store: Store, conversation_id: int, request: str) -> boo
     """Title the conversation after this request when it is the first one, also when the first
     request was set aside (edited, asked again); a title the person gave stays. Returns whether
     the title changed."""
-    requests = [m for m in store.messages(conversation_id)
-                if m["kind"] in ("user", "superseded-user") and m["round"] is None]  # not sent mid-turn
+    requests = [m for m in store.messages(conversation_id) if is_request(m)]
     if any(m["kind"] == "user" for m in requests):
         return False  # not the first request
     automatic = {NEW_CHAT} | {title_for(m["content"]) for m in requests}

@@ -117,4 +117,4 @@ def asked_format(text: str) -> list[str]:
 def fills_format(text: str, templates: list[str]) -> bool:
     """Whether the text answers every template with a value of its own (not the placeholder)."""
     answered = {m.group(1): m.group(0) for m in _TEMPLATE.finditer(text)}
-    return all(t.split("[")[0][1:] in answered and answered[t.split("[")[0][1:]] != t for t in templates)
+    return all(answered.get(_TEMPLATE.match(t).group(1), t) != t for t in templates)  # missing reads as t

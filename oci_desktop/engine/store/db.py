@@ -37,6 +37,12 @@ TABLES = ("conversations", "messages", "cells", "artifacts")
 """The history's tables (state, a few remembered values, is not worth salvaging)."""
 
 
+def is_request(message: dict) -> bool:
+    """A stored message that began a turn: the person's request, kept or set aside by Regenerate
+    or Edit (a message sent while a turn ran carries that turn's round)."""
+    return message["kind"] in ("user", "superseded-user") and message["round"] is None
+
+
 class Store:
     """The history database; safe to share between threads, and repaired when opened after a crash."""
 

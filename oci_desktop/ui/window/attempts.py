@@ -7,16 +7,12 @@ or Edit still counts, so a stopped, an edited and a regenerated turn are "Turn 1
 
 from __future__ import annotations
 
+from oci_desktop.engine.session import is_request
+
 
 def attempt_label(turn: int, round_no: int, block: int = 0) -> str:
     """"Turn 2 · round 1", and the block when a reply held several ("· block 2")."""
     return f"Turn {turn} · round {round_no}" + (f" · block {block + 1}" if block else "")
-
-
-def is_request(message: dict) -> bool:
-    """A stored message that began a turn: the person's request, kept or set aside (a message
-    sent while a turn ran carries that turn's round)."""
-    return message["kind"] in ("user", "superseded-user") and message["round"] is None
 
 
 def stored_attempts(items: list[tuple[str, dict]]) -> tuple[list[tuple[str, str]], int]:
