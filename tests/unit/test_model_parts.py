@@ -131,6 +131,20 @@ def test_library_import_list_resolve_remove(tmp_path, monkeypatch):
         library.resolve_model("my-model")
 
 
+def test_a_model_is_found_by_its_name_without_the_quantization_when_only_one_file_has_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path / "data"))
+    (tmp_path / "usb").mkdir()
+    q4 = library.import_model(write_gguf(tmp_path / "usb" / "OpenCodeInterpreter-DS-1.3B-Q4_K_M.gguf"))[0]
+    assert q4.name == "OpenCodeInterpreter-DS-1.3B Q4_K_M"
+    assert library.resolve_model("OpenCodeInterpreter-DS-1.3B") == q4.path
+    library.import_model(write_gguf(tmp_path / "usb" / "OpenCodeInterpreter-DS-1.3B-Q2_K.gguf"))
+    with pytest.raises(library.ModelNotFound, match="Several files.*Q2_K.*Name one"):
+        library.resolve_model("OpenCodeInterpreter-DS-1.3B")
+    assert library.resolve_model("OpenCodeInterpreter-DS-1.3B Q4_K_M") == q4.path
+    with pytest.raises(library.ModelNotFound, match="No model called"):
+        library.resolve_model("OpenCodeInterpreter-DS")
+
+
 def test_importing_a_damaged_file_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path / "data"))
     bad = tmp_path / "bad.gguf"

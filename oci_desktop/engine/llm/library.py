@@ -82,10 +82,19 @@ def resolve_model(name_or_path: str | None) -> Path:
     if path.is_file():
         return path
     wanted = name_or_path.lower().removesuffix(".gguf")
-    for entry in list_models():
+    models = list_models()
+    for entry in models:
         if entry.name.lower() in (wanted, f"{wanted} (bundled)") or entry.path.stem.lower() == wanted:
             return entry.path
-    names = ", ".join(m.name for m in list_models())
+    # The model's name without its quantization ("Qwen2.5-Coder-1.5B-Instruct") is enough when only
+    # one file of that model is installed; with several, the person must say which.
+    same_model = [m for m in models if m.name.lower().startswith(wanted + " ")]
+    if len(same_model) == 1:
+        return same_model[0].path
+    if same_model:
+        which = ", ".join(m.name for m in same_model)
+        raise ModelNotFound(f"Several files of {name_or_path!r} are installed: {which}. Name one of them.")
+    names = ", ".join(m.name for m in models)
     raise ModelNotFound(f"No model called {name_or_path!r}. Installed: {names}.")
 
 
