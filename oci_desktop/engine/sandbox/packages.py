@@ -6,7 +6,10 @@ carries exactly these (packaging/ reads this list); a developer's copy has them 
 pyproject.toml's dependencies. Installed size of each, with what it pulls in (Linux x86-64
 wheels, measured with du): numpy 73 MiB, pandas 84 MiB, matplotlib 35 MiB (without their shared
 dependencies), scipy 143 MiB, sympy 86 MiB (with mpmath), Pillow 23 MiB, seaborn 3 MiB,
-openpyxl 4 MiB (with et_xmlfile).
+openpyxl 4 MiB (with et_xmlfile), scikit-learn 54 MiB (with joblib and threadpoolctl),
+statsmodels 67 MiB (with patsy). The last two are what data-analysis questions most often reach
+for beyond pandas and scipy (regressions, clustering, scaling, time series): without them the
+model's code stops at ModuleNotFoundError, as it did on 7 of InfiAgent-DABench's first 72.
 """
 
 PACKAGE_USES = {
@@ -18,6 +21,8 @@ PACKAGE_USES = {
     "scipy": "statistics, optimisation, signal processing",
     "sympy": "symbolic maths: equations, derivatives, integrals",
     "openpyxl": "reading and writing Excel files",
+    "sklearn": "scikit-learn: machine learning, scaling, clustering",
+    "statsmodels": "regression models, statistical tests, time series",
     "PIL": "Pillow: images",
 }
 KERNEL_PACKAGES = tuple(PACKAGE_USES)
