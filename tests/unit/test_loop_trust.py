@@ -9,6 +9,7 @@ from oci_desktop.engine.agent.prompts import READ_THE_FILES, RUN_IT, announce_fi
 from oci_desktop.engine.events import (AskedForCode, AskedForFormat, CodeProposed, FreshAttempt, RoundFinished, TokenDelta,
                                        TurnFinished)
 from oci_desktop.engine.llm.scripted import ScriptedBackend
+from oci_desktop.engine.sandbox.result import ErrorInfo, ExecutionResult
 from tests.unit.test_refine_loop import ScriptedRunner, error, fence, ok
 
 PREDICTING = ("I'll add them up.\n```python\nprint(2 + 2)\n```\nWhen you run this code, it will output:\n"
@@ -83,6 +84,29 @@ def test_failing_the_requests_examples_twice_draws_a_fresh_attempt_and_a_pass_en
     assert [e.why for e in events if isinstance(e, FreshAttempt)] == ["the request's examples failing again"]
     assert events[-1].reason == "tests_passed"
     assert all(wrong1 not in m["content"] and wrong2 not in m["content"] for m in backend.requests[2])
+
+
+def test_a_right_function_whose_own_example_call_fails_passes_on_the_requests_examples():
+    # HumanEval/81 on the 0.5B: a right function, then `print(grade_equation(...))`, the
+    # docstring's name; repaired from the NameError, the function broke.
+    user = "Write f(n) returning n squared.\n>>> f(3)\n9"
+    program = "def f(n): return n * n\nprint(g(3))"
+
+    def decide(code):
+        if "__oci_failures" in code:
+            return ok("All 1 tests passed.\n")
+        return error("NameError", "name 'g' is not defined")
+    events, backend, runner = turn([fence(program)], decide, user=user)
+    assert events[-1].reason == "tests_passed" and len(backend.requests) == 1
+    assert events[-1].message == "All 1 tests from the request pass (the code's own example failed: NameError)."
+
+
+def test_after_a_run_the_sandbox_stopped_the_requests_examples_are_not_run():
+    user = "Write f(n) returning n squared.\n>>> f(3)\n9"
+    timed_out = ExecutionResult("timeout", error=ErrorInfo("KeyboardInterrupt", "", "Traceback..."))
+    events, _, runner = turn([fence("def f(n):\n    while True: pass\nf(3)")] * 2, lambda c: timed_out, user=user,
+                             fresh_attempts=0)
+    assert not any("__oci_failures" in c for c in runner.codes)
 
 
 def test_when_every_attempt_repeats_the_turn_stops_and_says_so():
@@ -264,6 +288,19 @@ def test_an_answer_in_the_format_ends_the_turn_and_a_second_miss_is_not_asked_ag
     replies = [fence("print(32.2)"), "It is 32.20.", "Still 32.20."]
     events, backend, _ = turn(replies, lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
     assert sum(isinstance(e, AskedForFormat) for e in events) == 1 and events[-1].reason == "done"
+
+
+def test_where_the_backend_allows_it_the_restated_answer_begins_with_the_first_template():
+    # Asked for the format, the 0.5B repeated its code or its sentence on DABench; begun with
+    # "@mean_fare[", the reply can only go on with a value.
+    replies = [fence("print(round(32.2042, 2))"), "The mean fare is 32.20.", "32.20]"]
+    backend = ScriptedBackend(replies)
+    backend.honours_prefill = True
+    runner = ScriptedRunner(lambda c: ok("32.2\n"))
+    events = list(RefineLoop(backend, runner, LoopSettings()).run(FORMAT_REQUEST))
+    assert [s.prefill for s in backend.samplings] == ["", "", "@mean_fare["]
+    assert [e for e in events if isinstance(e, RoundFinished)][-1].reply == "@mean_fare[32.20]"
+    assert events[-1].reason == "done"
 
 
 def test_the_format_check_reads_templates_and_rejects_an_echoed_placeholder():

@@ -65,6 +65,9 @@ class CodeRunner:
 
 
 CODE_PREFILL = "```python\n"
+# Runs the sandbox stopped (a time or memory limit, a crash): the definitions may be gone with the
+# kernel, or the function may loop forever; the request's examples are not run after those.
+_RUN_STOPPED = {"timeout", "interrupted", "crashed", "restarted", "refused", "KeyboardInterrupt", "MemoryError"}
 """How a reply begins when the model was asked for code after answering in prose."""
 
 
@@ -160,6 +163,10 @@ class RefineLoop:
                         told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
                         self.messages.append({"role": "user", "content": told})
                         yield AskedForFormat(round_no, told)
+                        # Asked again, the 0.5B mostly repeats its sentence or its code: an answer
+                        # that begins with the first template's name can only go on with a value.
+                        if getattr(self.backend, "honours_prefill", False):
+                            sampling = replace(sampling, prefill=testspec.format_opening(wants_format))
                         continue
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
                 elif ask_for_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
@@ -195,14 +202,20 @@ class RefineLoop:
                 return
             text, error, last_shown = outcome
             ran_clean = error is None
-            if ran_clean and tests:
+            if tests and (ran_clean or error[0] not in _RUN_STOPPED):
+                # Also after a failed run: the function may be right and only the model's own
+                # example call wrong (HumanEval/81: it called the docstring's name; repaired, the
+                # function broke). The request's examples are what the person asked for.
                 result, output = yield from self._run_one(testspec.test_cell(tests), round_no)
                 text += "\n" + feedback.told([output], "Tests from the request:\n")
                 if testspec.passed(result.stdout, tests):
                     self.messages.append({"role": "user", "content": text})
-                    yield self._finish("tests_passed", round_no, f"All {len(tests)} tests from the request pass.")
+                    aside = "" if ran_clean else f" (the code's own example failed: {error[0]})"
+                    yield self._finish("tests_passed", round_no,
+                                       f"All {len(tests)} tests from the request pass{aside}.")
                     return
-                ran_clean, error = False, ("tests", result.stdout.strip())
+                if ran_clean:
+                    ran_clean, error = False, ("tests", result.stdout.strip())
             if ran_clean and wants_chart and not self._images_shown:
                 # The code ran but drew nothing: a small model forgets the chart it was asked for.
                 text += "\n" + testspec.NO_CHART

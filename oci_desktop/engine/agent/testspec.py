@@ -118,3 +118,8 @@ def fills_format(text: str, templates: list[str]) -> bool:
     """Whether the text answers every template with a value of its own (not the placeholder)."""
     answered = {m.group(1): m.group(0) for m in _TEMPLATE.finditer(text)}
     return all(answered.get(_TEMPLATE.match(t).group(1), t) != t for t in templates)  # missing reads as t
+
+
+def format_opening(templates: list[str]) -> str:
+    """How an answer in the asked format begins: the first template up to its value ("@mean_fare[")."""
+    return templates[0][: templates[0].index("[") + 1]
