@@ -15,6 +15,11 @@ def attempt_label(turn: int, round_no: int, block: int = 0) -> str:
     return f"Turn {turn} · round {round_no}" + (f" · block {block + 1}" if block else "")
 
 
+def turn_of(label: str) -> str:
+    """The turn an attempt's label names ("Turn 2" of "Turn 2 · round 1 · block 2")."""
+    return label.split(" · ")[0]
+
+
 def stored_attempts(items: list[tuple[str, dict]]) -> tuple[list[tuple[str, str]], int]:
     """From Session.timeline's items: (code, label) of each cell that ran, and how many turns
     the conversation had (the next turn is one more)."""

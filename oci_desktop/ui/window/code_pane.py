@@ -1,4 +1,4 @@
-"""The code of the current round, earlier attempts with a diff to the one before, and Run."""
+"""The code of the current round, earlier attempts with a diff to the one before in the same turn, and Run."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from ..style import icons
 from ..style.theme import SPACE
+from .attempts import turn_of
 from .code_editor import CodeEditor
 from .diff_view import DiffView
 from .fitting_button import FittingButton
@@ -36,6 +37,7 @@ class CodePane(QWidget):
                                          "Tell the model what your own run printed, and let it go on from there")
         self.send_result.setEnabled(False)
         self._attempts: list[str] = []
+        self._turns: list[str] = []  # the turn of each attempt, from its label
         self.waiting_for_approval = False
         column = QVBoxLayout(self)
         column.setContentsMargins(SPACE["m"], SPACE["m"], SPACE["m"], SPACE["m"])
@@ -55,7 +57,7 @@ class CodePane(QWidget):
 
     def clear(self) -> None:
         """Empty, for another conversation: no attempts, no diff, nothing to send."""
-        self._attempts = []
+        self._attempts, self._turns = [], []
         self.attempts.clear()
         self.editor.clear()
         self.diff.clear()
@@ -63,13 +65,16 @@ class CodePane(QWidget):
 
     def add_attempt(self, code: str, label: str) -> None:
         self._attempts.append(code)
+        self._turns.append(turn_of(label))
         self.attempts.addItem(label)
         self.attempts.setCurrentIndex(len(self._attempts) - 1)
         self.show_attempt(len(self._attempts) - 1)
 
     def show_attempt(self, index: int) -> None:
         self.editor.setPlainText(self._attempts[index])
-        self.diff.show_diff(self._attempts[index - 1] if index > 0 else None, self._attempts[index])
+        # Only within one turn: the program before a new request answered another question.
+        same_turn = index > 0 and self._turns[index - 1] == self._turns[index]
+        self.diff.show_diff(self._attempts[index - 1] if same_turn else None, self._attempts[index])
 
     def ask_approval(self, code: str) -> None:
         self.editor.setPlainText(code)
