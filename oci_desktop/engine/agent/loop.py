@@ -65,10 +65,10 @@ class CodeRunner:
 
 
 CODE_PREFILL = "```python\n"
+"""How a reply begins when the model was asked for code after answering in prose."""
 # Runs the sandbox stopped (a time or memory limit, a crash): the definitions may be gone with the
 # kernel, or the function may loop forever; the request's examples are not run after those.
 _RUN_STOPPED = {"timeout", "interrupted", "crashed", "restarted", "refused", "KeyboardInterrupt", "MemoryError"}
-"""How a reply begins when the model was asked for code after answering in prose."""
 
 
 class RefineLoop:
