@@ -179,16 +179,16 @@ def test_tables_render_and_replies_offer_their_code(window, qtbot):
 
 
 def test_attempts_show_a_diff_to_the_one_before(window):
-    window.code.add_attempt("print(x)\n", "Turn 1 · round 1")
-    window.code.add_attempt("x = 1\nprint(x)\n", "Turn 1 · round 2")
+    window.code.add_attempt("print(x)\n", 1, 1)
+    window.code.add_attempt("x = 1\nprint(x)\n", 1, 2)
     assert window.editor.toPlainText() == "x = 1\nprint(x)\n"
     assert "+x = 1" in window.code.diff.toPlainText()
     window.code.show_attempt(0)
     assert window.editor.toPlainText() == "print(x)\n" and window.code.diff.toPlainText() == ""
     # A new request's first program answers another question: no diff against the last turn's.
-    window.code.add_attempt("print('other')\n", "Turn 2 · round 1")
+    window.code.add_attempt("print('other')\n", 2, 1)
     assert window.code.diff.toPlainText() == ""
-    window.code.add_attempt("print('other', 2)\n", "Turn 2 · round 2")
+    window.code.add_attempt("print('other', 2)\n", 2, 2)
     assert "+print('other', 2)" in window.code.diff.toPlainText()
 
 

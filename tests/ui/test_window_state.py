@@ -142,8 +142,8 @@ def test_stop_edit_and_regenerate_attempts_are_told_apart_and_come_back_on_reope
 def test_the_diff_keeps_lines_apart_and_colours_them_in_both_themes(qtbot, qapp):
     pane = CodePane()
     qtbot.addWidget(pane)
-    pane.add_attempt("x = 1\nprint(x)", "Turn 1 · round 1")  # no newline at the end, as a model writes it
-    pane.add_attempt("x = 2\nprint(x)\nprint(x * 2)", "Turn 1 · round 2")
+    pane.add_attempt("x = 1\nprint(x)", 1, 1)  # no newline at the end, as a model writes it
+    pane.add_attempt("x = 2\nprint(x)\nprint(x * 2)", 1, 2)
     lines = pane.diff.toPlainText().splitlines()
     assert "-x = 1" in lines and "+x = 2" in lines and "+print(x * 2)" in lines
     assert not any(")+" in line or ")-" in line for line in lines)  # no line run into the next

@@ -101,10 +101,16 @@ def test_a_right_function_whose_own_example_call_fails_passes_on_the_requests_ex
     assert events[-1].message == "All 1 tests from the request pass (the code's own example failed: NameError)."
 
 
-def test_after_a_run_the_sandbox_stopped_the_requests_examples_are_not_run():
+@pytest.mark.parametrize("stopped", [
+    ExecutionResult("timeout", error=ErrorInfo("KeyboardInterrupt", "", "Traceback...")),
+    # A limit the code ran into surfaces as its own exception; the sandbox names the limit.
+    ExecutionResult("error", error=ErrorInfo("MemoryError", "", "Traceback..."),
+                    stopped_by="memory limit (cgroup memory.max)"),
+    ExecutionResult("crashed"),
+], ids=["timeout", "memory", "crash"])
+def test_after_a_run_the_sandbox_stopped_the_requests_examples_are_not_run(stopped):
     user = "Write f(n) returning n squared.\n>>> f(3)\n9"
-    timed_out = ExecutionResult("timeout", error=ErrorInfo("KeyboardInterrupt", "", "Traceback..."))
-    events, _, runner = turn([fence("def f(n):\n    while True: pass\nf(3)")] * 2, lambda c: timed_out, user=user,
+    events, _, runner = turn([fence("def f(n):\n    while True: pass\nf(3)")] * 2, lambda c: stopped, user=user,
                              fresh_attempts=0)
     assert not any("__oci_failures" in c for c in runner.codes)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..sandbox.result import ExecutionResult
+from ..sandbox.result import STOPPED, ExecutionResult
 from ..workspace_files import IMAGE_LIMIT, printable, read_bytes
 
 EMPTY = "Code is executed, but result is empty. Please make sure that you include test case in your code."
@@ -49,7 +49,7 @@ def shown(result: ExecutionResult, workspace: Path | None = None, limit: int = 1
             parts.append(output.text)
     if result.error is not None:
         parts.append(result.error.traceback or f"{result.error.ename}: {result.error.evalue}")
-    if result.status in ("timeout", "crashed", "restarted", "interrupted"):
+    if result.status in STOPPED:
         parts += result.notes
     text = truncate("\n".join(p for p in parts if p), limit)
     return text if text.strip() else ""

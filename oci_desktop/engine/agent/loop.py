@@ -66,9 +66,6 @@ class CodeRunner:
 
 CODE_PREFILL = "```python\n"
 """How a reply begins when the model was asked for code after answering in prose."""
-# Runs the sandbox stopped (a time or memory limit, a crash): the definitions may be gone with the
-# kernel, or the function may loop forever; the request's examples are not run after those.
-_RUN_STOPPED = {"timeout", "interrupted", "crashed", "restarted", "refused", "KeyboardInterrupt", "MemoryError"}
 
 
 class RefineLoop:
@@ -200,9 +197,11 @@ class RefineLoop:
                 yield self._finish("declined" if not self.cancel.cancelled else "cancelled", round_no,
                                    "The code was not run." if not self.cancel.cancelled else "Stopped by the user.")
                 return
-            text, error, last_shown = outcome
+            text, error, last_shown, raised = outcome
             ran_clean = error is None
-            if tests and (ran_clean or error[0] not in _RUN_STOPPED):
+            # Not after a run the sandbox stopped (a time or memory limit, a crash): the
+            # definitions may be gone with the kernel, or the function may loop forever.
+            if tests and (ran_clean or raised):
                 # Also after a failed run: the function may be right and only the model's own
                 # example call wrong (HumanEval/81: it called the docstring's name; repaired, the
                 # function broke). The request's examples are what the person asked for.
@@ -327,8 +326,9 @@ class RefineLoop:
         """Run the reply's blocks in order in the one kernel, as the reply reads: a later block
         may use what an earlier one defined (the demo ran only the last block, losing those).
         Stops at the first failure. Returns (feedback text, error signature or None, what the
-        runs showed), or None when the user skipped the code."""
-        texts, error = [], None
+        runs showed, whether the failure was the code's own exception), or None when the user
+        skipped the code."""
+        texts, error, raised = [], None, False
         for code in blocks:
             if self.approver is not None:
                 code = self.approver(code)
@@ -339,9 +339,10 @@ class RefineLoop:
             if result.status != "ok" or result.error is not None:
                 tb = result.error.traceback.strip().splitlines()[-1:] if result.error else []
                 error = (result.error.ename if result.error else result.status, "\n".join(tb))
+                raised = result.raised
                 break
         shown = "\n".join(t for t in texts if t)
-        return feedback.told(texts), error, shown  # one result for the round, as the model reads it
+        return feedback.told(texts), error, shown, raised  # one result for the round, as the model reads it
 
     def _run_one(self, code: str, round_no: int):
         """Run a cell on a helper thread so that its output can be yielded while it runs.

@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Status = Literal["ok", "error", "timeout", "interrupted", "crashed", "restarted", "refused"]
+STOPPED: frozenset[str] = frozenset({"timeout", "interrupted", "crashed", "restarted"})
+"""Statuses of runs the sandbox or the user stopped before the code finished: the output ends
+early, the notes say why, and the kernel's definitions may be gone."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 
@@ -60,6 +63,12 @@ class ExecutionResult:
     stopped_by: str = ""
     """The limit that stopped the code, and what enforced it ("memory limit (cgroup memory.max)",
     "time limit", ...); "" when no limit was reached."""
+
+    @property
+    def raised(self) -> bool:
+        """Whether the code ended on an exception of its own: not stopped by a limit, a crash or
+        the user, and not refused; its definitions are still in the kernel."""
+        return self.status == "error" and not self.stopped_by
 
     def to_json(self) -> dict:
         """The result as a JSON-ready dict, the duration rounded to 0.1 ms."""

@@ -15,14 +15,9 @@ def attempt_label(turn: int, round_no: int, block: int = 0) -> str:
     return f"Turn {turn} · round {round_no}" + (f" · block {block + 1}" if block else "")
 
 
-def turn_of(label: str) -> str:
-    """The turn an attempt's label names ("Turn 2" of "Turn 2 · round 1 · block 2")."""
-    return label.split(" · ")[0]
-
-
-def stored_attempts(items: list[tuple[str, dict]]) -> tuple[list[tuple[str, str]], int]:
-    """From Session.timeline's items: (code, label) of each cell that ran, and how many turns
-    the conversation had (the next turn is one more)."""
+def stored_attempts(items: list[tuple[str, dict]]) -> tuple[list[tuple[str, int, int, int]], int]:
+    """From Session.timeline's items: (code, turn, round, block) of each cell that ran, and how
+    many turns the conversation had (the next turn is one more)."""
     turn, attempts, blocks = 0, [], {}
     for kind, item in items:
         if kind == "message" and is_request(item):
@@ -30,5 +25,5 @@ def stored_attempts(items: list[tuple[str, dict]]) -> tuple[list[tuple[str, str]
         elif kind == "cell":
             key = (max(turn, 1), item["round"] or 1)
             blocks[key] = blocks.get(key, -1) + 1
-            attempts.append((item["code"], attempt_label(*key, blocks[key])))
+            attempts.append((item["code"], *key, blocks[key]))
     return attempts, turn

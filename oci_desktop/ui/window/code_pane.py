@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from ..style import icons
 from ..style.theme import SPACE
-from .attempts import turn_of
+from .attempts import attempt_label
 from .code_editor import CodeEditor
 from .diff_view import DiffView
 from .fitting_button import FittingButton
@@ -37,7 +37,7 @@ class CodePane(QWidget):
                                          "Tell the model what your own run printed, and let it go on from there")
         self.send_result.setEnabled(False)
         self._attempts: list[str] = []
-        self._turns: list[str] = []  # the turn of each attempt, from its label
+        self._turns: list[int] = []  # the turn of each attempt
         self.waiting_for_approval = False
         column = QVBoxLayout(self)
         column.setContentsMargins(SPACE["m"], SPACE["m"], SPACE["m"], SPACE["m"])
@@ -63,10 +63,11 @@ class CodePane(QWidget):
         self.diff.clear()
         self.send_result.setEnabled(False)
 
-    def add_attempt(self, code: str, label: str) -> None:
+    def add_attempt(self, code: str, turn: int, round_no: int, block: int = 0) -> None:
+        """Another program to show: the turn's request, the round and the block of the reply."""
         self._attempts.append(code)
-        self._turns.append(turn_of(label))
-        self.attempts.addItem(label)
+        self._turns.append(turn)
+        self.attempts.addItem(attempt_label(turn, round_no, block))
         self.attempts.setCurrentIndex(len(self._attempts) - 1)
         self.show_attempt(len(self._attempts) - 1)
 

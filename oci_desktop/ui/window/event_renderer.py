@@ -18,7 +18,6 @@ from oci_desktop.engine.events import (AskedForCode, CodeProposed, EngineError, 
                                        ReviewStarted, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
                                        UserMessageAdded)
 
-from .attempts import attempt_label
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -40,7 +39,7 @@ class EventRenderer(QObject):
             self._tokens.append(time.monotonic())
             w.chat.append_tokens(event.text)
         elif isinstance(event, CodeProposed):
-            w.code.add_attempt(event.code, attempt_label(w.turns, event.round, event.index))
+            w.code.add_attempt(event.code, w.turns, event.round, event.index)
         elif isinstance(event, RoundFinished):
             w.chat.finish_reply(event.reply)
             self._show_speed()

@@ -419,8 +419,8 @@ class MainWindow(QMainWindow):
         self.sidebar.workspace = self.workspace
         self.sidebar.refresh(current=conversation_id)
         attempts, self.turns = stored_attempts(self._show_conversation())
-        for code, label in attempts:  # the code pane as the conversation left it
-            self.code.add_attempt(code, label)
+        for attempt in attempts:  # the code pane as the conversation left it
+            self.code.add_attempt(*attempt)
 
     def _show_conversation(self) -> list[tuple[str, dict]]:
         """Render the open conversation; returns its timeline."""
