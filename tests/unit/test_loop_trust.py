@@ -103,16 +103,29 @@ def test_a_right_function_whose_own_example_call_fails_passes_on_the_requests_ex
 
 @pytest.mark.parametrize("stopped", [
     ExecutionResult("timeout", error=ErrorInfo("KeyboardInterrupt", "", "Traceback...")),
-    # A limit the code ran into surfaces as its own exception; the sandbox names the limit.
-    ExecutionResult("error", error=ErrorInfo("MemoryError", "", "Traceback..."),
-                    stopped_by="memory limit (cgroup memory.max)"),
-    ExecutionResult("crashed"),
-], ids=["timeout", "memory", "crash"])
+    # Out of memory, the executor restarts the kernel: the definitions are gone.
+    ExecutionResult("restarted", error=ErrorInfo("MemoryError", "", "Traceback..."),
+                    stopped_by="memory limit (cgroup memory.max)", kernel_restarted=True, state_kept=False),
+    ExecutionResult("crashed", kernel_restarted=True, state_kept=False),
+    # Stop or the console's Ctrl+C can reach the kernel before the executor sees the interrupt.
+    ExecutionResult("error", error=ErrorInfo("KeyboardInterrupt", "", "Traceback...")),
+], ids=["timeout", "memory", "crash", "interrupt"])
 def test_after_a_run_the_sandbox_stopped_the_requests_examples_are_not_run(stopped):
     user = "Write f(n) returning n squared.\n>>> f(3)\n9"
     events, _, runner = turn([fence("def f(n):\n    while True: pass\nf(3)")] * 2, lambda c: stopped, user=user,
                              fresh_attempts=0)
     assert not any("__oci_failures" in c for c in runner.codes)
+
+
+def test_an_exception_after_the_task_limit_still_runs_the_requests_examples():
+    # The task limit refuses extra threads but leaves the kernel and its definitions whole.
+    user = "Write f(n) returning n squared.\n>>> f(3)\n9"
+    limited = ExecutionResult("error", error=ErrorInfo("RuntimeError", "can't start new thread", "Traceback..."),
+                              stopped_by="task limit (cgroup pids.max)")
+    assert limited.raised
+    _, _, runner = turn([fence("def f(n):\n    return n * n\nf(3)")], lambda c: limited, user=user,
+                        fresh_attempts=0)
+    assert any("__oci_failures" in c for c in runner.codes)
 
 
 def test_when_every_attempt_repeats_the_turn_stops_and_says_so():

@@ -199,9 +199,9 @@ class RefineLoop:
                 return
             text, error, last_shown, raised = outcome
             ran_clean = error is None
-            # Not after a run the sandbox stopped (a time or memory limit, a crash): the
-            # definitions may be gone with the kernel, or the function may loop forever.
-            if tests and (ran_clean or raised):
+            # Not after a run the sandbox or the person stopped (a time or memory limit, a crash,
+            # Stop): the definitions may be gone with the kernel, or the function may loop forever.
+            if tests and (ran_clean or raised) and not self.cancel.cancelled:
                 # Also after a failed run: the function may be right and only the model's own
                 # example call wrong (HumanEval/81: it called the docstring's name; repaired, the
                 # function broke). The request's examples are what the person asked for.

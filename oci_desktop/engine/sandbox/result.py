@@ -66,9 +66,13 @@ class ExecutionResult:
 
     @property
     def raised(self) -> bool:
-        """Whether the code ended on an exception of its own: not stopped by a limit, a crash or
-        the user, and not refused; its definitions are still in the kernel."""
-        return self.status == "error" and not self.stopped_by
+        """Whether the code ended on an exception of its own, its definitions still in the kernel:
+        not stopped by a crash, a restart or the time limit, not refused, and not interrupted (a
+        KeyboardInterrupt is the Stop button's or the console's Ctrl+C, which can reach the kernel
+        before the executor marks the run "interrupted"). A task limit leaves the kernel whole: an
+        exception after it counts."""
+        return (self.status == "error" and not self.kernel_restarted
+                and (self.error is None or self.error.ename != "KeyboardInterrupt"))
 
     def to_json(self) -> dict:
         """The result as a JSON-ready dict, the duration rounded to 0.1 ms."""

@@ -18,7 +18,6 @@ from oci_desktop.engine.events import (AskedForCode, CodeProposed, EngineError, 
                                        ReviewStarted, RoundFinished, RunawayReply, TokenDelta, TurnFinished,
                                        UserMessageAdded)
 
-
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
