@@ -204,6 +204,26 @@ def test_a_shared_run_or_words_inside_code_do_not_count_as_a_request_to_compute(
     assert asks_to_compute("Write a ```python block to print x.")  # an unclosed fence is prose
 
 
+def test_an_answer_in_words_after_failed_code_draws_a_fresh_attempt():
+    # The 1.5B on DABench/0: its code failed on the file, and it told the person to mend the file.
+    failing = fence("import numpy as np\nprint(np.genfromtxt('t.csv', delimiter=',')[:, 5].mean())")
+    working = fence("import pandas as pd\nprint(pd.read_csv('t.csv').Fare.mean())")
+    replies = [failing, "The file has 15 columns instead of 14; remove the extra column.", working, "The mean is 34.65."]
+    events, backend, runner = turn(replies, lambda c: error("ValueError", "Some errors were detected")
+                                   if "genfromtxt" in c else ok("34.65\n"), user="What is the mean fare in t.csv?")
+    fresh = [e for e in events if isinstance(e, FreshAttempt)]
+    assert len(fresh) == 1 and "answer in words after its code failed" in fresh[0].message
+    assert "genfromtxt" not in str(backend.requests[2])  # the failed code is not shown again
+    assert events[-1].reason == "done" and len(runner.codes) == 2
+
+
+def test_with_no_attempts_left_an_answer_in_words_after_failed_code_ends_saying_what_failed():
+    replies = [fence("print(x)"), "You need to define x first."]
+    events, backend, _ = turn(replies, lambda c: error("NameError", "name 'x' is not defined"), fresh_attempts=0)
+    assert events[-1].reason == "no_code" and len(backend.requests) == 2
+    assert events[-1].message.startswith("The model answered without new code. The last run failed: NameError")
+
+
 def test_a_general_question_answered_in_prose_is_accepted():
     events, backend, _ = turn(["Python is a language."], lambda c: ok(), user="What is Python?")
     assert events[-1].reason == "no_code" and len(backend.requests) == 1

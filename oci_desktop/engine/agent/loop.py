@@ -166,6 +166,13 @@ class RefineLoop:
                             sampling = replace(sampling, prefill=testspec.format_opening(wants_format))
                         continue
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
+                elif last_code is not None and self._may_draw(attempt, began):
+                    # The code failed and the model gave up on it in words ("the file has 15
+                    # columns; adjust the code to skip it"): the request is still unanswered.
+                    attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
+                    last_code = last_error = None
+                    yield self._fresh_start(round_no, attempt, "an answer in words after its code failed")
+                    continue
                 elif ask_for_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
                     asked_for_code = True  # once: a model that will not write code is not asked forever
                     self.messages.append({"role": "user", "content": ask_for_code})
@@ -175,6 +182,9 @@ class RefineLoop:
                     if getattr(self.backend, "honours_prefill", False):
                         sampling = replace(sampling, prefill=CODE_PREFILL)
                     continue
+                elif last_code is not None:
+                    yield self._finish("no_code", round_no, "The model answered without new code."
+                                       + _unmet(last_error, wants_count))
                 else:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
                 return
