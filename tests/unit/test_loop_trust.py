@@ -281,6 +281,8 @@ def test_the_count_a_request_asks_for(text, count):
 
 @pytest.mark.parametrize("output, count", [
     ("[2, 3, 5, 7, 11]\n", 5), ("Primes:\n(1, 2)", 2), ("   a  b\n0  1  2", None), ("The sum is 5", None), ("", None),
+    # The 1.5B's sieve printed one prime a line, four of them, for "the first 10".
+    ("2\n3\n5\n7\n", 4), ("2 3 5 7 11\n", 5), ("42\n", None), ("Total\n42\n", None), ("3.5 apples\n", None),
 ])
 def test_the_count_an_output_shows(output, count):
     from oci_desktop.engine.agent.testspec import shown_count

@@ -85,16 +85,25 @@ def asked_count(text: str) -> int | None:
 
 
 def shown_count(output: str) -> int | None:
-    """How many items the run's output shows, when its last line is one list, tuple or set
-    (a table, a sentence or several values are not counted: too easy to miscount)."""
-    lines = [line for line in output.strip().splitlines() if line.strip()]
+    """How many items the run's output shows: when its last line is one list, tuple or set, or the
+    whole output is numbers with spaces between (print(*primes)), or when every line is one number (a
+    loop's print(p)). A table, a sentence or a mixture is not counted: too easy to miscount."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
     if not lines:
         return None
+    if len(lines) > 1 and all(_NUMBER.fullmatch(line) for line in lines):
+        return len(lines)
+    words = lines[0].split()  # one line only: a table's last row is numbers with spaces too
+    if len(lines) == 1 and len(words) > 1 and all(_NUMBER.fullmatch(word) for word in words):
+        return len(words)
     try:
-        value = ast.literal_eval(lines[-1].strip())
+        value = ast.literal_eval(lines[-1])
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
     return len(value) if isinstance(value, (list, tuple, set)) else None
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 # A request that gives its answer's format as templates ("@mean_fare[mean_fare_value]", as
