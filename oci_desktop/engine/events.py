@@ -104,7 +104,8 @@ class FreshAttempt(Event):
     attempts: int
     """How many attempts the turn may draw."""
     why: str
-    """What failed twice: "the same code again", "the same error again", "the request's examples failed again"."""
+    """What failed: "the same code again", "the same error again", "the request's examples failing
+    again", "an answer in words after its code failed"."""
 
     @property
     def message(self) -> str:

@@ -224,6 +224,31 @@ def test_with_no_attempts_left_an_answer_in_words_after_failed_code_ends_saying_
     assert events[-1].message.startswith("The model answered without new code. The last run failed: NameError")
 
 
+def test_an_error_explained_in_words_is_an_answer_not_a_failed_attempt():
+    # Nothing in the request asks for a result: the run's error is what was asked about.
+    user = "Why does this raise an error?\n```python\nprint({}['a'])\n```"
+    replies = [fence("print({}['a'])"), "The dictionary is empty, so the key 'a' is missing: a KeyError."]
+    events, backend, _ = turn(replies, lambda c: error("KeyError", "'a'"), user=user)
+    assert not any(isinstance(e, FreshAttempt) for e in events) and len(backend.requests) == 2
+    assert events[-1].reason == "no_code"
+
+
+def test_words_that_answer_what_the_person_said_after_a_failed_run_end_the_turn():
+    user = "What is the mean fare in t.csv?"
+    loop = RefineLoop(ScriptedBackend([fence("print(x)"), "It failed because x was never defined."]),
+                      ScriptedRunner(lambda c: loop.add_user_message("Never mind, just tell me why it failed.")
+                                     or error()), LoopSettings())
+    events = list(loop.run(user))
+    assert not any(isinstance(e, FreshAttempt) for e in events) and events[-1].reason == "no_code"
+
+
+def test_a_fresh_attempt_starts_with_nothing_run_so_words_alone_are_not_done():
+    # A failed, B ran cleanly, then A again: the fresh attempt's first reply, in words, has run nothing.
+    replies = [fence("print(a)"), fence("print(4)"), fence("print(a)"), "It is four."]
+    events, *_ = turn(replies, lambda c: error() if "a)" in c else ok("4\n"), fresh_attempts=1)
+    assert any(isinstance(e, FreshAttempt) for e in events) and events[-1].reason != "done"
+
+
 def test_a_general_question_answered_in_prose_is_accepted():
     events, backend, _ = turn(["Python is a language."], lambda c: ok(), user="What is Python?")
     assert events[-1].reason == "no_code" and len(backend.requests) == 1
@@ -273,6 +298,10 @@ def test_fresh_attempts_and_requests_for_code_are_stored_and_exported(tmp_path):
 @pytest.mark.parametrize("text, count", [
     ("List the first 10 prime numbers", 10), ("the top five rows as a list", 5), ("Print primes below 100", None),
     ("the first 3 and the last 4", None), ("Show the largest 7 values", 7),
+    # Not a number of things to list, or more asked for than the list.
+    ("the average income of the top 10% of earners", None), ("the largest 3-digit prime", None),
+    ("the rainfall over the last 30 days", None), ("List the first 10 primes and their sum", None),
+    ("What is the mean of the first 10 primes?", None),
 ])
 def test_the_count_a_request_asks_for(text, count):
     from oci_desktop.engine.agent.testspec import asked_count

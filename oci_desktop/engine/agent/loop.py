@@ -120,7 +120,9 @@ class RefineLoop:
         attempt, attempt_rounds, sampling = 1, 0, s.sampling
         last_code = last_error = None
         failed_programs: set[str] = set()
-        ran_clean, last_shown, asked_for_code = False, "", False
+        ran_clean, last_shown, asked_for_code, told_since_run = False, "", False, False
+        # Whether the request wants a result the loop can hold the code to (computed, tested, counted).
+        checkable = bool(ask_for_code or tests or wants_chart or wants_count is not None or wants_format)
         while True:
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
@@ -149,6 +151,7 @@ class RefineLoop:
                 continue
             if not blocks:
                 if (yield from self._take_inbox(round_no)):
+                    told_since_run = True
                     continue
                 if ran_clean:
                     if self._goes_on(attempt_rounds, began) and (yield from self._review_answer(
@@ -166,11 +169,15 @@ class RefineLoop:
                             sampling = replace(sampling, prefill=testspec.format_opening(wants_format))
                         continue
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
-                elif last_code is not None and self._may_draw(attempt, began):
+                elif (last_code is not None and checkable and not told_since_run
+                      and self._may_draw(attempt, began)):
                     # The code failed and the model gave up on it in words ("the file has 15
-                    # columns; adjust the code to skip it"): the request is still unanswered.
+                    # columns; adjust the code to skip it"): a request that wants a result is still
+                    # unanswered. (An explanation of an error someone asked about is an answer, and
+                    # so is a reply to what the person said after the run.)
                     attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
                     last_code = last_error = None
+                    ran_clean, last_shown = False, ""  # the new attempt has run nothing yet
                     yield self._fresh_start(round_no, attempt, "an answer in words after its code failed")
                     continue
                 elif ask_for_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
@@ -196,6 +203,7 @@ class RefineLoop:
                 if self._may_draw(attempt, began):
                     attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
                     last_code = last_error = None
+                    ran_clean, last_shown = False, ""  # the new attempt has run nothing yet
                     yield self._fresh_start(round_no, attempt, "the same code again")
                     continue
                 yield self._finish("repeated_code", round_no, "The model proposed the same code again; "
@@ -241,6 +249,7 @@ class RefineLoop:
                 if self._may_draw(attempt, began):
                     attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
                     last_code = last_error = None
+                    ran_clean, last_shown = False, ""  # the new attempt has run nothing yet
                     why = "the request's examples failing again" if error[0] == "tests" else "the same error again"
                     yield self._fresh_start(round_no, attempt, why)
                     continue
@@ -254,7 +263,7 @@ class RefineLoop:
                 if advice:
                     text += "\n\n" + advice
             self.messages.append({"role": "user", "content": text})
-            yield from self._take_inbox(round_no)
+            told_since_run = yield from self._take_inbox(round_no)
 
     # -- fresh attempts ------------------------------------------------------------------------
 

@@ -71,14 +71,19 @@ def asks_for_chart(text: str) -> bool:
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 _COUNT = re.compile(r"\b(?:first|top|last|smallest|largest|biggest|lowest|highest)\s+(\d{1,4}|"
-                    + "|".join(_WORDS) + r")\b", re.IGNORECASE)
+                    + "|".join(_WORDS) + r")\b(?![%-])(?!\s*(?:percent|digits?|days?|weeks?|months?|years?|hours?"
+                    r"|minutes?|seconds?)\b)", re.IGNORECASE)
+# A request that also asks for a figure about those things ("the first 10 primes and their sum")
+# prints more than the list: its count is not checked.
+_AGGREGATE = re.compile(r"\b(?:sum|total|mean|average|median|min|max|minimum|maximum|std|count|how many)\b",
+                        re.IGNORECASE)
 WRONG_COUNT = "The request asks for {asked}, but the output shows {shown} items. Fix the code so that it shows exactly {asked}."
 
 
 def asked_count(text: str) -> int | None:
     """The number of things the request asks for ("the first 10 ..."), when it names exactly one."""
     found = {m.group(1).lower() for m in _COUNT.finditer(text)}
-    if len(found) != 1:
+    if len(found) != 1 or _AGGREGATE.search(text):
         return None
     word = found.pop()
     return int(word) if word.isdigit() else _WORDS[word]
