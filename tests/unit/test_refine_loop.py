@@ -276,3 +276,27 @@ def test_a_chart_never_drawn_stops_as_a_repeated_error():
 def test_no_chart_is_wanted_when_none_was_asked_for():
     events, _, _, _ = run_loop([fence("print(1)"), "The answer: one."], lambda c: ok("1\n"), user="Print one")
     assert finished(events).reason == "done"
+
+
+def test_silent_code_for_a_data_question_is_asked_to_print_its_values():
+    from oci_desktop.engine.agent.feedback import EMPTY_DATA
+    from oci_desktop.engine.agent.prompts import announce_files
+    replies = [fence("mean = 3"), fence("print(3)"), "The mean is 3."]
+    question = announce_files("What is the mean of column a?", ["data.csv"])
+    events, backend, *_ = run_loop(replies, lambda c: ok("3\n") if "print" in c else ok(), user=question)
+    assert backend.requests[1][-1]["content"] == "Execution result: \n" + EMPTY_DATA
+    assert finished(events).reason == "done"
+    _, backend, *_ = run_loop(replies, lambda c: ok("3\n") if "print" in c else ok(), user="Compute the mean of 1, 3 and 5")
+    assert backend.requests[1][-1]["content"] == "Execution result: \n" + EMPTY
+
+
+def test_the_error_signature_is_the_exceptions_first_line_not_the_tracebacks_last():
+    # Two runs that fail the same way but end in different detail lines are the same error.
+    def failing(code):
+        detail = "\n".join(f"    Line #{i} (got 15 columns)" for i in range(len(code), len(code) + 3))
+        value = f"Some errors were detected !\n{detail}"
+        return ExecutionResult("error", error=ErrorInfo("ValueError", value, f"Cell In[1], line 1\n----> 1 x\n\nValueError: {value}"))
+    replies = [fence("load()"), fence("load(skip=1)"), "never asked"]
+    events, *_ = run_loop(replies, failing, fresh_attempts=0)
+    done = finished(events)
+    assert done.reason == "repeated_error" and "ValueError: Some errors were detected !" in done.message

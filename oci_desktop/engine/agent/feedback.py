@@ -6,8 +6,12 @@ from pathlib import Path
 
 from ..sandbox.result import STOPPED, ExecutionResult
 from ..workspace_files import IMAGE_LIMIT, printable, read_bytes
+from . import tracebacks
 
 EMPTY = "Code is executed, but result is empty. Please make sure that you include test case in your code."
+EMPTY_DATA = "Code is executed, but result is empty. Please print the values the question asks for."
+"""For a question about the person's files: "include test case" led the bundled model to write
+made-up test tables (DABench/72) instead of printing what it had computed."""
 PREFIX = "Execution result: \n"
 
 
@@ -48,18 +52,18 @@ def shown(result: ExecutionResult, workspace: Path | None = None, limit: int = 1
         elif output.mime == "text/plain" and output.text:
             parts.append(output.text)
     if result.error is not None:
-        parts.append(result.error.traceback or f"{result.error.ename}: {result.error.evalue}")
+        parts.append(tracebacks.compact(result.error))
     if result.status in STOPPED:
         parts += result.notes
     text = truncate("\n".join(p for p in parts if p), limit)
     return text if text.strip() else ""
 
 
-def told(texts: list[str], heading: str = PREFIX) -> str:
+def told(texts: list[str], heading: str = PREFIX, empty: str = EMPTY) -> str:
     """Several runs' output told as one result: silent runs add nothing, and "result is empty"
-    is said once, when every run was silent."""
+    (or the given words for it) is said once, when every run was silent."""
     said = [t for t in texts if t]
-    return heading + ("\n".join(said) if said else EMPTY)
+    return heading + ("\n".join(said) if said else empty)
 
 
 def describe(result: ExecutionResult, workspace: Path | None = None, limit: int = 1000) -> str:

@@ -20,7 +20,7 @@ from ..events import (AskedForCode, AskedForFormat, CodeProposed, EngineError, E
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
-from . import answer, feedback, testspec
+from . import answer, feedback, testspec, tracebacks
 from .context import fit_context
 from .fences import FenceExtractor
 from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
@@ -64,6 +64,20 @@ class CodeRunner:
         ...
 
 
+@dataclass
+class _Attempt:
+    """One attempt at the request: a fresh attempt starts a new one, with nothing run and nothing failed."""
+
+    number: int
+    sampling: Sampling
+    rounds: int = 0
+    last_code: str | None = None
+    last_error: tuple[str, str] | None = None
+    ran_clean: bool = False
+    last_shown: str = ""
+    """What the attempt's last run showed (the answer is checked against it)."""
+
+
 CODE_PREFILL = "```python\n"
 """How a reply begins when the model was asked for code after answering in prose."""
 
@@ -91,6 +105,8 @@ class RefineLoop:
         self.messages: list[dict] = []
         self._images_shown = 0
         """Images the turn's code has shown so far (a request for a chart needs one)."""
+        self._empty = feedback.EMPTY
+        """What the model is told when its code printed nothing (feedback.EMPTY_DATA for a data question)."""
 
     def add_user_message(self, text: str) -> None:
         """Human feedback while the loop runs ("use a bar chart instead"): sent before the next round."""
@@ -115,20 +131,20 @@ class RefineLoop:
         asked_for_format = False
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
+        self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
         self._images_shown = 0
         began, round_no = time.monotonic(), 0
-        attempt, attempt_rounds, sampling = 1, 0, s.sampling
-        last_code = last_error = None
+        att = _Attempt(1, s.sampling)
         failed_programs: set[str] = set()
-        ran_clean, last_shown, asked_for_code, told_since_run = False, "", False, False
+        asked_for_code, told_since_run = False, False
         # Whether the request wants a result the loop can hold the code to (computed, tested, counted).
         checkable = bool(ask_for_code or tests or wants_chart or wants_count is not None or wants_format)
         while True:
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
                 return
-            if attempt_rounds >= s.max_rounds:
-                tail = " The last code ran without errors." if ran_clean else _unmet(last_error, wants_count)
+            if att.rounds >= s.max_rounds:
+                tail = " The last code ran without errors." if att.ran_clean else _unmet(att.last_error, wants_count)
                 yield self._finish("max_rounds", round_no, f"That is the limit of {s.max_rounds} rounds an attempt "
                                    f"may take.{tail}")
                 return
@@ -136,9 +152,9 @@ class RefineLoop:
                 yield self._finish("time_budget", round_no, f"Stopped: the turn used its {s.time_budget_s:g} s budget.")
                 return
             round_no += 1
-            attempt_rounds += 1
-            reply, blocks, runaway = yield from self._ask(round_no, sampling)
-            sampling = replace(sampling, prefill="")  # a pre-fill is for one reply only
+            att.rounds += 1
+            reply, blocks, runaway = yield from self._ask(round_no, att.sampling)
+            att.sampling = replace(att.sampling, prefill="")  # a pre-fill is for one reply only
             if reply is None:
                 yield self._finish("error", round_no, "The model could not answer (see the error above).")
                 return
@@ -153,12 +169,12 @@ class RefineLoop:
                 if (yield from self._take_inbox(round_no)):
                     told_since_run = True
                     continue
-                if ran_clean:
-                    if self._goes_on(attempt_rounds, began) and (yield from self._review_answer(
-                            round_no, reply, last_code, last_shown)):
+                if att.ran_clean:
+                    if self._goes_on(att.rounds, began) and (yield from self._review_answer(
+                            round_no, reply, att.last_code, att.last_shown)):
                         continue  # the answer claims what the output does not show: the reviewer said so
                     if (wants_format and not asked_for_format and not testspec.fills_format(reply, wants_format)
-                            and self._goes_on(attempt_rounds, began)):
+                            and self._goes_on(att.rounds, began)):
                         asked_for_format = True  # once: the restated answer stands, whatever it says
                         told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
                         self.messages.append({"role": "user", "content": told})
@@ -166,56 +182,50 @@ class RefineLoop:
                         # Asked again, the 0.5B mostly repeats its sentence or its code: an answer
                         # that begins with the first template's name can only go on with a value.
                         if getattr(self.backend, "honours_prefill", False):
-                            sampling = replace(sampling, prefill=testspec.format_opening(wants_format))
+                            att.sampling = replace(att.sampling, prefill=testspec.format_opening(wants_format))
                         continue
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
-                elif (last_code is not None and checkable and not told_since_run
-                      and self._may_draw(attempt, began)):
+                elif (att.last_code is not None and checkable and not told_since_run
+                      and self._may_draw(att.number, began)):
                     # The code failed and the model gave up on it in words ("the file has 15
                     # columns; adjust the code to skip it"): a request that wants a result is still
                     # unanswered. (An explanation of an error someone asked about is an answer, and
                     # so is a reply to what the person said after the run.)
-                    attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
-                    last_code = last_error = None
-                    ran_clean, last_shown = False, ""  # the new attempt has run nothing yet
-                    yield self._fresh_start(round_no, attempt, "an answer in words after its code failed")
+                    att = yield from self._fresh_start(round_no, att, "an answer in words after its code failed")
                     continue
-                elif ask_for_code and not asked_for_code and last_code is None and self._goes_on(attempt_rounds, began):
+                elif ask_for_code and not asked_for_code and att.last_code is None and self._goes_on(att.rounds, began):
                     asked_for_code = True  # once: a model that will not write code is not asked forever
                     self.messages.append({"role": "user", "content": ask_for_code})
                     yield AskedForCode(round_no, ask_for_code)
                     # A small model asked again may repeat its prose word for word: where the
                     # backend lets the answer begin with a fence, the next reply is code.
                     if getattr(self.backend, "honours_prefill", False):
-                        sampling = replace(sampling, prefill=CODE_PREFILL)
+                        att.sampling = replace(att.sampling, prefill=CODE_PREFILL)
                     continue
-                elif last_code is not None:
+                elif att.last_code is not None:
                     yield self._finish("no_code", round_no, "The model answered without new code."
-                                       + _unmet(last_error, wants_count))
+                                       + _unmet(att.last_error, wants_count))
                 else:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
                 return
             code = "\n\n".join(blocks)
-            if code == last_code and ran_clean:  # it has nothing to change: the working code stands
+            if code == att.last_code and att.ran_clean:  # it has nothing to change: the working code stands
                 yield self._finish("done", round_no, "The code ran without errors; the model had nothing to change.")
                 return
-            if code == last_code or code in failed_programs:
-                if self._may_draw(attempt, began):
-                    attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
-                    last_code = last_error = None
-                    ran_clean, last_shown = False, ""  # the new attempt has run nothing yet
-                    yield self._fresh_start(round_no, attempt, "the same code again")
+            if code == att.last_code or code in failed_programs:
+                if self._may_draw(att.number, began):
+                    att = yield from self._fresh_start(round_no, att, "the same code again")
                     continue
                 yield self._finish("repeated_code", round_no, "The model proposed the same code again; "
                                    "stopping so you can give it a hint.")
                 return
-            last_code = code
+            att.last_code = code
             outcome = yield from self._execute(blocks, round_no)
             if outcome is None:
                 yield self._finish("declined" if not self.cancel.cancelled else "cancelled", round_no,
                                    "The code was not run." if not self.cancel.cancelled else "Stopped by the user.")
                 return
-            text, error, last_shown, raised = outcome
+            text, error, att.last_shown, raised = outcome
             ran_clean = error is None
             # Not after a run the sandbox or the person stopped (a time or memory limit, a crash,
             # Stop): the definitions may be gone with the kernel, or the function may loop forever.
@@ -238,27 +248,25 @@ class RefineLoop:
                 text += "\n" + testspec.NO_CHART
                 ran_clean, error = False, ("no_chart", "")
             if ran_clean and wants_count is not None:
-                count = testspec.shown_count(last_shown)
+                count = testspec.shown_count(att.last_shown)
                 if count is not None and count != wants_count:  # "the first 10" printed as 25
                     text += "\n" + testspec.WRONG_COUNT.format(asked=wants_count, shown=count)
                     ran_clean, error = False, ("count", str(count))
             if not ran_clean:
                 failed_programs.add(code)
-            if error is not None and error == last_error:
+            att.ran_clean = ran_clean
+            if error is not None and error == att.last_error:
                 self.messages.append({"role": "user", "content": text})
-                if self._may_draw(attempt, began):
-                    attempt, attempt_rounds, sampling = attempt + 1, 0, self._fresh_sampling(attempt + 1)
-                    last_code = last_error = None
-                    ran_clean, last_shown = False, ""  # the new attempt has run nothing yet
+                if self._may_draw(att.number, began):
                     why = "the request's examples failing again" if error[0] == "tests" else "the same error again"
-                    yield self._fresh_start(round_no, attempt, why)
+                    att = yield from self._fresh_start(round_no, att, why)
                     continue
                 yield self._finish("repeated_error", round_no, "The model could not fix it, so the turn stops for "
                                    f"you to step in.{_unmet(error, wants_count)}")
                 return
-            last_error = error
-            reason = should_review(error[0] if error else None, reply, last_shown)
-            if reason is not None and self._goes_on(attempt_rounds, began):
+            att.last_error = error
+            reason = should_review(error[0] if error else None, reply, att.last_shown)
+            if reason is not None and self._goes_on(att.rounds, began):
                 advice = yield from self._review(round_no, reason, code, text, reply)
                 if advice:
                     text += "\n\n" + advice
@@ -278,13 +286,16 @@ class RefineLoop:
         return replace(s.sampling, temperature=max(s.sampling.temperature, s.retry_temperature),
                        top_p=s.retry_top_p, seed=attempt)
 
-    def _fresh_start(self, round_no: int, attempt: int, why: str) -> FreshAttempt:
-        """The context goes back to the request (and what the person added since): the failed code
-        is left out, as a small model copies what it sees."""
+    def _fresh_start(self, round_no: int, attempt: _Attempt, why: str):
+        """The next attempt, with nothing run yet and a sampled draw; the context goes back to the
+        request (and what the person added since): the failed code is left out, as a small model
+        copies what it sees. Yields the FreshAttempt event; returns the new attempt."""
         s = self.settings
         request = "\n\n".join([self._request, *self._notes])
         self.messages = initial_messages(s.system_prompt, self._history, request, s.tell_environment)
-        return FreshAttempt(round_no, attempt, s.fresh_attempts + 1, why)
+        number = attempt.number + 1
+        yield FreshAttempt(round_no, number, s.fresh_attempts + 1, why)
+        return _Attempt(number, self._fresh_sampling(number))
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -356,12 +367,14 @@ class RefineLoop:
             result, output = yield from self._run_one(code, round_no)
             texts.append(output)
             if result.status != "ok" or result.error is not None:
-                tb = result.error.traceback.strip().splitlines()[-1:] if result.error else []
-                error = (result.error.ename if result.error else result.status, "\n".join(tb))
+                # The exception's first line, not the traceback's last: a long message ends in detail
+                # that changes from run to run ("Line #716 (got 15 columns ...)").
+                error = ((result.error.ename, tracebacks.exception_text(result.error)) if result.error
+                         else (result.status, ""))
                 raised = result.raised
                 break
         shown = "\n".join(t for t in texts if t)
-        return feedback.told(texts), error, shown, raised  # one result for the round, as the model reads it
+        return feedback.told(texts, empty=self._empty), error, shown, raised  # one result for the round, as the model reads it
 
     def _run_one(self, code: str, round_no: int):
         """Run a cell on a helper thread so that its output can be yielded while it runs.
@@ -386,7 +399,7 @@ class RefineLoop:
         result = box["result"]
         self._images_shown += sum(1 for o in result.outputs if o.mime.startswith("image/"))
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
-        yield ExecutionFinished(result, round_no, feedback.told([output]))
+        yield ExecutionFinished(result, round_no, feedback.told([output], empty=self._empty))
         return result, output
 
     def _goes_on(self, attempt_rounds: int, began: float) -> bool:
