@@ -193,7 +193,7 @@ class TurnFinished(Event):
     """The turn is over: why, after how many rounds, and a message for the user."""
 
     reason: str
-    """no_code, done, tests_passed, repeated_error, repeated_code, max_rounds, time_budget,
+    """answered (in words, to a request with nothing to run), no_code, done, tests_passed, repeated_error, repeated_code, max_rounds, time_budget,
     cancelled, declined, error."""
     rounds: int
     message: str
@@ -221,7 +221,7 @@ class TurnFinished(Event):
         return cls(match.group(1), rounds or 0, match.group(2))
 
 
-SUCCESSES = ("done", "tests_passed")
+SUCCESSES = ("done", "tests_passed", "answered")
 REASONS = (*SUCCESSES, "no_code", "repeated_error", "repeated_code", "max_rounds", "time_budget", "cancelled",
            "declined", "error")
 

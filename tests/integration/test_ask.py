@@ -83,7 +83,7 @@ def test_ask_on_the_bundled_model_end_to_end(tmp_path):
     assert {"token", "code", "execution", "round", "done"} <= types
     final = events[-1]
     assert final["type"] == "done" and final["reason"] in (
-        "done", "no_code", "max_rounds", "repeated_error", "repeated_code", "tests_passed")
+        "done", "no_code", "answered", "max_rounds", "repeated_error", "repeated_code", "tests_passed")
     assert 1 <= final["rounds"] <= 3
     cid = str(final["conversation_id"])
     notebook = tmp_path / "turn.ipynb"

@@ -63,7 +63,7 @@ def test_the_users_own_run_can_be_sent_to_the_model(session, models):
     events = list(session.send_result())
     sent = models.backend.requests[0][-1]["content"]
     assert sent.startswith("I ran this code myself") and "print(6 * 7)" in sent and "42" in sent
-    assert isinstance(events[-1], TurnFinished) and events[-1].reason == "no_code"
+    assert isinstance(events[-1], TurnFinished) and events[-1].reason == "answered" and events[-1].succeeded
 
 
 def test_approval_edit_and_skip(session, models):

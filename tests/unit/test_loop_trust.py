@@ -251,7 +251,8 @@ def test_a_fresh_attempt_starts_with_nothing_run_so_words_alone_are_not_done():
 
 def test_a_general_question_answered_in_prose_is_accepted():
     events, backend, _ = turn(["Python is a language."], lambda c: ok(), user="What is Python?")
-    assert events[-1].reason == "no_code" and len(backend.requests) == 1
+    assert events[-1].reason == "answered" and events[-1].succeeded and len(backend.requests) == 1
+    assert events[-1].summary == "Finished in 1 round: The model answered in words; nothing needed running."
 
 
 def test_the_final_answer_loses_latex_boxes_and_image_stand_ins():

@@ -86,7 +86,7 @@ def test_the_same_working_code_again_ends_the_turn_as_done():
 
 def test_no_code_reply():
     events, _, runner, _ = run_loop(["Paris is the capital of France."], lambda c: ok(), user="Which city is the capital of France?")
-    assert finished(events).reason == "no_code" and runner.codes == []
+    assert finished(events).reason == "answered" and runner.codes == []
 
 
 def test_max_rounds():

@@ -205,8 +205,10 @@ class RefineLoop:
                 elif att.last_code is not None:
                     yield self._finish("no_code", round_no, "The model answered without new code."
                                        + _unmet(att.last_error, wants_count))
-                else:
+                elif checkable:
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
+                else:  # "What is Python?": words are the answer, and a warning would read as a failure
+                    yield self._finish("answered", round_no, "The model answered in words; nothing needed running.")
                 return
             code = "\n\n".join(blocks)
             if code == att.last_code and att.ran_clean:  # it has nothing to change: the working code stands
