@@ -330,6 +330,37 @@ def test_the_first_ten_printed_as_twenty_five_is_not_done():
     assert events[-1].reason == "done"
 
 
+def test_a_final_answer_that_repeats_the_loops_feedback_shows_only_its_own_words():
+    # The bundled 0.5B, through ask: the right ten primes, under the loop's own complaint in its words.
+    primes25 = str([p for p in range(2, 100) if all(p % d for d in range(2, p))])
+    primes10 = str([2, 3, 5, 7, 11, 13, 17, 19, 23, 29])
+    parrot = ("The requested request asks for 10, but the output shows 25 items. Fix the code so that it shows "
+              "exactly 10.\n\nThe first 10 prime numbers are 2, 3, 5, 7, 11, 13, 17, 19, 23 and 29.")
+    replies = [fence("print(all_primes)"), fence("print(first_ten)"), parrot]
+    events, _, _ = turn(replies, lambda c: ok((primes25 if "all" in c else primes10) + "\n"),
+                        user="List the first 10 prime numbers")
+    final = [e for e in events if isinstance(e, RoundFinished)][-1].reply
+    assert final == "The first 10 prime numbers are 2, 3, 5, 7, 11, 13, 17, 19, 23 and 29."
+    assert events[-1].reason == "done"
+
+
+@pytest.mark.parametrize("reply", [
+    "The request asks for 10 primes; here they are: 2, 3, 5, 7, 11, 13, 17, 19, 23, 29.",  # its own words
+    "The output shows 25 items.",  # too short to be taken for an echo
+    "@mean_fare[32.20]", "Pi is 3.14. Done!\nNext line",
+])
+def test_answers_of_their_own_are_left_whole(reply):
+    from oci_desktop.engine.agent import answer
+    from oci_desktop.engine.agent.testspec import WRONG_COUNT
+    assert answer.tidy(reply, [WRONG_COUNT.format(asked=10, shown=25)]) == reply
+
+
+def test_an_answer_that_is_all_echo_is_still_shown():
+    from oci_desktop.engine.agent import answer
+    from oci_desktop.engine.agent.testspec import NO_CHART
+    assert answer.tidy(NO_CHART, [NO_CHART]) == NO_CHART
+
+
 def test_a_turn_that_could_not_meet_the_request_says_what_did_not_match():
     events, *_ = turn([fence("print([1, 2, 3])"), fence("print([1, 2])"), "ok"], lambda c: ok(c[6:-1] + "\n"),
                       user="Give the first 4 squares", fresh_attempts=0, max_rounds=2)

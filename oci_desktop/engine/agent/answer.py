@@ -2,8 +2,10 @@
 
 Small models end answers with LaTeX boxes ("\\boxed{1276.28}", a habit of math training sets) and
 name a chart by the stand-in the loop gave them ("[842x580 image saved as outputs/cell1-….png]").
-Neither means anything to a person looking at the chart above the answer. Code blocks are left
-exactly as written: they are what ran.
+Neither means anything to a person looking at the chart above the answer. A small model also
+repeats the loop's own words to it as its answer ("The request asks for 10, but the output shows
+25 items.") above a result that has since been put right. Code blocks are left exactly as written:
+they are what ran.
 """
 
 from __future__ import annotations
@@ -17,10 +19,42 @@ _STAND_IN = re.compile(r"\[(?:\d+x\d+ )?image saved as [^\]\n]*\]")
 _IMAGE_PATH = re.compile(r"`?(?:\./)?outputs/cell\d+-[0-9a-f]+\.(?:png|jpe?g|svg)`?")
 
 
-def tidy(reply: str) -> str:
-    """The reply with LaTeX boxes unwrapped and image stand-ins named as the chart shown above."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?=\s)|(?<=\n)")
+"""After a sentence's closing mark or a line: the pieces join back into the text exactly."""
+_WORD = re.compile(r"[a-z0-9]+")
+ECHO_WORDS = 6
+"""A sentence shorter than this is never taken for an echo ("Done." repeats nothing)."""
+ECHO_SHARE = 0.6
+"""The share of a sentence's word triples found in the loop's words that makes it an echo."""
+
+
+def tidy(reply: str, loop_said: list[str] | tuple[str, ...] = ()) -> str:
+    """The reply with LaTeX boxes unwrapped, image stand-ins named as the chart shown above, and
+    sentences that only repeat what the loop told the model (loop_said) left out."""
     parts = _FENCE.split(reply)
-    return "".join(part if index % 2 else _tidy_prose(part) for index, part in enumerate(parts))
+    tidied = "".join(part if index % 2 else _tidy_prose(part) for index, part in enumerate(parts))
+    if not loop_said:
+        return tidied
+    parts = _FENCE.split(tidied)
+    said = set().union(*(_triples(text) for text in loop_said))
+    kept = "".join(part if index % 2 else _without_echoes(part, said) for index, part in enumerate(parts))
+    return kept.lstrip() if kept.strip() else tidied  # an answer that was all echo stays: something must be shown
+
+
+def _triples(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def _without_echoes(text: str, said: set[tuple[str, ...]]) -> str:
+    kept = []
+    for sentence in _SENTENCE_END.split(text):
+        triples = _triples(sentence)
+        words = len(_WORD.findall(sentence.lower()))
+        if words >= ECHO_WORDS and triples and len(triples & said) >= ECHO_SHARE * len(triples):
+            continue
+        kept.append(sentence)
+    return "".join(kept)
 
 
 def _unboxed(match: re.Match) -> str:

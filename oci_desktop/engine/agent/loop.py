@@ -107,6 +107,8 @@ class RefineLoop:
         """Images the turn's code has shown so far (a request for a chart needs one)."""
         self._empty = feedback.EMPTY
         """What the model is told when its code printed nothing (feedback.EMPTY_DATA for a data question)."""
+        self._loop_said: list[str] = []
+        """The loop's own words to the model this turn: a final answer that repeats them is tidied."""
 
     def add_user_message(self, text: str) -> None:
         """Human feedback while the loop runs ("use a bar chart instead"): sent before the next round."""
@@ -132,7 +134,7 @@ class RefineLoop:
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
-        self._images_shown = 0
+        self._images_shown, self._loop_said = 0, []
         began, round_no = time.monotonic(), 0
         att = _Attempt(1, s.sampling)
         failed_programs: set[str] = set()
@@ -162,7 +164,7 @@ class RefineLoop:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
                 return
             if runaway is not None:  # a failed round: its code is not run, the model tries again
-                self.messages.append({"role": "user", "content": RUNAWAY_FEEDBACK})
+                self._tell(RUNAWAY_FEEDBACK)
                 yield RunawayReply(round_no, runaway.piece, RUNAWAY_FEEDBACK)
                 continue
             if not blocks:
@@ -177,7 +179,7 @@ class RefineLoop:
                             and self._goes_on(att.rounds, began)):
                         asked_for_format = True  # once: the restated answer stands, whatever it says
                         told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
-                        self.messages.append({"role": "user", "content": told})
+                        self._tell(told)
                         yield AskedForFormat(round_no, told)
                         # Asked again, the 0.5B mostly repeats its sentence or its code: an answer
                         # that begins with the first template's name can only go on with a value.
@@ -195,7 +197,7 @@ class RefineLoop:
                     continue
                 elif ask_for_code and not asked_for_code and att.last_code is None and self._goes_on(att.rounds, began):
                     asked_for_code = True  # once: a model that will not write code is not asked forever
-                    self.messages.append({"role": "user", "content": ask_for_code})
+                    self._tell(ask_for_code)
                     yield AskedForCode(round_no, ask_for_code)
                     # A small model asked again may repeat its prose word for word: where the
                     # backend lets the answer begin with a fence, the next reply is code.
@@ -228,6 +230,8 @@ class RefineLoop:
                                    "The code was not run." if not self.cancel.cancelled else "Stopped by the user.")
                 return
             text, error, att.last_shown, raised = outcome
+            if not att.last_shown:
+                self._loop_said.append(self._empty)
             ran_clean = error is None
             # Not after a run the sandbox or the person stopped (a time or memory limit, a crash,
             # Stop): the definitions may be gone with the kernel, or the function may loop forever.
@@ -248,11 +252,13 @@ class RefineLoop:
             if ran_clean and wants_chart and not self._images_shown:
                 # The code ran but drew nothing: a small model forgets the chart it was asked for.
                 text += "\n" + testspec.NO_CHART
+                self._loop_said.append(testspec.NO_CHART)
                 ran_clean, error = False, ("no_chart", "")
             if ran_clean and wants_count is not None:
                 count = testspec.shown_count(att.last_shown)
                 if count is not None and count != wants_count:  # "the first 10" printed as 25
                     text += "\n" + testspec.WRONG_COUNT.format(asked=wants_count, shown=count)
+                    self._loop_said.append(testspec.WRONG_COUNT.format(asked=wants_count, shown=count))
                     ran_clean, error = False, ("count", str(count))
             if not ran_clean:
                 failed_programs.add(code)
@@ -349,7 +355,7 @@ class RefineLoop:
             for block in extractor.finish():
                 yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
             if not extractor.blocks:
-                text = answer.tidy(text)  # a final answer, as a person reads it
+                text = answer.tidy(text, self._loop_said)  # a final answer, as a person reads it
         self.messages.append({"role": "assistant", "content": text})
         yield RoundFinished(round_no, text, len(extractor.blocks))
         return text, list(extractor.blocks), runaway
@@ -438,6 +444,11 @@ class RefineLoop:
         if advice:
             self.messages.append({"role": "user", "content": advice})
         return bool(advice)
+
+    def _tell(self, text: str) -> None:
+        """Say something of the loop's own to the model (not an execution result)."""
+        self._loop_said.append(text)
+        self.messages.append({"role": "user", "content": text})
 
     def _take_inbox(self, round_no: int):
         taken = False
