@@ -71,18 +71,22 @@ def announce_files(text: str, files: list[str], folder: Path | None = None) -> s
 
 
 def _table_columns(folder: Path, name: str) -> str:
-    """ " (columns: a, b, c)" for a CSV or TSV file with a header line, else ""."""
+    """ " (columns: a, b, c)" for a CSV or TSV file with a header line, else "". Names that begin or
+    end with spaces ("DATE TIME, WINDSPEED, DIR") are given as a Python list, spaces included: pandas
+    keeps them, and a model told "WINDSPEED" asks for a column that is not there (KeyError)."""
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".tsv"):
         return ""
     try:  # the running code may have swapped the file for a link to a host file: read guarded
         with open_regular(folder, name, "not read") as (handle, _info):
-            head = handle.read(HEADER_LIMIT).decode("utf-8", errors="replace")
-        header = next(csv.reader(io.StringIO(head), delimiter="\t" if suffix == ".tsv" else ","), [])
+            head = handle.read(HEADER_LIMIT).decode("utf-8-sig", errors="replace")  # pandas drops a BOM too
+        header = next(csv.reader(io.StringIO(head, newline=None), delimiter="\t" if suffix == ".tsv" else ","), [])
     except (OSError, csv.Error):
         return ""
-    names = [printable(name.strip()) for name in header if name.strip()][:30]
-    return f" (columns: {', '.join(names)})" if names else ""
+    names = [name for name in header if name.strip()][:30]
+    if any(name != name.strip() for name in names):
+        return f" (columns, spaces included: {printable(repr(names))})"
+    return f" (columns: {', '.join(printable(name) for name in names)})" if names else ""
 
 
 def environment() -> str:
