@@ -193,14 +193,15 @@ class TurnFinished(Event):
     """The turn is over: why, after how many rounds, and a message for the user."""
 
     reason: str
-    """answered (in words, to a request with nothing to run), no_code, done, tests_passed, repeated_error, repeated_code, max_rounds, time_budget,
-    cancelled, declined, error."""
+    """answered (in words, to a request with nothing to run), no_code, done, tests_passed,
+    repeated_error, repeated_code, max_rounds, time_budget, cancelled, declined, error."""
     rounds: int
     message: str
 
     @property
     def succeeded(self) -> bool:
-        """The code ran and did what was checked: the turn ended as it should."""
+        """The turn ended as it should: the code ran and did what was checked, or words answered
+        a request that had nothing to run."""
         return self.reason in SUCCESSES
 
     @property

@@ -249,6 +249,23 @@ def test_a_fresh_attempt_starts_with_nothing_run_so_words_alone_are_not_done():
     assert any(isinstance(e, FreshAttempt) for e in events) and events[-1].reason != "done"
 
 
+def test_words_after_a_fresh_attempt_are_not_an_answer_even_to_a_plain_request():
+    replies = [fence("print(q)"), fence("print(q)"), "I cannot fix this."]
+    events, *_ = turn(replies, lambda c: error(), user="Write a function that reverses a string", fresh_attempts=1)
+    assert any(isinstance(e, FreshAttempt) for e in events)
+    assert events[-1].reason == "no_code" and not events[-1].succeeded
+
+
+def test_the_same_syntax_error_in_two_programs_is_the_same_error():
+    def run(code):
+        name = f"{abs(hash(code)) % 10**10}.py"
+        return ExecutionResult("error", error=ErrorInfo("SyntaxError", f"'(' was never closed ({name}, line 1)",
+                                                        f"  Cell In[1], line 1\n    {code}\nSyntaxError: '(' was never closed"))
+    events, *_ = turn([fence("print((1)"), fence("print((2)"), "never asked"], run, fresh_attempts=0)
+    assert events[-1].reason == "repeated_error"
+    assert events[-1].message.endswith("The last run failed: SyntaxError: '(' was never closed")
+
+
 def test_a_general_question_answered_in_prose_is_accepted():
     events, backend, _ = turn(["Python is a language."], lambda c: ok(), user="What is Python?")
     assert events[-1].reason == "answered" and events[-1].succeeded and len(backend.requests) == 1
@@ -353,6 +370,22 @@ def test_answers_of_their_own_are_left_whole(reply):
     from oci_desktop.engine.agent import answer
     from oci_desktop.engine.agent.testspec import WRONG_COUNT
     assert answer.tidy(reply, [WRONG_COUNT.format(asked=10, shown=25)]) == reply
+
+
+def test_a_restated_answer_with_long_template_names_keeps_its_values():
+    # The format request names the templates; the answer repeats them, and that is the answer.
+    user = "How many ages are missing in t.csv? @total_missing_values_in_age[count]"
+    replies = [fence("print(177)"), "There are 177.", "@total_missing_values_in_age[177]\n\nThe total is 177."]
+    events, *_ = turn(replies, lambda c: ok("177\n"), user=user)
+    final = [e for e in events if isinstance(e, RoundFinished)][-1].reply
+    assert final == "@total_missing_values_in_age[177]\n\nThe total is 177."
+
+
+def test_a_sentence_with_a_value_of_its_own_is_never_an_echo():
+    from oci_desktop.engine.agent import answer
+    from oci_desktop.engine.agent.prompts import READ_THE_FILES
+    reply = "I read the table. The code reads the file and computes the answer: 42."
+    assert answer.tidy(reply, [READ_THE_FILES]) == reply
 
 
 def test_an_answer_that_is_all_echo_is_still_shown():

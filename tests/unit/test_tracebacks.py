@@ -111,3 +111,19 @@ def test_a_huge_single_line_message_is_cut():
     traceback = f"Cell In[1], line 1\n----> 1 raise ValueError(s)\n\nValueError: {value}"
     text = tracebacks.compact(ErrorInfo("ValueError", value, traceback))
     assert "----> 1 raise ValueError(s)" in text and "characters left out" in text and len(text) < 500
+
+
+def test_a_syntax_errors_hashed_cell_name_is_not_part_of_the_error():
+    # ipykernel names a cell's file by a hash of its code: the same mistake in two programs reads the same.
+    first = ErrorInfo("SyntaxError", "'(' was never closed (3151440432.py, line 1)", "")
+    second = ErrorInfo("SyntaxError", "'(' was never closed (2718281828.py, line 4)", "")
+    assert tracebacks.exception_text(first) == tracebacks.exception_text(second) == "SyntaxError: '(' was never closed"
+    assert tracebacks.exception_text(ErrorInfo("ValueError", "bad (a.py, line 1)", "")) == "ValueError: bad (a.py, line 1)"
+
+
+def test_the_persons_own_module_is_not_folded_as_a_library():
+    traceback = ("Cell In[2], line 1\n----> 1 helper.ratio(0)\n\n"
+                 "File /home/me/data/helper.py:2, in ratio(x)\n      1 def ratio(x):\n----> 2     return 1 / x\n\n"
+                 "File /usr/lib/python3.11/fractions.py:9, in f()\n\nZeroDivisionError: division by zero")
+    text = tracebacks.compact(ErrorInfo("ZeroDivisionError", "division by zero", traceback))
+    assert "----> 2     return 1 / x" in text and "... (1 frame inside libraries left out) ..." in text

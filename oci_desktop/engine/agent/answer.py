@@ -22,6 +22,8 @@ _IMAGE_PATH = re.compile(r"`?(?:\./)?outputs/cell\d+-[0-9a-f]+\.(?:png|jpe?g|svg
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?=\s)|(?<=\n)")
 """After a sentence's closing mark or a line: the pieces join back into the text exactly."""
 _WORD = re.compile(r"[a-z0-9]+")
+_VALUE = re.compile(r"\d+(?:\.\d+)?|@\w+\[[^\]\n]*\]")
+"""A number or a filled template: what a sentence of the answer may carry of its own."""
 ECHO_WORDS = 6
 """A sentence shorter than this is never taken for an echo ("Done." repeats nothing)."""
 ECHO_SHARE = 0.6
@@ -37,8 +39,11 @@ def tidy(reply: str, loop_said: list[str] | tuple[str, ...] = ()) -> str:
         return tidied
     parts = _FENCE.split(tidied)
     said = set().union(*(_triples(text) for text in loop_said))
-    kept = "".join(part if index % 2 else _without_echoes(part, said) for index, part in enumerate(parts))
-    return kept.lstrip() if kept.strip() else tidied  # an answer that was all echo stays: something must be shown
+    values = {v for text in loop_said for v in _VALUE.findall(text)}
+    kept = "".join(part if index % 2 else _without_echoes(part, said, values) for index, part in enumerate(parts))
+    if kept == tidied or not kept.strip():  # an answer that was all echo stays: something must be shown
+        return tidied
+    return kept.lstrip()
 
 
 def _triples(text: str) -> set[tuple[str, ...]]:
@@ -46,12 +51,15 @@ def _triples(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
 
 
-def _without_echoes(text: str, said: set[tuple[str, ...]]) -> str:
+def _without_echoes(text: str, said: set[tuple[str, ...]], values: set[str]) -> str:
+    """The text without its sentences that repeat the loop's words; a sentence that carries a
+    value the loop never said ("... computes the answer: 42.") is the model's own."""
     kept = []
     for sentence in _SENTENCE_END.split(text):
         triples = _triples(sentence)
         words = len(_WORD.findall(sentence.lower()))
-        if words >= ECHO_WORDS and triples and len(triples & said) >= ECHO_SHARE * len(triples):
+        echo = words >= ECHO_WORDS and triples and len(triples & said) >= ECHO_SHARE * len(triples)
+        if echo and set(_VALUE.findall(sentence)) <= values:
             continue
         kept.append(sentence)
     return "".join(kept)

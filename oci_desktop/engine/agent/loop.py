@@ -179,7 +179,9 @@ class RefineLoop:
                             and self._goes_on(att.rounds, began)):
                         asked_for_format = True  # once: the restated answer stands, whatever it says
                         told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
-                        self._tell(told)
+                        self.messages.append({"role": "user", "content": told})
+                        # Only the sentence counts as the loop's words: the answer repeats the templates.
+                        self._loop_said.append(testspec.ASK_FORMAT.format(templates=""))
                         yield AskedForFormat(round_no, told)
                         # Asked again, the 0.5B mostly repeats its sentence or its code: an answer
                         # that begins with the first template's name can only go on with a value.
@@ -207,7 +209,7 @@ class RefineLoop:
                 elif att.last_code is not None:
                     yield self._finish("no_code", round_no, "The model answered without new code."
                                        + _unmet(att.last_error, wants_count))
-                elif checkable:
+                elif checkable or failed_programs:  # a fresh attempt that gave up in words has not answered
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
                 else:  # "What is Python?": words are the answer, and a warning would read as a failure
                     yield self._finish("answered", round_no, "The model answered in words; nothing needed running.")

@@ -26,6 +26,8 @@ _FRAME = re.compile(r"^(?:Cell In ?\[\d+\]|Input In \[\d+\]|File )")
 _CELL_FRAME = re.compile(r"^(?:Cell In ?\[\d+\]|Input In \[\d+\])")
 _PACKAGE = re.compile(r"[/\\](?:site|dist)-packages[/\\]([A-Za-z_][\w.]*)")
 _RULE = re.compile(r"^-{10,}$")
+_SYNTAX = frozenset({"SyntaxError", "IndentationError", "TabError"})
+_WHERE = re.compile(r" \([^()]*, line \d+\)$")
 
 
 def compact(error: ErrorInfo) -> str:
@@ -43,7 +45,7 @@ def compact(error: ErrorInfo) -> str:
     folded: list[str] = []  # the library frames since the last cell frame
     for begin, stop in zip(starts, starts[1:] + [end]):
         frame = lines[begin:stop]
-        if _CELL_FRAME.match(frame[0]):
+        if not _is_library(frame[0]):
             kept += _fold(folded) + _without_trailing_blanks(frame)
             folded = []
         else:
@@ -53,8 +55,13 @@ def compact(error: ErrorInfo) -> str:
 
 
 def exception_text(error: ErrorInfo) -> str:
-    """The exception as one line: its name and the first line of its message, cut to LINE_CHARS."""
+    """The exception as one line: its name and the first line of its message, cut to LINE_CHARS.
+    A syntax error's message ends in the cell's file name, hashed from the code, and the line
+    ("'(' was never closed (3151440432.py, line 1)"): left out, two programs with the same
+    mistake have the same error."""
     first = (error.evalue or "").strip().splitlines()[:1]
+    if first and error.ename in _SYNTAX:
+        first = [_WHERE.sub("", first[0])]
     return _cap_line(f"{error.ename}: {first[0]}" if first else error.ename)
 
 
@@ -64,6 +71,15 @@ def _message_start(lines: list[str], after: int, ename: str) -> int | None:
         if lines[i] == ename or lines[i].startswith(f"{ename}:"):
             return i
     return None
+
+
+def _is_library(header: str) -> bool:
+    """Whether a frame is a library's: in site-packages, the standard library, or compiled code
+    ("File index.pyx:167", "File <frozen ...>"); the cell's and the person's own files are not."""
+    if _CELL_FRAME.match(header):
+        return False
+    where = header[len("File "):]
+    return bool(_PACKAGE.search(where)) or "/lib/python3" in where or not where.startswith(("/", "~"))
 
 
 def _fold(library_frames: list[str]) -> list[str]:
