@@ -438,6 +438,28 @@ def test_where_the_backend_allows_it_the_restated_answer_begins_with_the_first_t
     assert events[-1].reason == "done"
 
 
+def test_the_same_code_again_with_words_outside_the_format_is_asked_for_the_format():
+    # DABench/114: the code printed its template with a value in the wrong place; the model sent
+    # the same code again under a sentence, and the turn ended done with no answer in the format.
+    code = 'print(f"@mean_fare[{m}]")'
+    replies = [fence(code), "The output is the mean.\n" + fence(code), "32.20]"]
+    backend = ScriptedBackend(replies)
+    backend.honours_prefill = True
+    runner = ScriptedRunner(lambda c: ok("@mean_fare[32.2]\n"))
+    events = list(RefineLoop(backend, runner, LoopSettings()).run(FORMAT_REQUEST))
+    assert sum(isinstance(e, AskedForFormat) for e in events) == 1 and runner.codes == [code]
+    assert [e for e in events if isinstance(e, RoundFinished)][-1].reply == "@mean_fare[32.20]"
+    assert events[-1].reason == "done"
+
+
+def test_the_same_code_again_under_an_answer_in_the_format_ends_done():
+    code = "print(32.2)"
+    replies = [fence(code), "@mean_fare[32.20]\n" + fence(code), "never asked"]
+    events, backend, _ = turn(replies, lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
+    assert not any(isinstance(e, AskedForFormat) for e in events) and len(backend.requests) == 2
+    assert events[-1].reason == "done"
+
+
 def test_the_format_check_reads_templates_and_rejects_an_echoed_placeholder():
     from oci_desktop.engine.agent.testspec import asked_format, fills_format
 

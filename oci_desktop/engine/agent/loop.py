@@ -7,6 +7,7 @@ anything itself; a TurnRecorder (store/) writes the events down as they pass.
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -77,6 +78,9 @@ class _Attempt:
     last_shown: str = ""
     """What the attempt's last run showed (the answer is checked against it)."""
 
+
+_CODE = re.compile(r"```(?:python|py)\b.*?(?:```|\Z)", re.DOTALL | re.IGNORECASE)
+"""A reply's Python blocks: a template in a print call is not an answer in the format."""
 
 CODE_PREFILL = "```python\n"
 """How a reply begins when the model was asked for code after answering in prose."""
@@ -175,18 +179,9 @@ class RefineLoop:
                     if self._goes_on(att.rounds, began) and (yield from self._review_answer(
                             round_no, reply, att.last_code, att.last_shown)):
                         continue  # the answer claims what the output does not show: the reviewer said so
-                    if (wants_format and not asked_for_format and not testspec.fills_format(reply, wants_format)
-                            and self._goes_on(att.rounds, began)):
+                    if not asked_for_format and self._format_unmet(reply, wants_format, att, began):
                         asked_for_format = True  # once: the restated answer stands, whatever it says
-                        told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
-                        self.messages.append({"role": "user", "content": told})
-                        # Only the sentence counts as the loop's words: the answer repeats the templates.
-                        self._loop_said.append(testspec.ASK_FORMAT.format(templates=""))
-                        yield AskedForFormat(round_no, told)
-                        # Asked again, the 0.5B mostly repeats its sentence or its code: an answer
-                        # that begins with the first template's name can only go on with a value.
-                        if getattr(self.backend, "honours_prefill", False):
-                            att.sampling = replace(att.sampling, prefill=testspec.format_opening(wants_format))
+                        att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                         continue
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
                 elif (att.last_code is not None and checkable and not told_since_run
@@ -216,6 +211,12 @@ class RefineLoop:
                 return
             code = "\n\n".join(blocks)
             if code == att.last_code and att.ran_clean:  # it has nothing to change: the working code stands
+                if not asked_for_format and self._format_unmet(_CODE.sub("", reply), wants_format, att, began):
+                    # Its words around the same code are the answer, and they are not in the format
+                    # asked for (DABench/114: "The output `@7.587[country_name]` is ...").
+                    asked_for_format = True
+                    att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
+                    continue
                 yield self._finish("done", round_no, "The code ran without errors; the model had nothing to change.")
                 return
             if code == att.last_code or code in failed_programs:
@@ -282,6 +283,27 @@ class RefineLoop:
                     text += "\n\n" + advice
             self.messages.append({"role": "user", "content": text})
             told_since_run = yield from self._take_inbox(round_no)
+
+    # -- the answer's format --------------------------------------------------------------------
+
+    def _format_unmet(self, words: str, wants_format: list[str], attempt: _Attempt, began: float) -> bool:
+        """Whether the request gives an answer format that the reply's words do not fill, and a
+        round is left to ask for it."""
+        return bool(wants_format) and not testspec.fills_format(words, wants_format) \
+            and self._goes_on(attempt.rounds, began)
+
+    def _ask_for_format(self, round_no: int, wants_format: list[str], sampling: Sampling):
+        """Ask for the answer again in the request's format; returns the next reply's sampling."""
+        told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
+        self.messages.append({"role": "user", "content": told})
+        # Only the sentence counts as the loop's words: the answer repeats the templates.
+        self._loop_said.append(testspec.ASK_FORMAT.format(templates=""))
+        yield AskedForFormat(round_no, told)
+        # Asked again, the 0.5B mostly repeats its sentence or its code: an answer that begins
+        # with the first template's name can only go on with a value.
+        if getattr(self.backend, "honours_prefill", False):
+            return replace(sampling, prefill=testspec.format_opening(wants_format))
+        return sampling
 
     # -- fresh attempts ------------------------------------------------------------------------
 
