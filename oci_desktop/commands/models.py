@@ -90,7 +90,7 @@ def _download(args: argparse.Namespace) -> int:
         progress.end()
         return _err(str(exc))
     print(f"Saved {path} ({info.name}, {info.quantization})")
-    print(NOW_DEFAULT)
+    print(_now_used(path))
     for warning in info.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return 0
@@ -105,7 +105,7 @@ def _import(args: argparse.Namespace) -> int:
     except (GGUFError, OSError) as exc:
         return _err(str(exc))
     print(f"Imported {entry.name} ({info.architecture}, {info.quantization}) to {entry.path}")
-    print(NOW_DEFAULT)
+    print(_now_used(entry.path))
     for warning in info.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return 0
@@ -138,8 +138,24 @@ def _assemble(args: argparse.Namespace) -> int:
     return 0
 
 
-NOW_DEFAULT = ("`oci-desktop ask` and the window now use it: the model added last is the default. "
-               "`oci-desktop models` lists the others; --model NAME picks one for a command.")
+def _now_used(path: Path) -> str:
+    """Which front ends the model just added will be used by: the model added last is `ask`'s
+    default; the window keeps a model the person chose in it, and uses the default otherwise."""
+    from oci_desktop.engine.data_folder import data_dir
+    from oci_desktop.engine.llm.library import ModelNotFound, default_model
+    from oci_desktop.engine.settings import load_settings
+
+    try:
+        if default_model().path.resolve() != Path(path).resolve():
+            return "It is in your models; --model NAME uses it (`oci-desktop models` lists them)."
+    except ModelNotFound:
+        return ""
+    chosen = Path(load_settings(data_dir() / "settings.json")[0].model_path or "").expanduser()
+    if chosen.name and chosen.is_file() and chosen.resolve() != Path(path).resolve():
+        return (f"`oci-desktop ask` now uses it (the model added last is the default); the window keeps "
+                f"{chosen.name}, chosen in Models..., until you choose this one there.")
+    return ("`oci-desktop ask` and the window (from its next start) now use it: the model added last is "
+            "the default. --model NAME picks another for a command.")
 
 
 def _install(args: argparse.Namespace) -> int:
@@ -167,7 +183,7 @@ def _install(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return _err("stopped; nothing was kept.")
     print(f"Installed {model.name}: {target} ({model.size_bytes:,} bytes, sha256 checked)")
-    print(NOW_DEFAULT)
+    print(_now_used(target))
     return 0
 
 

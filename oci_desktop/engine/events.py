@@ -139,8 +139,9 @@ class AskedForCode(Event):
 
 @dataclass
 class AskedForFormat(AskedForCode):
-    """The final answer did not fill the answer format the request gives (@name[value]); the
-    model is asked, once, to restate it in that format."""
+    """The final answer (words, or words around the same working code again) did not fill the
+    answer format the request gives (@name[value]); the model is asked, once, to restate it in
+    that format."""
 
     @property
     def message(self) -> str:

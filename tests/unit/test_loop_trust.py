@@ -445,10 +445,26 @@ def test_the_same_code_again_with_words_outside_the_format_is_asked_for_the_form
     replies = [fence(code), "The output is the mean.\n" + fence(code), "32.20]"]
     backend = ScriptedBackend(replies)
     backend.honours_prefill = True
-    runner = ScriptedRunner(lambda c: ok("@mean_fare[32.2]\n"))
+    runner = ScriptedRunner(lambda c: ok("@32.2[mean_fare]\n"))  # the value where the name goes
     events = list(RefineLoop(backend, runner, LoopSettings()).run(FORMAT_REQUEST))
     assert sum(isinstance(e, AskedForFormat) for e in events) == 1 and runner.codes == [code]
     assert [e for e in events if isinstance(e, RoundFinished)][-1].reply == "@mean_fare[32.20]"
+    assert events[-1].reason == "done"
+
+
+@pytest.mark.parametrize("fence_of", [lambda c: f"```python3\n{c}\n```\n", lambda c: f"```\n{c}\n```\n"])
+def test_a_template_inside_any_fence_the_loop_runs_is_not_an_answer(fence_of):
+    code = 'print(f"@mean_fare[{m}]")'
+    replies = [fence(code), "Here it is:\n" + fence_of(code), "32.20]"]
+    events, *_ = turn(replies, lambda c: ok("@32.2[mean_fare]\n"), user=FORMAT_REQUEST)
+    assert sum(isinstance(e, AskedForFormat) for e in events) == 1
+
+
+def test_the_same_code_again_after_output_in_the_format_ends_done():
+    code = 'print(f"@mean_fare[{m}]")'
+    replies = [fence(code), "Let me run it.\n" + fence(code), "never asked"]
+    events, backend, _ = turn(replies, lambda c: ok("@mean_fare[32.2]\n"), user=FORMAT_REQUEST)
+    assert not any(isinstance(e, AskedForFormat) for e in events) and len(backend.requests) == 2
     assert events[-1].reason == "done"
 
 

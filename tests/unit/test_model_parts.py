@@ -185,3 +185,22 @@ def test_thread_count_comes_from_the_config_then_the_environment_then_the_cores(
     assert ServerConfig(tmp_path / "m.gguf", n_threads=5).threads() == 5
     monkeypatch.setenv(THREADS_ENV, "many")
     assert ServerConfig(tmp_path / "m.gguf").threads() == usable_cores()
+
+
+def test_adding_a_model_says_which_front_ends_will_use_it(tmp_path, monkeypatch):
+    import json
+    import os
+
+    from oci_desktop.commands.models import _now_used
+    monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path))
+    folder = tmp_path / "models"
+    folder.mkdir()
+    older, newer = folder / "a.gguf", folder / "b.gguf"
+    older.write_bytes(b"a")
+    newer.write_bytes(b"b")
+    os.utime(older, (1, 1))  # a file downloaded again is not touched: it does not become the default
+    assert "ask` and the window (from its next start) now use it" in _now_used(newer)
+    assert _now_used(older).startswith("It is in your models")
+    (tmp_path / "settings.json").write_text(json.dumps({"model_path": str(older)}))  # chosen in the window
+    told = _now_used(newer)
+    assert "`oci-desktop ask` now uses it" in told and "the window keeps a.gguf" in told

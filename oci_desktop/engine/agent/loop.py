@@ -7,7 +7,6 @@ anything itself; a TurnRecorder (store/) writes the events down as they pass.
 from __future__ import annotations
 
 import queue
-import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -78,9 +77,6 @@ class _Attempt:
     last_shown: str = ""
     """What the attempt's last run showed (the answer is checked against it)."""
 
-
-_CODE = re.compile(r"```(?:python|py)\b.*?(?:```|\Z)", re.DOTALL | re.IGNORECASE)
-"""A reply's Python blocks: a template in a print call is not an answer in the format."""
 
 CODE_PREFILL = "```python\n"
 """How a reply begins when the model was asked for code after answering in prose."""
@@ -211,9 +207,10 @@ class RefineLoop:
                 return
             code = "\n\n".join(blocks)
             if code == att.last_code and att.ran_clean:  # it has nothing to change: the working code stands
-                if not asked_for_format and self._format_unmet(_CODE.sub("", reply), wants_format, att, began):
-                    # Its words around the same code are the answer, and they are not in the format
-                    # asked for (DABench/114: "The output `@7.587[country_name]` is ...").
+                if (not asked_for_format and not testspec.fills_format(att.last_shown, wants_format)
+                        and self._format_unmet(_without(blocks, reply), wants_format, att, began)):
+                    # Its words around the same code are the answer, and neither they nor the output
+                    # are in the format asked for (DABench/114: "The output `@7.587[country_name]` is ...").
                     asked_for_format = True
                     att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                     continue
@@ -488,6 +485,14 @@ class RefineLoop:
 
     def _finish(self, reason: str, rounds: int, message: str) -> TurnFinished:
         return TurnFinished(reason, rounds, message)
+
+
+def _without(blocks: list[str], reply: str) -> str:
+    """The reply's words: its code blocks, as the fence extractor found them, taken out (a
+    template in a print call is not an answer in the format)."""
+    for block in blocks:
+        reply = reply.replace(block, "")
+    return reply
 
 
 def _unmet(error: tuple[str, str] | None, wants_count: int | None) -> str:
