@@ -20,7 +20,7 @@ from ..events import (AskedForCode, AskedForFormat, CodeProposed, EngineError, E
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
-from . import answer, feedback, testspec, tracebacks
+from . import answer, feedback, testspec, tracebacks, unfilled
 from .context import fit_context
 from .fences import FenceExtractor
 from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
@@ -260,6 +260,11 @@ class RefineLoop:
                     text += "\n" + testspec.WRONG_COUNT.format(asked=wants_count, shown=count)
                     self._loop_said.append(testspec.WRONG_COUNT.format(asked=wants_count, shown=count))
                     ran_clean, error = False, ("count", str(count))
+            if ran_clean and checkable and (fields := unfilled.unfilled_fields(code, att.last_shown)):
+                said = unfilled.told(fields)  # print("@mean[{mean}]"): the f was left out
+                text += "\n" + said
+                self._loop_said.append(said)
+                ran_clean, error = False, ("unfilled", ", ".join(fields))
             if not ran_clean:
                 failed_programs.add(code)
             att.ran_clean = ran_clean
@@ -505,6 +510,8 @@ def _unmet(error: tuple[str, str] | None, wants_count: int | None) -> str:
         return f" Your examples still fail: {first}" if first else " Your examples still fail."
     if kind == "count":
         return f" You asked for {wants_count}; the output shows {detail} items."
+    if kind == "unfilled":
+        return f" The output shows {detail} as written, not the values."
     if kind == "no_chart":
         return " You asked for a chart; the code drew none."
     return f" The last run failed: {detail.strip()}" if detail.strip() else f" The last run failed ({kind})."
