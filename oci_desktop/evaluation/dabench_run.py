@@ -29,6 +29,8 @@ from .run import RunMismatch, read_records
 
 DATASET = "dabench"
 CODE_BLOCK = re.compile(r"```.*?(```|$)", re.DOTALL)
+TRACEBACK = re.compile(r"^[^\n]*Traceback \(most recent call last\).*?(?=^Execution result:|\Z)", re.DOTALL | re.MULTILINE)
+"""A traceback in the feedback, to its end: it quotes the failing cell's lines, print("@x[{x}]") too."""
 TURN_BUDGET_S = 900.0
 """A turn's time limit here: patient, so a busy 2-core machine measures the model, not itself."""
 
@@ -152,13 +154,14 @@ class DABenchRun:
 
 def final_answers(question: Question, rounds: list[dict]) -> tuple[dict[str, str], str]:
     """The answers a person reads at the end: the @name[value] lines of the model's last reply;
-    where that reply has none, those its code printed last (the result card under the reply)."""
+    where that reply has none, those its code printed last (the result card under the reply),
+    not the code's own lines that a traceback quotes."""
     unfilled = dabench.placeholders(question)
     for r in reversed(rounds):
         in_reply = dabench.answers_in(CODE_BLOCK.sub("", r["reply"]), unfilled)  # prose: not the code's f-strings
         if in_reply:
             return in_reply, "reply"
-        printed = dabench.answers_in(r["output"], unfilled)
+        printed = dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled)
         if printed:
             return printed, "output"
     return {}, "none"

@@ -41,6 +41,12 @@ def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
     rounds.append({"reply": "The mean fare is @mean_fare[34.66].", "output": ""})
     assert final_answers(MEAN_FARE, rounds) == ({"mean_fare": "34.66"}, "reply")
     assert final_answers(MEAN_FARE, [{"reply": "@mean_fare[mean_fare_value]", "output": ""}]) == ({}, "none")
+    # A traceback quotes the failing cell's print line: that is code, not what the code printed.
+    failed = ("Execution result: \nValueError                                Traceback (most recent call last)\n"
+              "Cell In[1], line 3\n----> 3 m = fare.mean()\n      4 print(f\"@mean_fare[{m}]\")\n\nValueError: bad")
+    assert final_answers(MEAN_FARE, [{"reply": "Here.", "output": failed}]) == ({}, "none")
+    printed_first = "Execution result: \n@mean_fare[34.65]\n" + failed.removeprefix("Execution result: \n")
+    assert final_answers(MEAN_FARE, [{"reply": "Here.", "output": printed_first}]) == ({"mean_fare": "34.65"}, "output")
 
 
 def test_accuracy_by_question_by_sub_question_and_proportional():
