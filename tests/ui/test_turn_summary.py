@@ -15,6 +15,7 @@ from oci_desktop.ui.chat.notes import Note  # noqa: E402
 @pytest.mark.parametrize("reason, rounds, expected", [
     ("done", 2, "Finished in 2 rounds: It worked."),
     ("tests_passed", 1, "Finished in 1 round: It worked."),
+    ("answered", 1, "Finished in 1 round: It worked."),  # words that answer a plain question
     ("repeated_error", 3, "Stopped after 3 rounds: It worked."),
     ("cancelled", 1, "It worked."),
 ])
