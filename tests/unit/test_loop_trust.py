@@ -460,18 +460,13 @@ def test_a_template_inside_any_fence_the_loop_runs_is_not_an_answer(fence_of):
     assert sum(isinstance(e, AskedForFormat) for e in events) == 1
 
 
-def test_the_same_code_again_after_output_in_the_format_ends_done():
-    code = 'print(f"@mean_fare[{m}]")'
-    replies = [fence(code), "Let me run it.\n" + fence(code), "never asked"]
-    events, backend, _ = turn(replies, lambda c: ok("@mean_fare[32.2]\n"), user=FORMAT_REQUEST)
-    assert not any(isinstance(e, AskedForFormat) for e in events) and len(backend.requests) == 2
-    assert events[-1].reason == "done"
-
-
-def test_the_same_code_again_under_an_answer_in_the_format_ends_done():
-    code = "print(32.2)"
-    replies = [fence(code), "@mean_fare[32.20]\n" + fence(code), "never asked"]
-    events, backend, _ = turn(replies, lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
+@pytest.mark.parametrize("code, words, printed", [
+    ('print(f"@mean_fare[{m}]")', "Let me run it.\n", "@mean_fare[32.2]\n"),  # the output holds the answer
+    ("print(32.2)", "@mean_fare[32.20]\n", "32.2\n"),  # the words hold it
+])
+def test_the_same_code_again_with_an_answer_in_the_format_ends_done(code, words, printed):
+    replies = [fence(code), words + fence(code), "never asked"]
+    events, backend, _ = turn(replies, lambda c: ok(printed), user=FORMAT_REQUEST)
     assert not any(isinstance(e, AskedForFormat) for e in events) and len(backend.requests) == 2
     assert events[-1].reason == "done"
 
