@@ -129,6 +129,27 @@ def test_diagnosis_dialog_shows_the_report_and_copies_it(qtbot, tmp_path, monkey
     dialog.close()
 
 
+def test_diagnosis_dialog_deleted_mid_check_does_not_abort_the_process(qtbot, monkeypatch):
+    """Deleting the dialog without done() (closed while hidden, torn down by its parent) once
+    destroyed the running check's QThread with it, and Qt aborts the process for that."""
+    import threading
+
+    import shiboken6
+
+    from oci_desktop.engine.diagnosis import Diagnosis
+    from oci_desktop.ui.dialogs import diagnosis_dialog
+
+    release = threading.Event()
+    monkeypatch.setattr(diagnosis_dialog, "diagnose", lambda: (release.wait(30), Diagnosis())[1])
+    dialog = diagnosis_dialog.DiagnosisDialog()
+    check = dialog._check
+    assert check.isRunning()
+    shiboken6.delete(dialog)
+    with qtbot.waitSignal(check.finished, timeout=30_000):
+        release.set()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(check), timeout=5_000)  # it deletes itself
+
+
 def test_models_dialog_says_how_each_installed_model_is_asked(qtbot, hub):
     dialog = ModelsDialog()
     qtbot.addWidget(dialog)

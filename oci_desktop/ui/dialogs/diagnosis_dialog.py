@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QCoreApplication, QThread, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
+
+from shiboken6 import isValid
 
 from oci_desktop.engine.diagnosis import diagnose
 
@@ -44,7 +46,11 @@ class DiagnosisDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.report, stretch=1)
         layout.addWidget(buttons)
-        self._check = _Check(self)
+        # Owned by the application, not the dialog: a dialog deleted without done() (closed while
+        # hidden, torn down with its parent) would otherwise destroy a running QThread, which
+        # aborts the whole process. The check deletes itself once it has finished.
+        self._check = _Check(QCoreApplication.instance())
+        self._check.finished.connect(self._check.deleteLater)
         self._check.sig_done.connect(self._show)
         self._check.start()
 
@@ -60,5 +66,6 @@ class DiagnosisDialog(QDialog):
         QGuiApplication.clipboard().setText(self.report.toPlainText())
 
     def done(self, result: int) -> None:  # noqa: D102
-        self._check.wait()  # never leave the thread running behind a closed dialog
+        if isValid(self._check):  # not yet deleted after finishing
+            self._check.wait()  # never leave the thread running behind a closed dialog
         super().done(result)
