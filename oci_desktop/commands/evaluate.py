@@ -62,6 +62,10 @@ class ProgressLine:
     def __call__(self, p) -> None:
         if self.first_done is None:
             self.first_done = p.done
+            if p.earlier_code:
+                print(f"{self.label}: {p.earlier_code} of the {p.done} finished tasks ran on other code than this "
+                      "version's loop, prompts or scoring; the run's figures will mix the two (the report marks it). "
+                      "Use another --out folder to measure this version alone.", file=sys.stderr, flush=True)
         fresh = p.done - self.first_done
         elapsed = time.monotonic() - self.began
         eta = f"{elapsed / fresh * (p.total - p.done) / 60:.0f} min left" if fresh else "..."

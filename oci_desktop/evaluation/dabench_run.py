@@ -23,6 +23,7 @@ from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
 from oci_desktop.engine.sandbox.workspace import upload_files
 
 from . import dabench
+from .code_version import code_version, on_other_code, versions
 from .dabench import Question
 from .modes import EvalCancelled, ModelFailed, loop_description
 from .run import RunMismatch, read_records
@@ -55,6 +56,8 @@ class DABenchProgress:
     total: int
     right: int
     last: dict | None = None
+    earlier_code: int = 0
+    """Finished questions, kept from an earlier sitting, that ran on other code than this one."""
 
 
 class DABenchRun:
@@ -83,7 +86,7 @@ class DABenchRun:
         questions, folder = self.questions()
         done = read_records(self.records_path)
         kept = [done[q.task_id] for q in questions if q.task_id in done]
-        state = DABenchProgress(len(kept), len(questions), sum(r["right"] for r in kept))
+        state = DABenchProgress(len(kept), len(questions), sum(r["right"] for r in kept), earlier_code=on_other_code(kept))
         self.progress(state)
         for question in questions:
             if question.task_id in done:
@@ -147,7 +150,7 @@ class DABenchRun:
 
     def _save(self, record: dict) -> None:
         with open(self.records_path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(json.dumps({**record, "code": code_version()}, ensure_ascii=False) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
 
@@ -202,7 +205,9 @@ def markdown(out: Path) -> list[str]:
         if not figures:
             continue
         levels = " / ".join(f"{figures.get(f'abq_{level}', 0):.1f}" for level in ("easy", "medium", "hard"))
-        rows.append(f"| {meta['model']} (this run, refine loop, {meta['rounds']} rounds) | {figures['questions']} | "
+        mixed = versions(records.values())
+        mixed = f", mixed: {mixed} versions of the code" if mixed > 1 else ""
+        rows.append(f"| {meta['model']} (this run, refine loop, {meta['rounds']} rounds{mixed}) | {figures['questions']} | "
                     f"{figures['abq']:.1f} | {figures['uasq']:.1f} | {figures['pasq']:.1f} | {levels} | "
                     f"{figures['answered']} |")
         times = figures["seconds"]

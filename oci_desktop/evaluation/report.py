@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .code_version import versions
 from .datasets import DATASETS
 from .run import read_records
 
@@ -58,7 +59,7 @@ def summarize(out: Path) -> list[dict]:
                "plus_passed": sum(r["plus"] for r in records),
                "first_base_passed": sum(r["first_base"] for r in records),
                "first_plus_passed": sum(r["first_plus"] for r in records),
-               "seconds": round(sum(r["seconds"] for r in records), 1)}
+               "seconds": round(sum(r["seconds"] for r in records), 1), "code_versions": versions(records)}
         for part in ("base", "plus"):  # the same tasks before and after feedback
             run[f"fixed_{part}"] = sum(r[part] and not r[f"first_{part}"] for r in records)
             run[f"broken_{part}"] = sum(r[f"first_{part}"] and not r[part] for r in records)
@@ -101,6 +102,8 @@ def _cell(run: dict | None) -> str:
     if run is None:
         return "-"
     partial = "" if run["complete"] else f" [{run['tasks']}/{run['dataset_tasks']} tasks]"
+    if run.get("code_versions", 1) > 1:  # resumed across a change of the loop, prompts or scoring
+        partial += f" [mixed: {run['code_versions']} versions of the code]"
     return f"{run['base_pass_at_1']:.1f} ({run['plus_pass_at_1']:.1f}){partial}"
 
 

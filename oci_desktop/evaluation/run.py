@@ -17,6 +17,7 @@ from oci_desktop.engine.llm.backend import ChatBackend
 from oci_desktop.engine.llm.profiles import PromptProfile
 from oci_desktop.engine.sandbox import SandboxLimits
 
+from .code_version import code_version, on_other_code
 from .datasets import Task, load_tasks
 from .modes import PAPER_REVIEWER_MODES, EvalCancelled, SolveSettings, Solver, loop_description
 from .pool import ScoringPool, ScoringWorker
@@ -63,6 +64,8 @@ class Progress:
     base: int
     plus: int
     last: dict | None = None
+    earlier_code: int = 0
+    """Finished tasks, kept from an earlier sitting, that ran on other code than this one."""
 
 
 def read_records(path: Path) -> dict[str, dict]:
@@ -127,7 +130,8 @@ class EvalRun:
         tasks = self.tasks()
         done = read_records(self.records_path)
         kept = [done[t.task_id] for t in tasks if t.task_id in done]
-        state = Progress(len(kept), len(tasks), sum(r["base"] for r in kept), sum(r["plus"] for r in kept))
+        state = Progress(len(kept), len(tasks), sum(r["base"] for r in kept), sum(r["plus"] for r in kept),
+                         earlier_code=on_other_code(kept))
         self.progress(state)
         settings = SolveSettings(self.config.mode, self.config.plus, self.config.rounds, self.config.max_tokens,
                                  self.config.prompt, self.config.profile, self.config.fresh_attempts)
@@ -144,7 +148,7 @@ class EvalRun:
         return state
 
     def _save(self, record: dict, state: Progress) -> None:
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+        line = json.dumps({**record, "code": code_version()}, ensure_ascii=False) + "\n"
         with self._lock:
             with open(self.records_path, "a", encoding="utf-8") as handle:
                 handle.write(line)

@@ -113,6 +113,24 @@ def test_a_run_saves_each_task_and_resumes(tmp_path):
         EvalRun(config, ScriptedBackend([]), "another model").run()
 
 
+def test_a_run_resumed_on_other_code_says_how_many_tasks_ran_on_it(tmp_path):
+    from oci_desktop.evaluation.code_version import code_version
+
+    config = RunConfig("humaneval", "single", tmp_path / "out", task_ids=["HumanEval/2", "HumanEval/4"])
+    first = EvalRun(config, ScriptedBackend([RIGHT, WRONG]), "scripted")
+    first.run()
+    lines = first.records_path.read_text().splitlines()
+    assert [json.loads(line)["code"] for line in lines] == [code_version()] * 2
+    seen = []
+    EvalRun(config, ScriptedBackend([]), "scripted", progress=seen.append).run()
+    assert seen[0].earlier_code == 0
+    earlier = json.loads(lines[0]) | {"code": "0123456789ab"}  # as if the loop had changed since
+    first.records_path.write_text(json.dumps(earlier) + "\n" + lines[1] + "\n")
+    seen.clear()
+    EvalRun(config, ScriptedBackend([]), "scripted", progress=seen.append).run()
+    assert seen[0].earlier_code == 1
+
+
 def test_a_cancelled_run_keeps_finished_tasks_and_the_rerun_does_the_rest(tmp_path):
     from oci_desktop.evaluation.modes import EvalCancelled
 

@@ -36,3 +36,14 @@ def test_report_counts_passes_and_what_feedback_fixed_and_broke(tmp_path):
     assert "| tiny (this run) | single turn, the paper's prompt | 0.6 (0.6) | 30.0 (30.0) [10/378 tasks] | - |" in table
     assert "| humaneval-feedback-honest | tiny | 164 | 0.6 (0.6) | 1.8 (0.6) | 2 (1) | 0 (1) |" in table
     assert (tmp_path / "results.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_run_resumed_across_code_versions_is_marked_mixed(tmp_path):
+    _run(tmp_path, "humaneval-single", "single", [(True, True, True, True)] * 164)
+    write_report(tmp_path)
+    assert "mixed" not in (tmp_path / "results.md").read_text()  # records from before versions were kept
+    lines = (tmp_path / "humaneval-single.jsonl").read_text().splitlines()
+    lines[:2] = [json.dumps(json.loads(line) | {"code": code}) for line, code in zip(lines, ("aaaa", "bbbb"))]
+    (tmp_path / "humaneval-single.jsonl").write_text("\n".join(lines) + "\n")
+    write_report(tmp_path)
+    assert "100.0 (100.0) [mixed: 3 versions of the code]" in (tmp_path / "results.md").read_text()
