@@ -113,7 +113,7 @@ def _print_text(event, conversation) -> None:
         print(shown(f"[{result.status}] " + " ".join(result.notes)
                     + (f"\n{result.error.ename}: {result.error.evalue}" if result.error else "")
                     + "".join(f"\n[saved {o.path}]" for o in result.outputs if o.path)), flush=True)
-    elif kind in ("runaway", "fresh_attempt", "asked_for_code", "asked_for_format"):
+    elif kind in ("runaway", "fresh_attempt", "asked_for_code", "asked_for_format", "asked_to_restate"):
         print(shown(f"\n[{event.message}]"), flush=True)
     elif kind == "review_started":
         print(shown(f"[the reviewer ({event.reviewer}) reads the result: {event.why}]"), flush=True)

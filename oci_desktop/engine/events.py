@@ -131,7 +131,7 @@ class AskedForCode(Event):
     def from_note(cls, text: str) -> AskedForCode | None:
         """The request to answer again that a stored note tells of (the recorder stores its
         message, without the feedback), or None when the note is not one."""
-        for kind in (AskedForFormat, AskedForCode):
+        for kind in (AskedForFormat, AskedToRestate, AskedForCode):
             if text == kind(0, "").message:
                 return kind(0, "")
         return None
@@ -147,6 +147,17 @@ class AskedForFormat(AskedForCode):
     def message(self) -> str:
         """For people: what happens now."""
         return "The answer did not use the format your request gives: the model was asked to restate it."
+
+
+@dataclass
+class AskedToRestate(AskedForCode):
+    """The final answer gave @name[value] values other than the ones its code printed (a sign
+    dropped, a value of its own); the model is asked, once, to give the printed values."""
+
+    @property
+    def message(self) -> str:
+        """For people: what happens now."""
+        return "The answer's values differ from what the code printed: the model was asked to restate them."
 
 
 @dataclass
@@ -195,7 +206,7 @@ class TurnFinished(Event):
 
     reason: str
     """answered (in words, to a request with nothing to run), no_code, done, tests_passed,
-    repeated_error, repeated_code, max_rounds, time_budget, cancelled, declined, error."""
+    answer_differs (the code ran; the answer's values are not the printed ones), repeated_error, repeated_code, max_rounds, time_budget, cancelled, declined, error."""
     rounds: int
     message: str
 
@@ -224,7 +235,7 @@ class TurnFinished(Event):
 
 
 SUCCESSES = ("done", "tests_passed", "answered")
-REASONS = (*SUCCESSES, "no_code", "repeated_error", "repeated_code", "max_rounds", "time_budget", "cancelled",
+REASONS = (*SUCCESSES, "answer_differs", "no_code", "repeated_error", "repeated_code", "max_rounds", "time_budget", "cancelled",
            "declined", "error")
 
 
@@ -240,4 +251,4 @@ _TYPES = {TokenDelta: "token", CodeProposed: "code", ExecutionStarted: "executio
           UserMessageAdded: "user_message", TurnFinished: "done", EngineError: "error", RunawayReply: "runaway",
           ReviewStarted: "review_started", ReviewerNote: "review", ReviewerUnavailable: "review_unavailable",
           FreshAttempt: "fresh_attempt", AskedForCode: "asked_for_code",
-          AskedForFormat: "asked_for_format"}
+          AskedForFormat: "asked_for_format", AskedToRestate: "asked_to_restate"}

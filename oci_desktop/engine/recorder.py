@@ -76,6 +76,7 @@ class TurnRecorder:
         self.store.add_message(self.conversation_id, "user", "feedback", event.feedback, round_no=event.round)
 
     _on_AskedForFormat = _on_AskedForCode  # noqa: N815 (named after the event)
+    _on_AskedToRestate = _on_AskedForCode  # noqa: N815 (named after the event)
 
     def _on_ReviewerNote(self, event: ReviewerNote) -> None:  # noqa: N802
         # Two rows, as for a runaway reply: the reviewer's words to show (kind "review"), and what

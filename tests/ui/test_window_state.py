@@ -288,3 +288,22 @@ def test_a_reply_the_model_was_asked_to_redo_is_marked_live_after_reopening_and_
     QApplication.processEvents()
     assert set_aside(window) == [(*by_hand[:2], theme.current().muted)]
     assert theme.current().name == "dark" and contrast(theme.current().muted, theme.current().window) >= AA_TEXT
+
+
+def test_an_answer_that_gave_other_values_than_the_output_is_marked_live_and_after_reopening(qtbot, tmp_path):
+    # The code printed -0.55; the answer said 0.55 (DABench/517 on the bundled model).
+    request = ("File: titanic.csv\nQuestion: How do Pclass and Fare correlate?\n"
+               "Answer format: @correlation_pclass_fare[r_value] where r_value has two decimals.")
+    models = ScriptedModels(fence('print("@correlation_pclass_fare[-0.55]")'), "@correlation_pclass_fare[0.55]",
+                            "@correlation_pclass_fare[-0.55]", "Hello.")
+    window = open_window(qtbot, tmp_path / "data", models)
+    send(qtbot, window, request)
+    differing = ("@correlation_pclass_fare[0.55]", "Not the printed values — asked again", theme.current().muted)
+    assert set_aside(window) == [differing]
+    assert [b.text for b in window.chat.bubbles()][-1] == "@correlation_pclass_fare[-0.55]"
+    first = window.conversation_id
+    new_chat(qtbot, window)
+    send(qtbot, window, "Say hello")
+    click_conversation(qtbot, window, title_for(request))  # rebuilt from the store
+    qtbot.waitUntil(lambda: window.conversation_id == first, timeout=10_000)
+    assert set_aside(window) == [differing]

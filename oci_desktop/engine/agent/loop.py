@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..cancel import CancelToken
-from ..events import (AskedForCode, AskedForFormat, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
+from ..events import (AskedForCode, AskedForFormat, AskedToRestate, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
                       ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
-from . import answer, feedback, testspec, tracebacks, unfilled
+from . import answer, feedback, restated, testspec, tracebacks, unfilled
 from .context import fit_context
 from .fences import FenceExtractor
 from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
@@ -130,7 +130,8 @@ class RefineLoop:
         wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
         wants_count = testspec.asked_count(user_text) if s.run_request_tests else None
         wants_format = testspec.asked_format(user_text) if s.run_request_tests else []
-        asked_for_format = False
+        asked_for_format = asked_to_restate = False
+        placeholders = restated.placeholders_of(wants_format)
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
@@ -179,6 +180,15 @@ class RefineLoop:
                         asked_for_format = True  # once: the restated answer stands, whatever it says
                         att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                         continue
+                    differences = restated.differing(reply, att.last_shown, placeholders)
+                    if differences and not asked_to_restate and self._goes_on(att.rounds, began):
+                        asked_to_restate = True  # once, as for the format
+                        att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format,
+                                                                       att.sampling)
+                        continue
+                    if differences:  # the person is told which result to believe
+                        yield self._finish("answer_differs", round_no, restated.summary(differences))
+                        return
                     yield self._finish("done", round_no, "The code ran without errors and the model answered.")
                 elif (att.last_code is not None and checkable and not told_since_run
                       and self._may_draw(att.number, began)):
@@ -214,6 +224,14 @@ class RefineLoop:
                     asked_for_format = True
                     att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                     continue
+                differences = restated.differing(_without(blocks, reply), att.last_shown, placeholders)
+                if differences and not asked_to_restate and self._goes_on(att.rounds, began):
+                    asked_to_restate = True
+                    att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format, att.sampling)
+                    continue
+                if differences:
+                    yield self._finish("answer_differs", round_no, restated.summary(differences))
+                    return
                 yield self._finish("done", round_no, "The code ran without errors; the model had nothing to change.")
                 return
             if code == att.last_code or code in failed_programs:
@@ -304,6 +322,18 @@ class RefineLoop:
         # Asked again, the 0.5B mostly repeats its sentence or its code: an answer that begins
         # with the first template's name can only go on with a value.
         if getattr(self.backend, "honours_prefill", False):
+            return replace(sampling, prefill=testspec.format_opening(wants_format))
+        return sampling
+
+    def _ask_to_restate(self, round_no: int, differences: list[tuple[str, str, str]], wants_format: list[str],
+                        sampling: Sampling):
+        """Ask for the printed values instead of the ones the answer gave; returns the next reply's sampling."""
+        told = restated.ASK.format(differences=restated.told(differences))
+        told += f", in the request's format: {', '.join(wants_format)}" if wants_format else "."
+        self.messages.append({"role": "user", "content": told})
+        self._loop_said.append(restated.ASKED)
+        yield AskedToRestate(round_no, told)
+        if wants_format and getattr(self.backend, "honours_prefill", False):
             return replace(sampling, prefill=testspec.format_opening(wants_format))
         return sampling
 

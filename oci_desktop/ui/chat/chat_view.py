@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from oci_desktop.engine.events import AskedForCode, AskedForFormat, TurnFinished
+from oci_desktop.engine.events import AskedForCode, AskedForFormat, AskedToRestate, TurnFinished
 
 from ..style.theme import SPACE
 from .cards import ExecutionCard, MessageBubble
@@ -21,6 +21,8 @@ def set_aside_caption(asked: AskedForCode) -> str:
     """What a reply says when the loop asked the model again instead of taking it as the answer."""
     if isinstance(asked, AskedForFormat):
         return "Not in the requested format — asked again"
+    if isinstance(asked, AskedToRestate):
+        return "Not the printed values — asked again"
     return "Not computed — asked again to run code"
 
 

@@ -1,0 +1,83 @@
+"""The final answer gives the values its code printed: a dropped sign or a value of the model's
+own is asked about once, and a turn whose answer still disagrees does not end as done."""
+
+import pytest
+
+from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.agent.restated import differing, placeholders_of
+from oci_desktop.engine.events import AskedToRestate, RoundFinished, TurnFinished
+from oci_desktop.engine.llm.scripted import ScriptedBackend
+from tests.unit.test_loop_trust import turn
+from tests.unit.test_refine_loop import ScriptedRunner, fence, ok
+
+REQUEST = ("File: titanic.csv\nQuestion: What is the correlation between Pclass and Fare?\n"
+           "Answer format: @correlation_pclass_fare[r_value] where r_value is rounded to two decimals.")
+CODE = 'print(f"@correlation_pclass_fare[{r:.2f}]")'
+
+
+@pytest.mark.parametrize("said, printed, differs", [
+    ("0.55", "-0.55", True),  # DABench/517: the sign dropped
+    ("0.75", "-0.58", True),  # DABench/526: a value of its own
+    ("0.00", "nan", True),
+    ("not_normal", "missing_values", True),
+    ("-0.55", "-0.55", False),
+    ("0.55", "0.5512", False),  # rounded to the places the answer gives
+    ("1276", "1276.28", False),
+    ("0.6", "0.66", True),  # 0.66 rounds to 0.7
+    ("1.2e-05", "1.23e-05", False),
+    ("[0.5, 0.7]", "0.50, 0.70", False),
+    ("0.5, 0.7", "0.5", True),
+    ("'Yes'", "yes", False),
+])
+def test_a_restated_value_differs_only_beyond_rounding(said, printed, differs):
+    found = differing(f"The answer: @x[{said}].", f"@x[{printed}]\n")
+    assert found == ([("x", said, printed)] if differs else [])
+
+
+def test_names_the_output_never_printed_and_echoed_placeholders_are_not_compared():
+    assert differing("@x[1] @y[2]", "@x[1]\n") == []  # y: nothing printed to compare with
+    assert differing("@x[r_value]", "@x[0.3]\n", placeholders_of(["@x[r_value]"])) == []
+    assert differing("@x[0.4]", "@x[0.1]\n@x[0.4]\n") == []  # the last printing counts
+
+
+def test_an_answer_that_drops_the_printed_sign_is_asked_to_restate_it_once():
+    replies = [fence(CODE), "@correlation_pclass_fare[0.55]", "@correlation_pclass_fare[-0.55]"]
+    events, backend, runner = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST)
+    asked = [e for e in events if isinstance(e, AskedToRestate)]
+    assert len(asked) == 1 and "-0.55 in the output, but 0.55 in your answer" in asked[0].feedback
+    assert "@correlation_pclass_fare[r_value]" in asked[0].feedback  # the format, to answer in
+    assert backend.requests[2][-1]["content"] == asked[0].feedback
+    assert runner.codes == [CODE] and events[-1].reason == "done"
+
+
+def test_an_answer_that_still_differs_ends_the_turn_saying_which_result_to_believe():
+    replies = [fence(CODE), "@correlation_pclass_fare[0.55]", "Sorry: @correlation_pclass_fare[0.56]", "never"]
+    events, backend, _ = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST)
+    end = events[-1]
+    assert sum(isinstance(e, AskedToRestate) for e in events) == 1 and len(backend.requests) == 3
+    assert end.reason == "answer_differs" and not end.succeeded
+    assert "0.56 in the answer, -0.55 in the output" in end.message and end.summary.startswith("Stopped after 3")
+
+
+def test_words_around_the_same_code_are_held_to_its_output_too():
+    replies = [fence(CODE), "The correlation is @correlation_pclass_fare[0.55].\n" + fence(CODE),
+               "@correlation_pclass_fare[-0.55]"]
+    events, _, runner = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST)
+    assert sum(isinstance(e, AskedToRestate) for e in events) == 1 and runner.codes == [CODE]
+    assert events[-1].reason == "done"
+
+
+def test_where_the_backend_allows_it_the_restated_answer_begins_with_the_first_template():
+    backend = ScriptedBackend([fence(CODE), "@correlation_pclass_fare[0.55]", "-0.55]"])
+    backend.honours_prefill = True
+    runner = ScriptedRunner(lambda c: ok("@correlation_pclass_fare[-0.55]\n"))
+    events = list(RefineLoop(backend, runner, LoopSettings()).run(REQUEST))
+    assert backend.samplings[-1].prefill == "@correlation_pclass_fare["
+    assert [e for e in events if isinstance(e, RoundFinished)][-1].reply == "@correlation_pclass_fare[-0.55]"
+    assert isinstance(events[-1], TurnFinished) and events[-1].reason == "done"
+
+
+def test_an_answer_that_agrees_with_the_output_is_not_asked_again():
+    events, backend, _ = turn([fence(CODE), "It is @correlation_pclass_fare[-0.55]."],
+                              lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST)
+    assert not any(isinstance(e, AskedToRestate) for e in events) and len(backend.requests) == 2
