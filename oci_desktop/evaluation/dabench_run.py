@@ -127,7 +127,7 @@ class DABenchRun:
             raise EvalCancelled()
         if stop == "error":
             raise ModelFailed("the model could not answer during the refine loop")
-        answers, source = final_answers(question, rounds)
+        answers, source = final_answers(question, rounds, stop)
         correct = dabench.score(question, answers)
         return {"task_id": question.task_id, "id": question.id, "level": question.level,
                 "concepts": list(question.concepts), "labels": question.labels, "answers": answers,
@@ -155,14 +155,15 @@ class DABenchRun:
             os.fsync(handle.fileno())
 
 
-def final_answers(question: Question, rounds: list[dict]) -> tuple[dict[str, str], str]:
+def final_answers(question: Question, rounds: list[dict], stop: str = "done") -> tuple[dict[str, str], str]:
     """The answers a person reads at the end: the @name[value] lines of the model's last reply;
     where that reply has none, those its code printed last (the result card under the reply),
-    not the code's own lines that a traceback quotes."""
+    not the code's own lines that a traceback quotes. A turn that ended answer_differs told the
+    person that the output, not the answer, is the result: its printed values are read."""
     unfilled = dabench.placeholders(question)
     for r in reversed(rounds):
         in_reply = dabench.answers_in(CODE_BLOCK.sub("", r["reply"]), unfilled)  # prose: not the code's f-strings
-        if in_reply:
+        if in_reply and stop != "answer_differs":
             return in_reply, "reply"
         printed = dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled)
         if printed:
