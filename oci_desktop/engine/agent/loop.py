@@ -20,7 +20,8 @@ from ..events import (AskedForCode, AskedForFormat, AskedToRestate, CodeProposed
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
-from . import answer, feedback, restated, testspec, tracebacks, unfilled
+from . import answer, feedback, restated, testspec, tracebacks
+from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
 from .fences import FenceExtractor
 from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
@@ -126,12 +127,9 @@ class RefineLoop:
         self._history, self._notes = [dict(m) for m in history or []], []
         self.messages = initial_messages(s.system_prompt, self._history, user_text, s.tell_environment)
         self._request, self._reviewer_failed = user_text, False  # a failed reviewer is asked again next turn
-        tests = testspec.extract_tests(user_text) if s.run_request_tests else []
-        wants_chart = s.run_request_tests and testspec.asks_for_chart(user_text)
-        wants_count = testspec.asked_count(user_text) if s.run_request_tests else None
-        wants_format = testspec.asked_format(user_text) if s.run_request_tests else []
+        expected = Expected.of(user_text, s.run_request_tests)
+        tests, wants_format = expected.tests, expected.answer_format
         asked_for_format = asked_to_restate = False
-        placeholders = restated.placeholders_of(wants_format)
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
@@ -141,13 +139,13 @@ class RefineLoop:
         failed_programs: set[str] = set()
         asked_for_code, told_since_run = False, False
         # Whether the request wants a result the loop can hold the code to (computed, tested, counted).
-        checkable = bool(ask_for_code or tests or wants_chart or wants_count is not None or wants_format)
+        checkable = bool(ask_for_code) or expected.any
         while True:
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
                 return
             if att.rounds >= s.max_rounds:
-                tail = " The last code ran without errors." if att.ran_clean else _unmet(att.last_error, wants_count)
+                tail = " The last code ran without errors." if att.ran_clean else unmet(att.last_error, expected)
                 yield self._finish("max_rounds", round_no, f"That is the limit of {s.max_rounds} rounds an attempt "
                                    f"may take.{tail}")
                 return
@@ -180,7 +178,7 @@ class RefineLoop:
                         asked_for_format = True  # once: the restated answer stands, whatever it says
                         att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                         continue
-                    differences = restated.differing(reply, att.last_shown, placeholders)
+                    differences = restated.differing(reply, att.last_shown, expected.placeholders)
                     if differences and not asked_to_restate and self._goes_on(att.rounds, began):
                         asked_to_restate = True  # once, as for the format
                         att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format,
@@ -209,7 +207,7 @@ class RefineLoop:
                     continue
                 elif att.last_code is not None:
                     yield self._finish("no_code", round_no, "The model answered without new code."
-                                       + _unmet(att.last_error, wants_count))
+                                       + unmet(att.last_error, expected))
                 elif checkable or failed_programs:  # a fresh attempt that gave up in words has not answered
                     yield self._finish("no_code", round_no, "The model answered without code to run.")
                 else:  # "What is Python?": words are the answer, and a warning would read as a failure
@@ -224,7 +222,7 @@ class RefineLoop:
                     asked_for_format = True
                     att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                     continue
-                differences = restated.differing(_without(blocks, reply), att.last_shown, placeholders)
+                differences = restated.differing(_without(blocks, reply), att.last_shown, expected.placeholders)
                 if differences and not asked_to_restate and self._goes_on(att.rounds, began):
                     asked_to_restate = True
                     att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format, att.sampling)
@@ -267,22 +265,11 @@ class RefineLoop:
                     return
                 if ran_clean:
                     ran_clean, error = False, ("tests", result.stdout.strip())
-            if ran_clean and wants_chart and not self._images_shown:
-                # The code ran but drew nothing: a small model forgets the chart it was asked for.
-                text += "\n" + testspec.NO_CHART
-                self._loop_said.append(testspec.NO_CHART)
-                ran_clean, error = False, ("no_chart", "")
-            if ran_clean and wants_count is not None:
-                count = testspec.shown_count(att.last_shown)
-                if count is not None and count != wants_count:  # "the first 10" printed as 25
-                    text += "\n" + testspec.WRONG_COUNT.format(asked=wants_count, shown=count)
-                    self._loop_said.append(testspec.WRONG_COUNT.format(asked=wants_count, shown=count))
-                    ran_clean, error = False, ("count", str(count))
-            if ran_clean and checkable and (fields := unfilled.unfilled_fields(code, att.last_shown)):
-                said = unfilled.told(fields)  # print("@mean[{mean}]"): the f was left out
+            if ran_clean and (failed := after_clean_run(expected, code, att.last_shown, self._images_shown, checkable)):
+                said, error = failed
                 text += "\n" + said
                 self._loop_said.append(said)
-                ran_clean, error = False, ("unfilled", ", ".join(fields))
+                ran_clean = False
             if not ran_clean:
                 failed_programs.add(code)
             att.ran_clean = ran_clean
@@ -293,7 +280,7 @@ class RefineLoop:
                     att = yield from self._fresh_start(round_no, att, why)
                     continue
                 yield self._finish("repeated_error", round_no, "The model could not fix it, so the turn stops for "
-                                   f"you to step in.{_unmet(error, wants_count)}")
+                                   f"you to step in.{unmet(error, expected)}")
                 return
             att.last_error = error
             reason = should_review(error[0] if error else None, reply, att.last_shown)
@@ -529,19 +516,3 @@ def _without(blocks: list[str], reply: str) -> str:
         reply = reply.replace(block, "")
     return reply
 
-
-def _unmet(error: tuple[str, str] | None, wants_count: int | None) -> str:
-    """What did not match, in plain words, for the message that ends a turn without success."""
-    if error is None:
-        return ""
-    kind, detail = error
-    if kind == "tests":
-        first = detail.splitlines()[0] if detail else ""
-        return f" Your examples still fail: {first}" if first else " Your examples still fail."
-    if kind == "count":
-        return f" You asked for {wants_count}; the output shows {detail} items."
-    if kind == "unfilled":
-        return f" The output shows {detail} as written, not the values."
-    if kind == "no_chart":
-        return " You asked for a chart; the code drew none."
-    return f" The last run failed: {detail.strip()}" if detail.strip() else f" The last run failed ({kind})."
