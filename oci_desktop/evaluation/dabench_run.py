@@ -159,11 +159,15 @@ def final_answers(question: Question, rounds: list[dict], stop: str = "done") ->
     """The answers a person reads at the end: the @name[value] lines of the model's last reply;
     where that reply has none, those its code printed last (the result card under the reply),
     not the code's own lines that a traceback quotes. A turn that ended answer_differs told the
-    person that the output, not the answer, is the result: its printed values are read."""
+    person to trust the output over the answer: its printed values are read where it has any."""
     unfilled = dabench.placeholders(question)
+    if stop == "answer_differs":
+        for r in reversed(rounds):
+            if printed := dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled):
+                return printed, "output"
     for r in reversed(rounds):
         in_reply = dabench.answers_in(CODE_BLOCK.sub("", r["reply"]), unfilled)  # prose: not the code's f-strings
-        if in_reply and stop != "answer_differs":
+        if in_reply:
             return in_reply, "reply"
         printed = dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled)
         if printed:

@@ -42,6 +42,8 @@ def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
     assert final_answers(MEAN_FARE, rounds) == ({"mean_fare": "34.66"}, "reply")
     # The turn told the person that the answer differs from the output, and that the output is the result.
     assert final_answers(MEAN_FARE, rounds, "answer_differs") == ({"mean_fare": "34.65"}, "output")
+    in_words_only = [{"reply": "```python\nprint(m)\n```", "output": "34.65"}, {"reply": "@mean_fare[9]", "output": ""}]
+    assert final_answers(MEAN_FARE, in_words_only, "answer_differs") == ({"mean_fare": "9"}, "reply")
     assert final_answers(MEAN_FARE, [{"reply": "@mean_fare[mean_fare_value]", "output": ""}]) == ({}, "none")
     # A traceback quotes the failing cell's print line: that is code, not what the code printed.
     failed = ("Execution result: \nValueError                                Traceback (most recent call last)\n"

@@ -34,10 +34,29 @@ def test_a_restated_value_differs_only_beyond_rounding(said, printed, differs):
     assert found == ([("x", said, printed)] if differs else [])
 
 
-def test_names_the_output_never_printed_and_echoed_placeholders_are_not_compared():
-    assert differing("@x[1] @y[2]", "@x[1]\n") == []  # y: nothing printed to compare with
-    assert differing("@x[r_value]", "@x[0.3]\n", placeholders_of(["@x[r_value]"])) == []
-    assert differing("@x[0.4]", "@x[0.1]\n@x[0.4]\n") == []  # the last printing counts
+def test_a_number_no_output_shows_is_made_up_and_one_shown_in_other_words_is_not():
+    # DABench/34: the code printed the correlation in words; the answer gave a value of its own.
+    printed = "Correlation: -0.0412\nP-value: 0.4058\nRows: 1,203\n"
+    assert differing("@r[0.82] @p[0.41]", printed) == [("r", "0.82", None)]
+    assert differing("@r[-0.04] @p[0.406] @rows[1203] @kind[none]", printed) == []
+    assert differing("@threshold[3] @r[-0.04]", printed, request="Use a threshold of 3.") == []
+    assert differing("@pairs[0.5, 0.9]", "0.5\n") == [("pairs", "0.5, 0.9", None)]
+
+
+def test_echoed_placeholders_are_no_values_and_the_last_printing_of_a_name_counts():
+    assert differing("@x[r_value]", "@x[0.3]\n", placeholders=placeholders_of(["@x[r_value]"])) == []
+    assert differing("@x[0.4]", "@x[0.1]\n@x[0.4]\n") == []
+    assert differing("@x[0.1]", "@x[0.1]\n@x[0.4]\n") == [("x", "0.1", "0.4")]
+
+
+def test_a_made_up_value_is_asked_about_and_a_still_made_up_one_ends_the_turn_unsuccessfully():
+    replies = [fence("print('Correlation:', -0.0412)"), "@correlation_pclass_fare[0.82]",
+               "@correlation_pclass_fare[0.81]"]
+    events, backend, _ = turn(replies, lambda c: ok("Correlation: -0.0412\n"), user=REQUEST)
+    asked = [e for e in events if isinstance(e, AskedToRestate)]
+    assert len(asked) == 1 and "0.82 in your answer, a value no output shows" in asked[0].feedback
+    assert events[-1].reason == "answer_differs"
+    assert "0.81 in the answer, shown by no output" in events[-1].message
 
 
 def test_an_answer_that_drops_the_printed_sign_is_asked_to_restate_it_once():

@@ -77,6 +77,8 @@ class _Attempt:
     ran_clean: bool = False
     last_shown: str = ""
     """What the attempt's last run showed (the answer is checked against it)."""
+    shown: str = ""
+    """What all the attempt's runs showed: the values a final answer may give."""
 
 
 CODE_PREFILL = "```python\n"
@@ -178,7 +180,7 @@ class RefineLoop:
                         asked_for_format = True  # once: the restated answer stands, whatever it says
                         att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                         continue
-                    differences = restated.differing(reply, att.last_shown, expected.placeholders)
+                    differences = restated.differing(reply, att.shown, self._request, expected.placeholders)
                     if differences and not asked_to_restate and self._goes_on(att.rounds, began):
                         asked_to_restate = True  # once, as for the format
                         att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format,
@@ -222,7 +224,8 @@ class RefineLoop:
                     asked_for_format = True
                     att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                     continue
-                differences = restated.differing(_without(blocks, reply), att.last_shown, expected.placeholders)
+                differences = restated.differing(_without(blocks, reply), att.shown, self._request,
+                                                 expected.placeholders)
                 if differences and not asked_to_restate and self._goes_on(att.rounds, began):
                     asked_to_restate = True
                     att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format, att.sampling)
@@ -246,6 +249,7 @@ class RefineLoop:
                                    "The code was not run." if not self.cancel.cancelled else "Stopped by the user.")
                 return
             text, error, att.last_shown, raised = outcome
+            att.shown += att.last_shown + "\n"
             if not att.last_shown:
                 self._loop_said.append(self._empty)
             ran_clean = error is None
