@@ -13,17 +13,23 @@ from collections.abc import Iterable
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_DECIDING = ("engine/agent", "engine/llm", "evaluation")
-"""The loop and its feedback, how models are asked, and how answers are scored."""
+_DECIDING = ("engine/agent", "engine/llm", "engine/sandbox", "engine/events.py", "evaluation")
+"""The loop and its feedback, how models are asked, the sandbox's limits, and how answers are scored."""
+_NOT_DECIDING = {"evaluation/report.py", "evaluation/code_version.py"}
+"""How figures are laid out, and this file: a change there alters no task's outcome."""
 
 
 @functools.cache
 def code_version() -> str:
-    """A short digest of the deciding sources as they are now (stable across machines and installs)."""
+    """A short digest of the deciding sources as they are now (stable across machines and installs).
+    A run takes it when it starts: sources edited while it runs do not change what it runs."""
     digest = hashlib.sha256()
-    for folder in _DECIDING:
-        for path in sorted((_PACKAGE / folder).rglob("*.py")):
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for part in _DECIDING:
+        root = _PACKAGE / part
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            name = path.relative_to(_PACKAGE).as_posix()
+            if name not in _NOT_DECIDING:
+                digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
 

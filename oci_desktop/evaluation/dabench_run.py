@@ -82,6 +82,7 @@ class DABenchRun:
         return (questions[:self.config.limit] if self.config.limit else questions), folder
 
     def run(self) -> DABenchProgress:
+        code_version()  # taken now, before any question: see code_version
         self._check_meta()
         questions, folder = self.questions()
         done = read_records(self.records_path)
@@ -159,12 +160,14 @@ def final_answers(question: Question, rounds: list[dict], stop: str = "done") ->
     """The answers a person reads at the end: the @name[value] lines of the model's last reply;
     where that reply has none, those its code printed last (the result card under the reply),
     not the code's own lines that a traceback quotes. A turn that ended answer_differs told the
-    person to trust the output over the answer: its printed values are read where it has any."""
+    person to trust the output over the answer: its printed values replace the answer's."""
     unfilled = dabench.placeholders(question)
     if stop == "answer_differs":
+        answers, source = final_answers(question, rounds)
         for r in reversed(rounds):
             if printed := dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled):
-                return printed, "output"
+                return {**answers, **printed}, "output"
+        return answers, source
     for r in reversed(rounds):
         in_reply = dabench.answers_in(CODE_BLOCK.sub("", r["reply"]), unfilled)  # prose: not the code's f-strings
         if in_reply:
@@ -230,6 +233,7 @@ def markdown(out: Path) -> list[str]:
             + ["", "Official scoring (exact string, or numbers within 1e-6; a question is right when every "
                    "sub-answer is), counting every question asked (the official script leaves out questions "
                    "answered with nothing). Answers are read from the model's last reply, else from what its "
-                   "code printed last; the leaderboard's runs had GPT-3.5 rewrite each answer into the format "
+                   "code printed last (where the turn ended telling the person that the answer's values are "
+                   "not the printed ones, the printed values count); the leaderboard's runs had GPT-3.5 rewrite each answer into the format "
                    "first.", ""]
             + notes)

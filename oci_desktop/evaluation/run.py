@@ -126,6 +126,7 @@ class EvalRun:
             self.meta_path.write_text(json.dumps(meta, indent=1))
 
     def run(self) -> Progress:
+        code_version()  # taken now, before any task: see code_version
         self._check_meta()
         tasks = self.tasks()
         done = read_records(self.records_path)

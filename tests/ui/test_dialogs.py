@@ -150,6 +150,22 @@ def test_diagnosis_dialog_deleted_mid_check_does_not_abort_the_process(qtbot, mo
     qtbot.waitUntil(lambda: not shiboken6.isValid(check), timeout=5_000)  # it deletes itself
 
 
+def test_closing_the_diagnosis_dialog_does_not_wait_for_its_checks(qtbot, monkeypatch):
+    import threading
+
+    from oci_desktop.engine.diagnosis import Diagnosis
+    from oci_desktop.ui.dialogs import diagnosis_dialog
+
+    release = threading.Event()
+    monkeypatch.setattr(diagnosis_dialog, "diagnose", lambda: (release.wait(30), Diagnosis())[1])
+    dialog = diagnosis_dialog.DiagnosisDialog()
+    check = dialog._check
+    dialog.done(0)  # returns at once: the window does not freeze while llama.cpp loads
+    assert check.isRunning()
+    with qtbot.waitSignal(check.finished, timeout=30_000):
+        release.set()
+
+
 def test_models_dialog_says_how_each_installed_model_is_asked(qtbot, hub):
     dialog = ModelsDialog()
     qtbot.addWidget(dialog)

@@ -44,6 +44,8 @@ def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
     assert final_answers(MEAN_FARE, rounds, "answer_differs") == ({"mean_fare": "34.65"}, "output")
     in_words_only = [{"reply": "```python\nprint(m)\n```", "output": "34.65"}, {"reply": "@mean_fare[9]", "output": ""}]
     assert final_answers(MEAN_FARE, in_words_only, "answer_differs") == ({"mean_fare": "9"}, "reply")
+    two = [{"reply": "", "output": "@a[1]\nb is 3"}, {"reply": "@a[2] @b[3]", "output": ""}]
+    assert final_answers(MEAN_FARE, two, "answer_differs") == ({"a": "1", "b": "3"}, "output")
     assert final_answers(MEAN_FARE, [{"reply": "@mean_fare[mean_fare_value]", "output": ""}]) == ({}, "none")
     # A traceback quotes the failing cell's print line: that is code, not what the code printed.
     failed = ("Execution result: \nValueError                                Traceback (most recent call last)\n"

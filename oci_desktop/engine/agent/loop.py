@@ -180,16 +180,14 @@ class RefineLoop:
                         asked_for_format = True  # once: the restated answer stands, whatever it says
                         att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                         continue
-                    differences = restated.differing(reply, att.shown, self._request, expected.placeholders)
+                    differences = self._restated(reply, att, expected)
                     if differences and not asked_to_restate and self._goes_on(att.rounds, began):
                         asked_to_restate = True  # once, as for the format
                         att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format,
                                                                        att.sampling)
                         continue
-                    if differences:  # the person is told which result to believe
-                        yield self._finish("answer_differs", round_no, restated.summary(differences))
-                        return
-                    yield self._finish("done", round_no, "The code ran without errors and the model answered.")
+                    reason, message = restated.ending(differences, "The code ran without errors and the model answered.")
+                    yield self._finish(reason, round_no, message)
                 elif (att.last_code is not None and checkable and not told_since_run
                       and self._may_draw(att.number, began)):
                     # The code failed and the model gave up on it in words ("the file has 15
@@ -224,16 +222,14 @@ class RefineLoop:
                     asked_for_format = True
                     att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
                     continue
-                differences = restated.differing(_without(blocks, reply), att.shown, self._request,
-                                                 expected.placeholders)
+                differences = self._restated(_without(blocks, reply), att, expected)
                 if differences and not asked_to_restate and self._goes_on(att.rounds, began):
                     asked_to_restate = True
                     att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format, att.sampling)
                     continue
-                if differences:
-                    yield self._finish("answer_differs", round_no, restated.summary(differences))
-                    return
-                yield self._finish("done", round_no, "The code ran without errors; the model had nothing to change.")
+                reason, message = restated.ending(differences, "The code ran without errors; the model had nothing "
+                                                                "to change.")
+                yield self._finish(reason, round_no, message)
                 return
             if code == att.last_code or code in failed_programs:
                 if self._may_draw(att.number, began):
@@ -316,11 +312,21 @@ class RefineLoop:
             return replace(sampling, prefill=testspec.format_opening(wants_format))
         return sampling
 
-    def _ask_to_restate(self, round_no: int, differences: list[tuple[str, str, str]], wants_format: list[str],
+    def _restated(self, words: str, attempt: _Attempt, expected: Expected) -> list[restated.Difference]:
+        """The answer's values that are not what the attempt's runs printed (agent/restated.py)."""
+        if not self.settings.run_request_tests:  # a measurement of the bare loop checks nothing
+            return []
+        # What the person wrote, and earlier turns' results: not this turn's words from the loop,
+        # which quote the answer's own numbers back.
+        person = "\n".join([self._request] + [m["content"] for m in self._history
+                                               if m["role"] == "user" and isinstance(m["content"], str)])
+        return restated.differing(words, attempt.shown, person, expected.placeholders)
+
+    def _ask_to_restate(self, round_no: int, differences: list[restated.Difference], wants_format: list[str],
                         sampling: Sampling):
         """Ask for the printed values instead of the ones the answer gave; returns the next reply's sampling."""
-        told = restated.ASK.format(differences=restated.told(differences))
-        told += f", in the request's format: {', '.join(wants_format)}" if wants_format else "."
+        told = restated.told(differences)
+        told += f" Use the request's format: {', '.join(wants_format)}" if wants_format else ""
         self.messages.append({"role": "user", "content": told})
         self._loop_said.append(restated.ASKED)
         yield AskedToRestate(round_no, told)

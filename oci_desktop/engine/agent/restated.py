@@ -2,48 +2,61 @@
 
 Restating its results, a small model drops a minus sign or puts a value of its own in their
 place. Two kinds, both in the @name[value] answers of a request with an answer format:
-- the code printed @name[-0.58] and the answer says @name[0.75] (DABench/517 and 526 on the
-  bundled 0.5B; 179, 209 and 526 on the 1.5B): a person reads two results that disagree;
-- the code printed its results in other words, and the answer gives a number that no output
-  shows (DABench/34: "@correlation_coefficient[0.82]" where the code printed -0.04): a result
-  made up beside real ones. In the 0.5B's DABench run, 19 of its 43 wrong answers in the format
-  held such a number, and 4 of its 37 right ones.
-A value rounded to fewer places agrees with the printed one; a number the request gave counts as
-shown. Numbers in prose are not held to this: "17 weeks" in an answer is the question's own.
+- contradicted: the code printed @name[-0.58] and the answer says @name[0.75] (DABench/517 and
+  526 on the bundled 0.5B; 179, 209 and 526 on the 1.5B). A person reads two results that
+  disagree; asked once, a model that still disagrees ends the turn unsuccessfully;
+- not shown: the code printed its results in other words, and the answer gives a number that no
+  output shows (DABench/34: "@correlation_coefficient[0.82]" where the code printed -0.04). In
+  the 0.5B's DABench run, 19 of its 43 wrong answers in the format held such a number, and 4 of
+  its 37 right ones: a count read off a list or a value worked out from printed ones is a number
+  no output shows either. So it is asked about once, and what the model answers then stands,
+  with a word to the person if it is still not shown.
+A value rounded to fewer places, written with thousands separators, a unit or a numpy wrapper
+agrees with the printed one; a number the person wrote counts as shown. Numbers in prose are
+not held to this: "17 weeks" in an answer is the question's own.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 _FIELD = re.compile(r"@(\w+)\[([^\]\n]*)\]")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-ASK = ("Your answer gives values that differ from what the code printed: {differences}. Answer again "
-       "with the values exactly as the code printed them")
+_WRAPPED = re.compile(r"\b(?:np|numpy)\.\w+\(([^()]*)\)")
+_WITH_UNIT = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%|[a-z]{1,12})?")
+ASK = "Your answer gives {differences}. Answer again with the values the code printed"
 ASKED = ASK.format(differences="")
 """The loop's own words, without the values (an answer that repeats the values is no echo)."""
 
-Difference = tuple[str, str, "str | None"]
-"""(name, the answer's value, the value printed under that name, or None: no output shows it)."""
+
+class Difference(NamedTuple):
+    name: str
+    said: str
+    printed: str | None
+    """The value printed under that name, or None: no output shows the answer's number."""
 
 
-def differing(words: str, printed: str, request: str = "", placeholders: set[str] = frozenset()) -> list[Difference]:
-    """Each @name[...] the words give with a value other than the one printed last under that
-    name, or, where no output printed that name, with a number no output (nor the request)
-    shows. A template's own placeholder in the words (@mean[mean_value]) is no value."""
-    shown = dict(_FIELD.findall(printed))  # the last printing of a name wins
-    numbers = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", printed + "\n" + request))]
+def differing(words: str, printed: str, context: str = "", placeholders: set[str] = frozenset()) -> list[Difference]:
+    """Each @name[...] in the words whose value agrees with no printing of that name, or, where
+    no output printed that name, which gives a number neither the output nor the context (what
+    the person wrote) shows. A template's placeholder (@mean[mean_value], @mean[{mean}]) is no value."""
+    shown: dict[str, list[str]] = {}
+    for name, value in _FIELD.findall(printed):
+        shown.setdefault(name, []).append(value)
+    numbers = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", printed + "\n" + context))]
     found: list[Difference] = []
-    for name, said in dict(_FIELD.findall(words)).items():
-        if not said.strip() or said in placeholders:
+    for name, said in _FIELD.findall(_INLINE_CODE.sub("", words)):
+        if not said.strip() or said in placeholders or "{" in said or "<" in said:
             continue
         if name in shown:
-            if not _agree(said, shown[name]):
-                found.append((name, said, shown[name]))
+            if not any(_agree(said, value) for value in shown[name]):
+                found.append(Difference(name, said, shown[name][-1]))
         elif any(not any(_near(value, n) for n in numbers) for value in map(_number, _items(said)) if value is not None):
-            found.append((name, said, None))
+            found.append(Difference(name, said, None))
     return found
 
 
@@ -53,16 +66,26 @@ def placeholders_of(templates: list[str]) -> set[str]:
 
 
 def told(differences: list[Difference]) -> str:
-    """The differences, for the model."""
-    return "; ".join(f"{name} is {shown} in the output, but {said} in your answer" if shown is not None else
-                     f"{name} is {said} in your answer, a value no output shows" for name, said, shown in differences)
+    """What the model is asked: the differences, and how to mend them."""
+    parts = "; ".join(f"{d.name} as {d.said}, but the code printed {d.printed}" if d.printed is not None else
+                      f"{d.name} as {d.said}, a value no output shows" for d in differences)
+    tail = "." if all(d.printed is not None for d in differences) else \
+        "; where the output does not show a value, print it with code first."
+    return ASK.format(differences=parts) + tail
 
 
-def summary(differences: list[Difference]) -> str:
-    """For people, ending a turn whose answer still disagrees with the output."""
-    parts = "; ".join(f"{name}: {said} in the answer, {shown} in the output" if shown is not None else
-                      f"{name}: {said} in the answer, shown by no output" for name, said, shown in differences)
-    return f"The code ran, but the answer's values are not what it printed ({parts}). Trust the output above."
+def ending(differences: list[Difference], done: str) -> tuple[str, str]:
+    """How a turn ends after its one request to restate: (reason, message). A printed value the
+    answer still contradicts is no success; a number no output shows is the model's word, said so."""
+    contradicted = [d for d in differences if d.printed is not None]
+    if contradicted:
+        parts = "; ".join(f"{d.name}: {d.said} in the answer, {d.printed} in the output" for d in contradicted)
+        return "answer_differs", f"The code ran, but the answer's values are not what it printed ({parts}). " \
+                                 "Trust the output above."
+    if differences:
+        parts = ", ".join(f"{d.name} ({d.said})" for d in differences)
+        return "done", f"{done} No output shows the answer's {parts}: it is the model's own figure."
+    return "done", done
 
 
 def _agree(said: str, shown: str) -> bool:
@@ -71,23 +94,29 @@ def _agree(said: str, shown: str) -> bool:
 
 
 def _items(value: str) -> list[str]:
-    """A value's parts: "0.5, 0.7" and "[0.5, 0.7]" are two numbers; quotes and case do not count."""
-    return [part.strip().strip("'\"").lower() for part in value.strip().strip("[]()").split(",")]
+    """A value's parts: "0.5, 0.7", "[0.5, 0.7]" and "[np.float64(0.5), 0.7]" are two numbers;
+    thousands separators, quotes, case and spacing do not count."""
+    value = _WRAPPED.sub(r"\1", _THOUSANDS.sub("", value)).strip().strip("[]()")
+    return [re.sub(r"\s+", " ", part.strip().strip("'\"").lower()) for part in value.split(",")]
 
 
 def _number(text: str) -> Decimal | None:
+    match = _WITH_UNIT.fullmatch(text)
     try:
-        value = Decimal(text)
+        value = Decimal(match.group(1)) if match else None
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    return value if value is not None and value.is_finite() else None
 
 
 def _same(said: str, shown: str) -> bool:
-    if said == shown:
-        return True
-    ours, theirs = _number(said), _number(shown)
-    return ours is not None and theirs is not None and _near(ours, theirs)
+    if said.replace(" ", "") == shown.replace(" ", "") or shown.startswith((said + " ", said + "t")):
+        return True  # {'a':1} as {'a': 1}; a date as the same date with its time
+    ours, theirs = _WITH_UNIT.fullmatch(said), _WITH_UNIT.fullmatch(shown)
+    if not (ours and theirs) or (ours.group(2) and theirs.group(2) and ours.group(2) != theirs.group(2)):
+        return False
+    a, b = _number(said), _number(shown)
+    return a is not None and b is not None and _near(a, b)
 
 
 def _near(said: Decimal, shown: Decimal) -> bool:

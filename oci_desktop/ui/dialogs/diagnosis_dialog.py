@@ -6,8 +6,6 @@ from PySide6.QtCore import QCoreApplication, QThread, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 
-from shiboken6 import isValid
-
 from oci_desktop.engine.diagnosis import diagnose
 
 
@@ -48,9 +46,12 @@ class DiagnosisDialog(QDialog):
         layout.addWidget(buttons)
         # Owned by the application, not the dialog: a dialog deleted without done() (closed while
         # hidden, torn down with its parent) would otherwise destroy a running QThread, which
-        # aborts the whole process. The check deletes itself once it has finished.
-        self._check = _Check(QCoreApplication.instance())
+        # aborts the whole process. So a closed dialog need not wait for it either; the check
+        # deletes itself once it has finished, and the application waits for it before quitting.
+        app = QCoreApplication.instance()
+        self._check = _Check(app)
         self._check.finished.connect(self._check.deleteLater)
+        app.aboutToQuit.connect(self._check.wait)
         self._check.sig_done.connect(self._show)
         self._check.start()
 
@@ -65,7 +66,3 @@ class DiagnosisDialog(QDialog):
         """Put the whole report on the clipboard."""
         QGuiApplication.clipboard().setText(self.report.toPlainText())
 
-    def done(self, result: int) -> None:  # noqa: D102
-        if isValid(self._check):  # not yet deleted after finishing
-            self._check.wait()  # never leave the thread running behind a closed dialog
-        super().done(result)
