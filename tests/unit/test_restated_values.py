@@ -50,6 +50,17 @@ def test_a_value_that_agrees_with_any_printing_of_its_name_stands_and_every_answ
     assert differing("@mean[4.8] and @mean[9.9]", printed) == [("mean", "9.9", "4.8")]
 
 
+@pytest.mark.parametrize("said, printed", [
+    ("0.76", "{correlation:.2f}"),  # a template printed as written (DABench/575)
+    ("0.76", "{mean_fares[Pclass1"),
+    ("101", "number"),  # a variable's name printed as text (DABench/427, right)
+    ("no", "ShapiroResult(statistic=np.float64(0.74), pvalue=np.float64(6.5e-27))"),  # DABench/10, right
+    ("skewed_left", "-0.5314877349001884"),  # a reading of the printed skewness (DABench/465, right)
+])
+def test_a_printing_that_is_no_value_of_the_answers_kind_is_not_held_against_it(said, printed):
+    assert differing(f"@x[{said}]", f"@x[{printed}]\n", context="0.76 101") == []
+
+
 def test_templates_in_inline_code_and_placeholders_are_no_values():
     assert differing("The code prints `@mean[{mean}]`, so @mean[4.8].", "@mean[4.8]\n") == []
     assert differing("@mean[<mean_value>] @mean[{mean}]", "@mean[4.8]\n") == []

@@ -52,9 +52,10 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
     for name, said in _FIELD.findall(_INLINE_CODE.sub("", words)):
         if not said.strip() or said in placeholders or "{" in said or "<" in said:
             continue
-        if name in shown:
-            if not any(_agree(said, value) for value in shown[name]):
-                found.append(Difference(name, said, shown[name][-1]))
+        printings = [value for value in shown.get(name, []) if _comparable(said, value)]
+        if printings:
+            if not any(_agree(said, value) for value in printings):
+                found.append(Difference(name, said, printings[-1]))
         elif any(not any(_near(value, n) for n in numbers) for value in map(_number, _items(said)) if value is not None):
             found.append(Difference(name, said, None))
     return found
@@ -86,6 +87,20 @@ def ending(differences: list[Difference], done: str) -> tuple[str, str]:
         parts = ", ".join(f"{d.name} ({d.said})" for d in differences)
         return "done", f"{done} No output shows the answer's {parts}: it is the model's own figure."
     return "done", done
+
+
+def _comparable(said: str, shown: str) -> bool:
+    """Whether a printing under the answer's name is a value to hold the answer to: not a
+    template or an object's repr printed as written ("{mean}", "ShapiroResult(...)", a variable's
+    name), and a number for a number: "skewed_left" for a printed skewness is a reading of it."""
+    items = _items(shown)
+    if any(c in part for part in items for c in "{}()"):
+        return False
+    return _numeric(_items(said)) == _numeric(items)
+
+
+def _numeric(items: list[str]) -> bool:
+    return all(_number(p) is not None or p in ("nan", "inf", "-inf") for p in items)  # nan: a number not computed
 
 
 def _agree(said: str, shown: str) -> bool:
