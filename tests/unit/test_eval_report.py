@@ -47,3 +47,17 @@ def test_a_run_resumed_across_code_versions_is_marked_mixed(tmp_path):
     (tmp_path / "humaneval-single.jsonl").write_text("\n".join(lines) + "\n")
     write_report(tmp_path)
     assert "100.0 (100.0) [mixed: 3 versions of the code]" in (tmp_path / "results.md").read_text()
+
+
+def test_a_resumed_run_says_once_how_many_tasks_ran_on_other_code(capsys):
+    from oci_desktop.commands.evaluate import ProgressLine
+    from oci_desktop.evaluation.run import Progress
+
+    line = ProgressLine("humaneval-single")
+    line(Progress(3, 164, 2, 2, earlier_code=2))
+    line(Progress(4, 164, 3, 3, earlier_code=2))
+    said = capsys.readouterr().err
+    assert said.count("2 of the 3 finished tasks ran on other code") == 1
+    line = ProgressLine("humaneval-single")
+    line(Progress(3, 164, 2, 2))
+    assert "other code" not in capsys.readouterr().err
