@@ -157,7 +157,7 @@ class AskedToRestate(AskedForCode):
     @property
     def message(self) -> str:
         """For people: what happens now."""
-        return "The answer's values differ from what the code printed: the model was asked to restate them."
+        return "The answer's values are not ones the code printed: the model was asked to restate them."
 
 
 @dataclass
