@@ -35,6 +35,7 @@ class Expected:
 
     @property
     def any(self) -> bool:
+        """Whether the request states anything checkable."""
         return bool(self.tests or self.chart or self.count is not None or self.answer_format)
 
     @property

@@ -34,6 +34,8 @@ ASKED = ASK.format(differences="")
 
 
 class Difference(NamedTuple):
+    """One answer value that is not what the code printed."""
+
     name: str
     said: str
     printed: str | None
