@@ -22,7 +22,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-_FIELD = re.compile(r"@(\w+)\[([^\]\n]*)\]")
+from .testspec import TEMPLATE
+
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -47,11 +48,11 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
     no output printed that name, which gives a number neither the output nor the context (what
     the person wrote) shows. A template's placeholder (@mean[mean_value], @mean[{mean}]) is no value."""
     shown: dict[str, list[str]] = {}
-    for name, value in _FIELD.findall(printed):
+    for name, value in TEMPLATE.findall(printed):
         shown.setdefault(name, []).append(value)
     numbers = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", printed + "\n" + context))]
     found: list[Difference] = []
-    for name, said in _FIELD.findall(_INLINE_CODE.sub("", words)):
+    for name, said in TEMPLATE.findall(_INLINE_CODE.sub("", words)):
         if not said.strip() or said in placeholders or "{" in said or "<" in said:
             continue
         printings = [value for value in shown.get(name, []) if _comparable(said, value)]
@@ -65,7 +66,7 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
 
 def placeholders_of(templates: list[str]) -> set[str]:
     """The placeholder words of a request's answer format (["@mean[mean_value]"] -> {"mean_value"})."""
-    return {value for template in templates for _name, value in _FIELD.findall(template)}
+    return {value for template in templates for _name, value in TEMPLATE.findall(template)}
 
 
 def told(differences: list[Difference]) -> str:

@@ -115,7 +115,8 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 # InfiAgent-DABench's questions do): the final answer must fill each one. The bundled model
 # mostly answers such questions in a sentence, which a person or a program reading the
 # format then cannot use.
-_TEMPLATE = re.compile(r"@(\w+)\[[^\]\n]*\]")
+TEMPLATE = re.compile(r"@(\w+)\[([^\]\n]*)\]")
+"""An answer-format field, @name[value]: its name and its value."""
 ASK_FORMAT = ("Your answer does not use the answer format the request gives. Answer again, using the "
               "values the code printed, in exactly that format: {templates}")
 
@@ -123,15 +124,15 @@ ASK_FORMAT = ("Your answer does not use the answer format the request gives. Ans
 def asked_format(text: str) -> list[str]:
     """The @name[...] templates the request's answer format gives, in order (none: no format)."""
     seen: dict[str, str] = {}
-    for match in _TEMPLATE.finditer(text):
+    for match in TEMPLATE.finditer(text):
         seen.setdefault(match.group(1), match.group(0))
     return list(seen.values())
 
 
 def fills_format(text: str, templates: list[str]) -> bool:
     """Whether the text answers every template with a value of its own (not the placeholder)."""
-    answered = {m.group(1): m.group(0) for m in _TEMPLATE.finditer(text)}
-    return all(answered.get(_TEMPLATE.match(t).group(1), t) != t for t in templates)  # missing reads as t
+    answered = {m.group(1): m.group(0) for m in TEMPLATE.finditer(text)}
+    return all(answered.get(TEMPLATE.match(t).group(1), t) != t for t in templates)  # missing reads as t
 
 
 def format_opening(templates: list[str]) -> str:
