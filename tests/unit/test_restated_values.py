@@ -5,7 +5,7 @@ import pytest
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.restated import differing, placeholders_of
-from oci_desktop.engine.events import AskedToRestate, RoundFinished, TurnFinished
+from oci_desktop.engine.events import AskedForFormat, AskedToRestate, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from tests.unit.test_loop_trust import turn
 from tests.unit.test_refine_loop import ScriptedRunner, fence, ok
@@ -144,3 +144,26 @@ def test_an_answer_that_agrees_with_the_output_is_not_asked_again():
     events, backend, _ = turn([fence(CODE), "It is @correlation_pclass_fare[-0.55]."],
                               lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST)
     assert not any(isinstance(e, AskedToRestate) for e in events) and len(backend.requests) == 2
+
+
+def test_an_answer_in_the_attempts_last_round_is_still_asked_about_once_past_the_limit():
+    # DABench/413 and 543 (1.5B): the right values printed, then prose in the third and last round.
+    replies = [fence(CODE), "The correlation is negative.", "@correlation_pclass_fare[-0.55]", "never"]
+    events, backend, runner = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST,
+                                   max_rounds=2)
+    assert sum(isinstance(e, AskedForFormat) for e in events) == 1 and len(backend.requests) == 3
+    assert events[-1].reason == "done" and runner.codes == [CODE]
+    replies = [fence(CODE), "@correlation_pclass_fare[0.55]", "@correlation_pclass_fare[-0.55]", "never"]
+    events, backend, _ = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST, max_rounds=2)
+    assert sum(isinstance(e, AskedToRestate) for e in events) == 1 and events[-1].reason == "done"
+
+
+def test_only_one_round_past_the_limit_is_granted_and_code_in_it_ends_the_attempt():
+    replies = [fence(CODE), "The correlation is negative.", "@correlation_pclass_fare[0.55]", "never"]
+    events, backend, _ = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST, max_rounds=2)
+    assert not any(isinstance(e, AskedToRestate) for e in events) and len(backend.requests) == 3
+    assert events[-1].reason == "answer_differs"  # no round left to ask: the person is told instead
+    replies = [fence(CODE), "The correlation is negative.", fence(CODE + "  # again"), "never"]
+    events, backend, runner = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST,
+                                   max_rounds=2)
+    assert len(backend.requests) == 3 and len(runner.codes) == 2 and events[-1].reason == "max_rounds"

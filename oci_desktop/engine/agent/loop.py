@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..cancel import CancelToken
-from ..events import (AskedForCode, AskedForFormat, AskedToRestate, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
+from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
                       ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from ..sandbox.result import ExecutionResult
-from . import answer, feedback, restated, testspec, tracebacks
+from . import answer, feedback, testspec, tracebacks
 from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
 from .fences import FenceExtractor
+from .final_answer import Ending, FinalAnswer
 from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
 from .repetition import RepetitionGuard
 from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
@@ -79,6 +80,15 @@ class _Attempt:
     """What the attempt's last run showed (the answer is checked against it)."""
     shown: str = ""
     """What all the attempt's runs showed: the values a final answer may give."""
+    answer_rounds: int = 0
+    """Rounds granted past max_rounds, each only to ask about the final answer (ANSWER_ROUNDS)."""
+
+
+ANSWER_ROUNDS = 1
+"""Rounds an attempt may take past its limit, only to ask for the final answer in the request's
+format or with the printed values. Such a reply is short, and the answer most often comes in the
+last round: on DABench the 1.5B printed the right values and then answered in prose in its third
+round (413, 543, 652), and half the answers with made-up values came in the third round too."""
 
 
 CODE_PREFILL = "```python\n"
@@ -130,8 +140,12 @@ class RefineLoop:
         self.messages = initial_messages(s.system_prompt, self._history, user_text, s.tell_environment)
         self._request, self._reviewer_failed = user_text, False  # a failed reviewer is asked again next turn
         expected = Expected.of(user_text, s.run_request_tests)
-        tests, wants_format = expected.tests, expected.answer_format
-        asked_for_format = asked_to_restate = False
+        tests = expected.tests
+        # What the person wrote, and earlier turns' results: numbers a final answer may give. Not
+        # this turn's words from the loop, which quote the answer's own numbers back.
+        person = "\n".join([user_text] + [m["content"] for m in self._history
+                                          if m["role"] == "user" and isinstance(m["content"], str)])
+        final = FinalAnswer(expected, person, s.run_request_tests)
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
@@ -146,7 +160,7 @@ class RefineLoop:
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
                 return
-            if att.rounds >= s.max_rounds:
+            if att.rounds >= s.max_rounds + att.answer_rounds:
                 tail = " The last code ran without errors." if att.ran_clean else unmet(att.last_error, expected)
                 yield self._finish("max_rounds", round_no, f"That is the limit of {s.max_rounds} rounds an attempt "
                                    f"may take.{tail}")
@@ -176,18 +190,9 @@ class RefineLoop:
                     if self._goes_on(att.rounds, began) and (yield from self._review_answer(
                             round_no, reply, att.last_code, att.last_shown)):
                         continue  # the answer claims what the output does not show: the reviewer said so
-                    if not asked_for_format and self._format_unmet(reply, wants_format, att, began):
-                        asked_for_format = True  # once: the restated answer stands, whatever it says
-                        att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
-                        continue
-                    differences = self._restated(reply, att, expected)
-                    if differences and not asked_to_restate and self._goes_on(att.rounds, began):
-                        asked_to_restate = True  # once, as for the format
-                        att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format,
-                                                                       att.sampling)
-                        continue
-                    reason, message = restated.ending(differences, "The code ran without errors and the model answered.")
-                    yield self._finish(reason, round_no, message)
+                    if not (yield from self._settle(round_no, reply, att, final, began,
+                                                    "The code ran without errors and the model answered.")):
+                        continue  # asked about its answer: the model answers again
                 elif (att.last_code is not None and checkable and not told_since_run
                       and self._may_draw(att.number, began)):
                     # The code failed and the model gave up on it in words ("the file has 15
@@ -215,22 +220,13 @@ class RefineLoop:
                 return
             code = "\n\n".join(blocks)
             if code == att.last_code and att.ran_clean:  # it has nothing to change: the working code stands
-                if (not asked_for_format and not testspec.fills_format(att.last_shown, wants_format)
-                        and self._format_unmet(_without(blocks, reply), wants_format, att, began)):
-                    # Its words around the same code are the answer, and neither they nor the output
-                    # are in the format asked for (DABench/114: "The output `@7.587[country_name]` is ...").
-                    asked_for_format = True
-                    att.sampling = yield from self._ask_for_format(round_no, wants_format, att.sampling)
-                    continue
-                differences = self._restated(_without(blocks, reply), att, expected)
-                if differences and not asked_to_restate and self._goes_on(att.rounds, began):
-                    asked_to_restate = True
-                    att.sampling = yield from self._ask_to_restate(round_no, differences, wants_format, att.sampling)
-                    continue
-                reason, message = restated.ending(differences, "The code ran without errors; the model had nothing "
-                                                                "to change.")
-                yield self._finish(reason, round_no, message)
-                return
+                # Its words around the same code are the answer, and held to the format unless the
+                # output fills it (DABench/114: "The output `@7.587[country_name]` is ..." was asked again).
+                if (yield from self._settle(round_no, _without(blocks, reply), att, final, began,
+                                            "The code ran without errors; the model had nothing to change.",
+                                            printed_answer=att.last_shown)):
+                    return
+                continue
             if code == att.last_code or code in failed_programs:
                 if self._may_draw(att.number, began):
                     att = yield from self._fresh_start(round_no, att, "the same code again")
@@ -291,48 +287,25 @@ class RefineLoop:
             self.messages.append({"role": "user", "content": text})
             told_since_run = yield from self._take_inbox(round_no)
 
-    # -- the answer's format --------------------------------------------------------------------
+    # -- the final answer ------------------------------------------------------------------------
 
-    def _format_unmet(self, words: str, wants_format: list[str], attempt: _Attempt, began: float) -> bool:
-        """Whether the request gives an answer format that the reply's words do not fill, and a
-        round is left to ask for it."""
-        return bool(wants_format) and not testspec.fills_format(words, wants_format) \
-            and self._goes_on(attempt.rounds, began)
-
-    def _ask_for_format(self, round_no: int, wants_format: list[str], sampling: Sampling):
-        """Ask for the answer again in the request's format; returns the next reply's sampling."""
-        told = testspec.ASK_FORMAT.format(templates=", ".join(wants_format))
-        self.messages.append({"role": "user", "content": told})
-        # Only the sentence counts as the loop's words: the answer repeats the templates.
-        self._loop_said.append(testspec.ASK_FORMAT.format(templates=""))
-        yield AskedForFormat(round_no, told)
-        # Asked again, the 0.5B mostly repeats its sentence or its code: an answer that begins
-        # with the first template's name can only go on with a value.
-        if getattr(self.backend, "honours_prefill", False):
-            return replace(sampling, prefill=testspec.format_opening(wants_format))
-        return sampling
-
-    def _restated(self, words: str, attempt: _Attempt, expected: Expected) -> list[restated.Difference]:
-        """The answer's values that are not what the attempt's runs printed (agent/restated.py)."""
-        if not self.settings.run_request_tests:  # a measurement of the bare loop checks nothing
-            return []
-        # What the person wrote, and earlier turns' results: not this turn's words from the loop,
-        # which quote the answer's own numbers back.
-        person = "\n".join([self._request] + [m["content"] for m in self._history
-                                               if m["role"] == "user" and isinstance(m["content"], str)])
-        return restated.differing(words, attempt.shown, person, expected.placeholders)
-
-    def _ask_to_restate(self, round_no: int, differences: list[restated.Difference], wants_format: list[str],
-                        sampling: Sampling):
-        """Ask for the printed values instead of the ones the answer gave; returns the next reply's sampling."""
-        told = restated.told(differences)
-        told += f" Use the request's format: {', '.join(wants_format)}" if wants_format else ""
-        self.messages.append({"role": "user", "content": told})
-        self._loop_said.append(restated.ASKED)
-        yield AskedToRestate(round_no, told)
-        if wants_format and getattr(self.backend, "honours_prefill", False):
-            return replace(sampling, prefill=testspec.format_opening(wants_format))
-        return sampling
+    def _settle(self, round_no: int, words: str, att: _Attempt, final: FinalAnswer, began: float, done: str,
+                printed_answer: str = ""):
+        """The final answer's words judged (final_answer.py): either the turn ends (returns True)
+        or the model is asked about its answer (returns False: the loop goes on)."""
+        s = self.settings
+        may_ask = att.rounds < s.max_rounds + ANSWER_ROUNDS and time.monotonic() - began <= s.time_budget_s
+        decision = final.judge(words, att.shown, may_ask, done, printed_answer)
+        if isinstance(decision, Ending):
+            yield self._finish(decision.reason, round_no, decision.message)
+            return True
+        self.messages.append({"role": "user", "content": decision.told})
+        self._loop_said.append(decision.said)
+        yield decision.event(round_no, decision.told)
+        att.answer_rounds = max(att.answer_rounds, att.rounds + 1 - s.max_rounds)  # asked in the last round
+        if decision.prefill and getattr(self.backend, "honours_prefill", False):
+            att.sampling = replace(att.sampling, prefill=decision.prefill)
+        return False
 
     # -- fresh attempts ------------------------------------------------------------------------
 
