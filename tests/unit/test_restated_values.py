@@ -163,7 +163,20 @@ def test_only_one_round_past_the_limit_is_granted_and_code_in_it_ends_the_attemp
     events, backend, _ = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST, max_rounds=2)
     assert not any(isinstance(e, AskedToRestate) for e in events) and len(backend.requests) == 3
     assert events[-1].reason == "answer_differs"  # no round left to ask: the person is told instead
-    replies = [fence(CODE), "The correlation is negative.", fence(CODE + "  # again"), "never"]
+
+
+
+def test_code_in_the_round_past_the_limit_is_not_run_and_the_turn_ends_as_it_would_have():
+    # Asked about a made-up value in its last round, a model may write code: there is no round left
+    # to show it the output, so the code is not run and the answer's warning stands.
+    replies = [fence(CODE), "@correlation_pclass_fare[0.55]", fence(CODE + "  # again"), "never"]
     events, backend, runner = turn(replies, lambda c: ok("@correlation_pclass_fare[-0.55]\n"), user=REQUEST,
                                    max_rounds=2)
-    assert len(backend.requests) == 3 and len(runner.codes) == 2 and events[-1].reason == "max_rounds"
+    assert len(backend.requests) == 3 and runner.codes == [CODE]
+    assert events[-1].reason == "answer_differs" and "Trust the output above." in events[-1].message
+    assert events[-1].message.endswith("(The code of the model's last reply was not run: the attempt had used "
+                                       "its 2 rounds.)")
+    replies = [fence("print('Correlation:', -0.0412)"), "@correlation_pclass_fare[0.82]", "@correlation_pclass_fare[0.82]"]
+    events, *_ = turn(replies, lambda c: ok("Correlation: -0.0412\n"), user=REQUEST, max_rounds=2)
+    asked = next(e for e in events if isinstance(e, AskedToRestate))
+    assert "print it with code" not in asked.feedback and "give only values the output above shows" in asked.feedback

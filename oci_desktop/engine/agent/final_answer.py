@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..events import AskedForFormat, AskedToRestate
+from ..events import AskedForCode, AskedForFormat, AskedToRestate
 from . import restated, testspec
 from .checks import Expected
 
@@ -19,7 +19,7 @@ from .checks import Expected
 class Ask:
     """Ask the model about its answer again."""
 
-    event: type[AskedForFormat]
+    event: type[AskedForCode]
     """AskedForFormat or AskedToRestate: how the loop reports the ask."""
     told: str
     """The words sent to the model."""
@@ -46,12 +46,14 @@ class FinalAnswer:
         self.expected, self.person, self.check_values = expected, person, check_values
         self.asked_for_format = self.asked_to_restate = False
 
-    def judge(self, words: str, shown: str, may_ask: bool, done: str, printed_answer: str = "") -> Ask | Ending:
+    def judge(self, words: str, shown: str, may_ask: bool, done: str, printed_answer: str = "",
+              may_run: bool = True) -> Ask | Ending:
         """What to do with an answer in words: ask about it, or end the turn.
 
         shown: what the attempt's runs printed; may_ask: whether a round is left to ask in;
         done: the message of a turn that ends well; printed_answer: output that, when it fills
-        the format itself, makes the words' format no matter (the same code run again)."""
+        the format itself, makes the words' format no matter (the same code run again); may_run:
+        whether code written in answer still runs (not in a round past the attempt's limit)."""
         templates = self.expected.answer_format
         if (may_ask and not self.asked_for_format and templates and not testspec.fills_format(words, templates)
                 and not testspec.fills_format(printed_answer, templates)):
@@ -64,7 +66,7 @@ class FinalAnswer:
         differences = self._differences(words, shown)
         if differences and may_ask and not self.asked_to_restate:
             self.asked_to_restate = True
-            told = restated.told(differences)
+            told = restated.told(differences, may_run)
             told += f" Use the request's format: {', '.join(templates)}" if templates else ""
             return Ask(AskedToRestate, told, restated.ASKED, testspec.format_opening(templates) if templates else "")
         return Ending(*restated.ending(differences, done))

@@ -82,6 +82,9 @@ class _Attempt:
     """What all the attempt's runs showed: the values a final answer may give."""
     answer_rounds: int = 0
     """Rounds granted past max_rounds, each only to ask about the final answer (ANSWER_ROUNDS)."""
+    ending_if_no_answer: Ending | None = None
+    """How the turn ends when the reply in a round past the limit is code rather than an answer:
+    as it would have ended without the ask (the code is not run, and the model would not see its output)."""
 
 
 ANSWER_ROUNDS = 1
@@ -177,6 +180,12 @@ class RefineLoop:
                 return
             if self.cancel.cancelled:
                 yield self._finish("cancelled", round_no, "Stopped by the user.")
+                return
+            if att.rounds > s.max_rounds and att.ending_if_no_answer is not None and (
+                    runaway is not None or (blocks and "\n\n".join(blocks) != att.last_code)):
+                ending = att.ending_if_no_answer  # a round past the limit is for an answer, not new code
+                yield self._finish(ending.reason, round_no, f"{ending.message} (The code of the model's last reply "
+                                   f"was not run: the attempt had used its {s.max_rounds} rounds.)")
                 return
             if runaway is not None:  # a failed round: its code is not run, the model tries again
                 self._tell(RUNAWAY_FEEDBACK)
@@ -295,10 +304,13 @@ class RefineLoop:
         or the model is asked about its answer (returns False: the loop goes on)."""
         s = self.settings
         may_ask = att.rounds < s.max_rounds + ANSWER_ROUNDS and time.monotonic() - began <= s.time_budget_s
-        decision = final.judge(words, att.shown, may_ask, done, printed_answer)
+        past_limit = att.rounds >= s.max_rounds  # the reply to an ask comes in a round past the limit
+        decision = final.judge(words, att.shown, may_ask, done, printed_answer, may_run=not past_limit)
         if isinstance(decision, Ending):
             yield self._finish(decision.reason, round_no, decision.message)
             return True
+        if past_limit:  # judged as if no round were left: a flag-free call, it asks nothing
+            att.ending_if_no_answer = final.judge(words, att.shown, False, done, printed_answer)
         self.messages.append({"role": "user", "content": decision.told})
         self._loop_said.append(decision.said)
         yield decision.event(round_no, decision.told)

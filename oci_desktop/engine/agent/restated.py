@@ -69,12 +69,14 @@ def placeholders_of(templates: list[str]) -> set[str]:
     return {value for template in templates for _name, value in TEMPLATE.findall(template)}
 
 
-def told(differences: list[Difference]) -> str:
-    """What the model is asked: the differences, and how to mend them."""
+def told(differences: list[Difference], may_run: bool = True) -> str:
+    """What the model is asked: the differences, and how to mend them (may_run: whether code it
+    writes now still runs, or its answer must keep to the output shown)."""
     parts = "; ".join(f"{d.name} as {d.said}, but the code printed {d.printed}" if d.printed is not None else
                       f"{d.name} as {d.said}, a value no output shows" for d in differences)
     tail = "." if all(d.printed is not None for d in differences) else \
-        "; where the output does not show a value, print it with code first."
+        "; where the output does not show a value, print it with code first." if may_run else \
+        "; give only values the output above shows."
     return ASK.format(differences=parts) + tail
 
 
