@@ -480,3 +480,21 @@ def test_the_format_check_reads_templates_and_rejects_an_echoed_placeholder():
     assert not fills_format("@a[1.5]", templates)
     assert not fills_format("@a[a_value] @b[2]", templates)
     assert asked_format("Print the first 10 primes.") == []
+
+
+@pytest.mark.parametrize("request_text, chart", [
+    ("Make a bar chart of the revenue for each month in monthly_sales.csv.", True),
+    ("Plot the temperatures and print the warmest day.", True),
+    ("Draw a histogram of the ages.", True),
+    ("Show it as a pie chart.", True),
+    ("Visualize the sales by region.", True),
+    # HumanEval/111: the function's own name; told it drew no chart, the 1.5B swapped a right
+    # function for a plot.
+    ('def histogram(test):\n    """Return a dictionary of the letters with the most repetition."""', False),
+    ("check_if_last_char_is_a_letter(\"apple pie\") -> False", False),  # HumanEval/134: an example's string
+    ("Fix this:\n```python\nplt.plot(x)\nchart = make_chart()\n```\nIt prints nothing.", False),
+    ("Call df.plot() for me? No: just print the mean.", False),
+])
+def test_a_chart_is_asked_for_in_the_requests_words_not_its_code(request_text, chart):
+    from oci_desktop.engine.agent.testspec import asks_for_chart
+    assert asks_for_chart(request_text) is chart

@@ -54,15 +54,20 @@ def passed(stdout: str, tests: list[str]) -> bool:
     return stdout.strip() == PASSED.format(n=len(tests))
 
 
-# A request for a picture: the run must show one before the turn counts as done.
-_CHART = re.compile(r"\b(chart|plot|graph|histogram|diagram|scatter ?plot|pie|visuali[sz]e)s?\b", re.IGNORECASE)
+# A request for a picture: the run must show one before the turn counts as done. A word of the
+# request's code is no request: "def histogram(test):" (HumanEval/111) was held to a chart, and
+# the model, told so, replaced a right function with a plot; "apple pie" (HumanEval/134) is an
+# example's string, so "pie" counts only as a pie chart, which "chart" finds.
+_CHART = re.compile(r"(?<![.\w])(chart|plot|graph|histogram|diagram|scatter ?plot|visuali[sz]e)s?\b(?!\s*\()",
+                    re.IGNORECASE)
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 NO_CHART = ("The request asks for a chart, but the code showed none. Draw it with matplotlib "
             "(plt.show() at the end).")
 
 
 def asks_for_chart(text: str) -> bool:
-    """Whether the request asks for a chart, plot or graph."""
-    return _CHART.search(text) is not None
+    """Whether the request asks for a chart, plot or graph in its words (not in code it quotes)."""
+    return _CHART.search(_FENCED.sub("", text)) is not None
 
 
 # A request for a number of things ("the first 10 primes", "the top 5 rows as a list"): when the
