@@ -418,9 +418,9 @@ def test_an_answer_outside_the_requests_format_is_asked_for_once_in_that_format(
 
 
 def test_an_answer_in_the_format_ends_the_turn_and_a_second_miss_is_not_asked_again():
-    events, backend, _ = turn([fence("print(32.2)"), "@mean_fare[32.20]"], lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
+    events, backend, _ = turn([fence("print(round(fares.mean(), 1))"), "@mean_fare[32.20]"], lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
     assert not any(isinstance(e, AskedForFormat) for e in events) and len(backend.requests) == 2
-    replies = [fence("print(32.2)"), "It is 32.20.", "Still 32.20."]
+    replies = [fence("print(round(fares.mean(), 1))"), "It is 32.20.", "Still 32.20."]
     events, backend, _ = turn(replies, lambda c: ok("32.2\n"), user=FORMAT_REQUEST)
     assert sum(isinstance(e, AskedForFormat) for e in events) == 1 and events[-1].reason == "done"
 
@@ -462,7 +462,7 @@ def test_a_template_inside_any_fence_the_loop_runs_is_not_an_answer(fence_of):
 
 @pytest.mark.parametrize("code, words, printed", [
     ('print(f"@mean_fare[{m}]")', "Let me run it.\n", "@mean_fare[32.2]\n"),  # the output holds the answer
-    ("print(32.2)", "@mean_fare[32.20]\n", "32.2\n"),  # the words hold it
+    ("print(round(fares.mean(), 1))", "@mean_fare[32.20]\n", "32.2\n"),  # the words hold it
 ])
 def test_the_same_code_again_with_an_answer_in_the_format_ends_done(code, words, printed):
     replies = [fence(code), words + fence(code), "never asked"]

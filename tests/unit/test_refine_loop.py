@@ -281,7 +281,7 @@ def test_no_chart_is_wanted_when_none_was_asked_for():
 def test_silent_code_for_a_data_question_is_asked_to_print_its_values():
     from oci_desktop.engine.agent.feedback import EMPTY_DATA
     from oci_desktop.engine.agent.prompts import announce_files
-    replies = [fence("mean = 3"), fence("print(3)"), "The mean is 3."]
+    replies = [fence("mean = 3"), fence("print(mean)"), "The mean is 3."]
     question = announce_files("What is the mean of column a?", ["data.csv"])
     events, backend, *_ = run_loop(replies, lambda c: ok("3\n") if "print" in c else ok(), user=question)
     assert backend.requests[1][-1]["content"] == "Execution result: \n" + EMPTY_DATA

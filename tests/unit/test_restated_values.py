@@ -83,7 +83,7 @@ def test_echoed_placeholders_are_no_values_and_the_last_printing_of_a_name_count
 
 def test_a_number_no_output_shows_is_asked_about_once_and_then_the_person_is_told():
     # A count read off a printed list is a number no output shows too: the model's second word stands.
-    replies = [fence("print('Correlation:', -0.0412)"), "@correlation_pclass_fare[0.82]",
+    replies = [fence("print('Correlation:', round(r, 4))"), "@correlation_pclass_fare[0.82]",
                "@correlation_pclass_fare[0.82]"]
     events, backend, _ = turn(replies, lambda c: ok("Correlation: -0.0412\n"), user=REQUEST)
     asked = [e for e in events if isinstance(e, AskedToRestate)]
@@ -92,7 +92,7 @@ def test_a_number_no_output_shows_is_asked_about_once_and_then_the_person_is_tol
     assert events[-1].reason == "done"  # the loop's own words quoting 0.82 do not make it shown
     assert events[-1].message.endswith("No output shows the answer's correlation_pclass_fare (0.82): it is the "
                                        "model's own figure.")
-    events, *_ = turn([fence("print('Correlation:', -0.0412)"), "@correlation_pclass_fare[0.82]",
+    events, *_ = turn([fence("print('Correlation:', round(r, 4))"), "@correlation_pclass_fare[0.82]",
                        "@correlation_pclass_fare[-0.04]"], lambda c: ok("Correlation: -0.0412\n"), user=REQUEST)
     assert events[-1].message == "The code ran without errors and the model answered."
 
@@ -176,7 +176,7 @@ def test_code_in_the_round_past_the_limit_is_not_run_and_the_turn_ends_as_it_wou
     assert events[-1].reason == "answer_differs" and "Trust the output above." in events[-1].message
     assert events[-1].message.endswith("(The code of the model's last reply was not run: the attempt had used "
                                        "its 2 rounds.)")
-    replies = [fence("print('Correlation:', -0.0412)"), "@correlation_pclass_fare[0.82]", "@correlation_pclass_fare[0.82]"]
+    replies = [fence("print('Correlation:', round(r, 4))"), "@correlation_pclass_fare[0.82]", "@correlation_pclass_fare[0.82]"]
     events, *_ = turn(replies, lambda c: ok("Correlation: -0.0412\n"), user=REQUEST, max_rounds=2)
     asked = next(e for e in events if isinstance(e, AskedToRestate))
     assert "print it with code" not in asked.feedback and "give only values the output above shows" in asked.feedback

@@ -2,15 +2,18 @@
 
 The loop asks each of these before it calls a turn done: the request's own examples (run as a
 cell, so the loop runs those itself), a chart when one was asked for, the count the request
-names, and fields printed as written. Each failed check is told to the model in plain words and
+names, fields printed as written, and code that computed nothing (hard_coded.py). Each failed check is told to the model in plain words and
 ends a turn that cannot fix it with a message that says what did not match.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from . import restated, testspec, unfilled
+from . import hard_coded, restated, testspec, unfilled
+
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class Expected:
     """"the first 10 primes": how many items the output should show."""
     answer_format: list[str] = field(default_factory=list)
     """The @name[...] templates the final answer must fill."""
+    question: bool = False
+    """The request asks a question: code that only prints values written into it is no answer
+    (hard_coded.py). "Print one" is not held to it: printing a given value is the job there."""
 
     @classmethod
     def of(cls, request: str, check: bool = True) -> Expected:
@@ -31,7 +37,8 @@ class Expected:
         if not check:
             return cls()
         return cls(testspec.extract_tests(request), testspec.asks_for_chart(request), testspec.asked_count(request),
-                   testspec.asked_format(request))
+                   testspec.asked_format(request),
+                   "?" in _FENCED.sub("", request))
 
     @property
     def any(self) -> bool:
@@ -56,6 +63,8 @@ def after_clean_run(expected: Expected, code: str, shown: str, images: int,
             return testspec.WRONG_COUNT.format(asked=expected.count, shown=count), ("count", str(count))
     if checkable and (fields := unfilled.unfilled_fields(code, shown)):  # print("@mean[{mean}]"): no f
         return unfilled.told(fields), ("unfilled", ", ".join(fields))
+    if expected.question and not images and hard_coded.computes_nothing(code, shown):
+        return hard_coded.TOLD, ("hard_coded", "")
     return None
 
 
@@ -73,4 +82,6 @@ def unmet(error: tuple[str, str] | None, expected: Expected) -> str:
         return f" The output shows {detail} as written, not the values."
     if kind == "no_chart":
         return " You asked for a chart; the code drew none."
+    if kind == "hard_coded":
+        return " The code only printed values written into it; it computed nothing."
     return f" The last run failed: {detail.strip()}" if detail.strip() else f" The last run failed ({kind})."

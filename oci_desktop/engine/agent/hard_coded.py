@@ -1,0 +1,69 @@
+"""Code that computes nothing: it prints values written into it.
+
+Asked "Which of these numbers are prime: 91, 97, 51, 53, 221?", the bundled 0.5B reasoned in
+prose that all five are prime, then wrote `prime_numbers = [91, 97, 51, 53, 221]` and
+`print(prime_numbers)`. The code ran, the output "confirmed" the claim, and the turn ended done
+with three wrong numbers. Such code only restates the model's own answer; the loop asks for code
+that works the answer out. A program that prints text ("Hello, world") is left alone: only
+output with a number in it is held to this. So is a name the code does not set itself: the
+kernel keeps what earlier cells computed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+TOLD = ("That code computed nothing: it only printed values written into it, so its output repeats your "
+        "own answer. Write code that works the answer out from the request, and print what it finds.")
+_DIGIT = re.compile(r"\d")
+
+
+def computes_nothing(code: str, output: str) -> bool:
+    """Whether the code only assigns literals and prints them (or literals), and printed a number."""
+    if not _DIGIT.search(output):
+        return False
+    try:
+        statements = ast.parse(code).body
+    except (SyntaxError, ValueError):
+        return False
+    printed, written = False, set()  # written: names the code sets to a literal
+    for statement in statements:
+        if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)):
+            continue
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None \
+                and _literal(statement.value):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if not all(isinstance(t, ast.Name) for t in targets):
+                return False  # data[0] = 1 changes something computed elsewhere
+            written.update(t.id for t in targets)
+            continue
+        if isinstance(statement, ast.Expr) and _print_of_plain_values(statement.value, written):
+            printed = True
+            continue
+        return False  # a loop, a call, an expression: something is worked out
+    return printed
+
+
+def _literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _print_of_plain_values(node: ast.expr, written: set[str]) -> bool:
+    """print(...) of literals, names the code wrote, and f-strings of those: nothing in it computes."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"):
+        return False
+    return all(_plain(arg, written) for arg in node.args) and all(_literal(k.value) for k in node.keywords)
+
+
+def _plain(node: ast.expr, written: set[str]) -> bool:
+    if (isinstance(node, ast.Name) and node.id in written) or _literal(node):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(v, ast.Constant) or (isinstance(v, ast.FormattedValue) and _plain(v.value, written))
+                   for v in node.values)
+    return False
