@@ -8,12 +8,10 @@ ends a turn that cannot fix it with a message that says what did not match.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from . import hard_coded, restated, testspec, unfilled
 
-_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -28,8 +26,9 @@ class Expected:
     answer_format: list[str] = field(default_factory=list)
     """The @name[...] templates the final answer must fill."""
     question: bool = False
-    """The request asks a question: code that only prints values written into it is no answer
-    (hard_coded.py). "Print one" is not held to it: printing a given value is the job there."""
+    """The request asks a question and quotes no code: code that only prints values written into
+    it is no answer (hard_coded.py). "Print one" is not held to it (printing a given value is the
+    job there), nor "What does this code print?" (running the person's code is)."""
 
     @classmethod
     def of(cls, request: str, check: bool = True) -> Expected:
@@ -38,7 +37,7 @@ class Expected:
             return cls()
         return cls(testspec.extract_tests(request), testspec.asks_for_chart(request), testspec.asked_count(request),
                    testspec.asked_format(request),
-                   "?" in _FENCED.sub("", request))
+                   "?" in request and "`" not in request)
 
     @property
     def any(self) -> bool:
@@ -51,10 +50,11 @@ class Expected:
         return restated.placeholders_of(self.answer_format)
 
 
-def after_clean_run(expected: Expected, code: str, shown: str, images: int,
-                    checkable: bool) -> tuple[str, tuple[str, str]] | None:
+def after_clean_run(expected: Expected, code: str, shown: str, images: int, checkable: bool,
+                    claims: str = "", earlier: str = "") -> tuple[str, tuple[str, str]] | None:
     """The first check a run that raised nothing fails: (what the model is told, the error
-    signature), or None when all hold. checkable: the request wants a result at all."""
+    signature), or None when all hold. checkable: the request wants a result at all; claims:
+    the reply's words around its code; earlier: what runs and turns before this one showed."""
     if expected.chart and not images:  # a small model forgets the chart it was asked for
         return testspec.NO_CHART, ("no_chart", "")
     if expected.count is not None:
@@ -63,7 +63,7 @@ def after_clean_run(expected: Expected, code: str, shown: str, images: int,
             return testspec.WRONG_COUNT.format(asked=expected.count, shown=count), ("count", str(count))
     if checkable and (fields := unfilled.unfilled_fields(code, shown)):  # print("@mean[{mean}]"): no f
         return unfilled.told(fields), ("unfilled", ", ".join(fields))
-    if expected.question and not images and hard_coded.computes_nothing(code, shown):
+    if expected.question and not images and hard_coded.computes_nothing(code, shown, claims, earlier):
         return hard_coded.TOLD, ("hard_coded", "")
     return None
 

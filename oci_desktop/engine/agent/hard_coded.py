@@ -4,9 +4,13 @@ Asked "Which of these numbers are prime: 91, 97, 51, 53, 221?", the bundled 0.5B
 prose that all five are prime, then wrote `prime_numbers = [91, 97, 51, 53, 221]` and
 `print(prime_numbers)`. The code ran, the output "confirmed" the claim, and the turn ended done
 with three wrong numbers. Such code only restates the model's own answer; the loop asks for code
-that works the answer out. A program that prints text ("Hello, world") is left alone: only
-output with a number in it is held to this. So is a name the code does not set itself: the
-kernel keeps what earlier cells computed.
+that works the answer out.
+
+Held to it: code that sets names to literals and prints them, whose output shows a number the
+reply's own words claimed before the code. Not held to it: a name the code does not set (the
+kernel keeps what earlier cells computed), text without numbers ("Hello, world"), an example
+whose numbers the words do not claim ("Here is a list:" then print([1, 2, 3])), and numbers an
+earlier run or turn already showed (an answer restated in the asked format).
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ import re
 
 TOLD = ("That code computed nothing: it only printed values written into it, so its output repeats your "
         "own answer. Write code that works the answer out from the request, and print what it finds.")
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 
 
-def computes_nothing(code: str, output: str) -> bool:
-    """Whether the code only assigns literals and prints them (or literals), and printed a number."""
-    if not _DIGIT.search(output):
+def computes_nothing(code: str, output: str, claims: str, earlier: str = "") -> bool:
+    """Whether the code only assigns literals and prints them (or literals), and its output shows
+    a number that claims (the reply's words) stated and earlier (what ran before) did not show."""
+    claimed = (_numbers(output) & _numbers(claims)) - _numbers(earlier)
+    if not claimed:
         return False
     try:
         statements = ast.parse(code).body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     printed, written = False, set()  # written: names the code sets to a literal
     for statement in statements:
@@ -43,6 +49,10 @@ def computes_nothing(code: str, output: str) -> bool:
             continue
         return False  # a loop, a call, an expression: something is worked out
     return printed
+
+
+def _numbers(text: str) -> set[float]:
+    return {float(n) for n in _NUMBER.findall(text)}
 
 
 def _literal(node: ast.expr) -> bool:

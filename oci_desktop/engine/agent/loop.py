@@ -80,6 +80,9 @@ class _Attempt:
     """What the attempt's last run showed (the answer is checked against it)."""
     shown: str = ""
     """What all the attempt's runs showed: the values a final answer may give."""
+    computed: str = ""
+    """What the attempt's runs showed, less those of code that only printed its own claims: numbers
+    a later answer may restate as literals."""
     answer_rounds: int = 0
     """Rounds granted past max_rounds, each only to ask about the final answer (ANSWER_ROUNDS)."""
     ending_if_no_answer: Ending | None = None
@@ -149,6 +152,7 @@ class RefineLoop:
         person = "\n".join([user_text] + [m["content"] for m in self._history
                                           if m["role"] == "user" and isinstance(m["content"], str)])
         final = FinalAnswer(expected, person, s.run_request_tests)
+        earlier_turns = "\n".join(m["content"] for m in self._history if isinstance(m["content"], str))
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
@@ -241,7 +245,7 @@ class RefineLoop:
                     att = yield from self._fresh_start(round_no, att, "the same code again")
                     continue
                 yield self._finish("repeated_code", round_no, "The model proposed the same code again; "
-                                   "stopping so you can give it a hint.")
+                                   "stopping so you can give it a hint." + unmet(att.last_error, expected))
                 return
             att.last_code = code
             outcome = yield from self._execute(blocks, round_no)
@@ -270,13 +274,16 @@ class RefineLoop:
                     return
                 if ran_clean:
                     ran_clean, error = False, ("tests", result.stdout.strip())
-            if ran_clean and (failed := after_clean_run(expected, code, att.last_shown, self._images_shown, checkable)):
+            if ran_clean and (failed := after_clean_run(expected, code, att.last_shown, self._images_shown, checkable,
+                                                        _without(blocks, reply), att.computed + earlier_turns)):
                 said, error = failed
                 text += "\n" + said
                 self._loop_said.append(said)
                 ran_clean = False
             if not ran_clean:
                 failed_programs.add(code)
+            if error is None or error[0] != "hard_coded":
+                att.computed += att.last_shown + "\n"
             att.ran_clean = ran_clean
             if error is not None and error == att.last_error:
                 self.messages.append({"role": "user", "content": text})

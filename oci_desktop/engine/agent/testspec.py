@@ -58,7 +58,7 @@ def passed(stdout: str, tests: list[str]) -> bool:
 # request's code is no request: "def histogram(test):" (HumanEval/111) was held to a chart, and
 # the model, told so, replaced a right function with a plot; "apple pie" (HumanEval/134) is an
 # example's string, so "pie" counts only as a pie chart, which "chart" finds.
-_CHART = re.compile(r"(?<![.\w])(chart|plot|graph|histogram|diagram|scatter ?plot|visuali[sz]e)s?\b(?!\s*\()",
+_CHART = re.compile(r"(?<![.\w])(chart|plot|graph|histogram|diagram|scatter ?plot|visuali[sz]e)s?\b(?!\()",
                     re.IGNORECASE)
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 NO_CHART = ("The request asks for a chart, but the code showed none. Draw it with matplotlib "
