@@ -4,6 +4,8 @@ questions answered by code, final answers without the model's training habits.""
 import pytest
 
 from oci_desktop.engine.agent.answer import tidy
+from oci_desktop.engine.agent.feedback import IMPORTS_ONLY
+from oci_desktop.engine.agent.fences import only_sets_up
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.prompts import READ_THE_FILES, RUN_IT, announce_files, asks_to_compute
 from oci_desktop.engine.events import (AskedForCode, AskedForFormat, CodeProposed, FreshAttempt, RoundFinished, TokenDelta,
@@ -498,3 +500,38 @@ def test_the_format_check_reads_templates_and_rejects_an_echoed_placeholder():
 def test_a_chart_is_asked_for_in_the_requests_words_not_its_code(request_text, chart):
     from oci_desktop.engine.agent.testspec import asks_for_chart
     assert asks_for_chart(request_text) is chart
+
+
+@pytest.mark.parametrize("code, sets_up", [
+    ("import pandas as pd\nfrom scipy import stats", True),
+    ("%matplotlib inline\nimport matplotlib.pyplot as plt", True),
+    ("import pandas as pd\ndf = pd.read_csv('a.csv')", False),
+    ("print(1)", False),
+    ("", False),
+    ("import (", False),
+])
+def test_a_block_that_only_imports_is_told_apart(code, sets_up):
+    assert only_sets_up(code) is sets_up
+
+
+IMPORTS_FIRST = ("First the libraries.\n```python\nimport pandas as pd\n```\nNow the mean:\n"
+                 "```python\nprint(pd.Series([1, 3]).mean())\n```\nIt will output 7.")
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 9, 10_000])
+def test_a_reply_is_not_stopped_at_a_block_that_only_imports(chunk_chars):
+    events, backend, runner = turn([IMPORTS_FIRST, "The mean is 2."], lambda c: ok("2.0\n") if "print" in c else ok(),
+                                   chunk_chars=chunk_chars)
+    first = next(e for e in events if isinstance(e, RoundFinished))
+    assert first.reply.endswith("mean())\n```\n") and "7" not in first.reply  # stopped at the code that computes
+    assert runner.codes == ["import pandas as pd", "print(pd.Series([1, 3]).mean())"]
+    assert [e.index for e in events if isinstance(e, CodeProposed)] == [0, 1]
+    assert backend.requests[1][-1]["content"] == "Execution result: \n2.0"
+    assert events[-1].reason == "done"
+
+
+def test_a_round_that_only_imported_is_told_to_go_on():
+    replies = [fence("import pandas as pd"), fence("print(2)"), "It is 2."]
+    events, backend, runner = turn(replies, lambda c: ok("2\n") if "print" in c else ok())
+    assert backend.requests[1][-1]["content"] == "Execution result: \n" + IMPORTS_ONLY
+    assert runner.codes == ["import pandas as pd", "print(2)"] and events[-1].reason == "done"

@@ -201,6 +201,9 @@ def test_stop_mid_reply():
     ("```python\nprint(1)\n```\n```python\nprint(2)", ["print(1)", "print(2)"]),
     ("x = [1, 2]\nprint(sum(x))", ["x = [1, 2]\nprint(sum(x))"]),
     ("Sure thing", []),
+    ("It is 2.", []),
+    ("Yes or no", []),
+    ("```\nx == 1\n```", []),
 ])
 def test_fence_extraction(reply, blocks):
     extractor = FenceExtractor()

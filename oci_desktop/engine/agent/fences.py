@@ -26,14 +26,27 @@ def clean_code(code: str) -> str:
     return textwrap.dedent("\n".join(lines)).strip("\n")
 
 
+def only_sets_up(code: str) -> bool:
+    """Imports (and notebook magics) only: a block that shows nothing by design. A reply is not
+    stopped there, since the model meant to go on: run alone, such a block came back as "result
+    is empty" and a small model then answered from memory (DABench/24: "@mean_age[0.00]")."""
+    lines = [ln for ln in code.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return False
+    return bool(tree.body) and all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
+
+
 def looks_like_python(text: str) -> bool:
-    """Parses as Python and does something: a lone word or number is prose, not code."""
+    """Parses as Python and does something: a lone word or number is prose, not code, and so
+    are words that happen to parse ("It is 2." is a comparison, "Yes or no" a boolean)."""
     try:
         tree = ast.parse(clean_code(text))
     except (SyntaxError, ValueError):
         return False
-    return any(not (isinstance(node, ast.Expr) and isinstance(node.value, (ast.Name, ast.Constant)))
-               for node in tree.body)
+    prose_like = (ast.Name, ast.Constant, ast.Compare, ast.BoolOp)
+    return any(not (isinstance(node, ast.Expr) and isinstance(node.value, prose_like)) for node in tree.body)
 
 
 class FenceExtractor:
@@ -48,11 +61,14 @@ class FenceExtractor:
         self.blocks: list[str] = []
         self.unread = ""
         """What came after the closing fence when feed(stop_after_block=True) stopped there."""
+        self.stopped = False
+        """Whether feed(stop_after_block=True) stopped at a block's end."""
 
     def feed(self, text: str, stop_after_block: bool = False) -> list[str]:
         """Take the next piece of the reply; returns the Python blocks that closed in it. With
-        stop_after_block, reading stops at the end of the first closing fence's line and the
-        rest of text is left in unread (the reply ends there: the code runs before anything else)."""
+        stop_after_block, reading stops at the end of the first closing fence's line of a block
+        that does more than import, and the rest of text is left in unread (the reply ends
+        there: the code runs before anything else)."""
         self._pending += text
         done = []
         while "\n" in self._pending:
@@ -60,8 +76,8 @@ class FenceExtractor:
             block = self._line(line)
             if block:
                 done.append(block)
-                if stop_after_block:
-                    self.unread, self._pending = self._pending, ""
+                if stop_after_block and not only_sets_up(block):
+                    self.unread, self._pending, self.stopped = self._pending, "", True
                     break
         return done
 

@@ -23,7 +23,7 @@ from ..sandbox.result import ExecutionResult
 from . import answer, feedback, testspec, tracebacks
 from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
-from .fences import FenceExtractor
+from .fences import FenceExtractor, only_sets_up
 from .final_answer import Ending, FinalAnswer
 from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
 from .repetition import RepetitionGuard
@@ -256,7 +256,7 @@ class RefineLoop:
             text, error, att.last_shown, raised = outcome
             att.shown += att.last_shown + "\n"
             if not att.last_shown:
-                self._loop_said.append(self._empty)
+                self._loop_said.append(text.removeprefix(feedback.PREFIX))
             ran_clean = error is None
             # Not after a run the sandbox or the person stopped (a time or memory limit, a crash,
             # Stop): the definitions may be gone with the kernel, or the function may loop forever.
@@ -375,12 +375,12 @@ class RefineLoop:
             for chunk in stream:
                 if chunk.text:
                     closed = extractor.feed(chunk.text, stop_after_block=s.stop_at_code)
-                    piece = chunk.text[:len(chunk.text) - len(extractor.unread)] if closed else chunk.text
+                    piece = chunk.text[:len(chunk.text) - len(extractor.unread)] if extractor.stopped else chunk.text
                     reply.append(piece)
                     yield TokenDelta(piece, round_no)
-                    for block in closed:
-                        yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
-                    if closed and s.stop_at_code:
+                    for number, block in enumerate(closed, len(extractor.blocks) - len(closed)):
+                        yield CodeProposed(block, round_no, number)
+                    if extractor.stopped:
                         cut = True
                         break
                     runaway = guard.feed(chunk.text)
@@ -397,8 +397,9 @@ class RefineLoop:
         if runaway is not None:  # keep one copy of what repeated: the rest is not worth showing or sending back
             text = text[:runaway.keep] + " …"
         elif not cut:
-            for block in extractor.finish():
-                yield CodeProposed(block, round_no, len(extractor.blocks) - 1)
+            closed = extractor.finish()
+            for number, block in enumerate(closed, len(extractor.blocks) - len(closed)):
+                yield CodeProposed(block, round_no, number)
             if not extractor.blocks:
                 text = answer.tidy(text, self._loop_said)  # a final answer, as a person reads it
         self.messages.append({"role": "assistant", "content": text})
@@ -427,7 +428,8 @@ class RefineLoop:
                 raised = result.raised
                 break
         shown = "\n".join(t for t in texts if t)
-        return feedback.told(texts, empty=self._empty), error, shown, raised  # one result for the round, as the model reads it
+        empty = feedback.IMPORTS_ONLY if all(only_sets_up(code) for code in blocks) else self._empty
+        return feedback.told(texts, empty=empty), error, shown, raised  # one result for the round, as the model reads it
 
     def _run_one(self, code: str, round_no: int):
         """Run a cell on a helper thread so that its output can be yielded while it runs.
