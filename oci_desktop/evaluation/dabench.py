@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ..engine.agent.restated import placeholders_of
 from .datasets import DatasetError, data_folders
 
 MANIFEST = json.loads((Path(__file__).with_name("dabench_manifest.json")).read_text())
@@ -84,8 +85,9 @@ def answers_in(text: str, placeholder_names: set[str] = frozenset()) -> dict[str
 
 
 def placeholders(question: Question) -> set[str]:
-    """The placeholder words of the question's format, e.g. {"mean_fare_value"}."""
-    return {value for _name, value in ANSWER.findall(question.format)}
+    """The placeholder words of the question's format, e.g. {"mean_fare_value"}: read as the
+    loop reads them, so that the score and the loop's checks agree on what is no answer."""
+    return placeholders_of([question.format])
 
 
 def score(question: Question, answers: dict[str, str]) -> dict[str, bool]:

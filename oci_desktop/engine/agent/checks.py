@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from . import hard_coded, restated, testspec, unfilled
 
 
-
 @dataclass(frozen=True)
 class Expected:
     """What the request states that the loop can check."""

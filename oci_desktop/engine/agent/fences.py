@@ -15,6 +15,15 @@ import textwrap
 _OPEN = re.compile(r"^[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[^\n]*$")
 _CLOSE = re.compile(r"^[ \t]*```[ \t]*$")
 _PYTHON = {"python", "py", "python3", "ipython", "py3"}
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)  # closed, or still open where the text ends
+_CLOSED = re.compile(r"```.*?```", re.DOTALL)
+
+
+def without_code(text: str, spacer: str = " ", closed_only: bool = False) -> str:
+    """The text with its fenced blocks taken out: the words of a request or a reply, which the
+    checks read (a name in quoted code is not something asked for or claimed). A reply's last
+    block may still be open; closed_only keeps a lone fence in a person's words as prose."""
+    return (_CLOSED if closed_only else _FENCED).sub(spacer, text)
 
 
 def clean_code(code: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..sandbox.packages import describe_packages
 from ..workspace_files import open_regular, printable
+from .fences import without_code
 
 HEADER_LIMIT = 64 * 1024
 """The most read of a table to find its column names (its first line)."""
@@ -45,7 +46,6 @@ _COMPUTE = re.compile(r"\b(print|calculate|compute|count|how (?:much|many)|total
 
 SHARED_RUN = "I ran this code myself:"
 """How a run the person made in the editor is sent to the model (Session.send_result)."""
-_FENCED = re.compile(r"```.*?```", re.DOTALL)
 
 
 def asks_to_compute(text: str) -> bool:
@@ -53,7 +53,7 @@ def asks_to_compute(text: str) -> bool:
     A run the person shares already holds its result, and words inside code are not the request."""
     if text.startswith(SHARED_RUN):
         return False
-    return bool(_COMPUTE.search(_FENCED.sub("", text)))
+    return bool(_COMPUTE.search(without_code(text, "", closed_only=True)))
 
 
 def about_files(messages: list[dict]) -> bool:

@@ -18,6 +18,7 @@ from typing import Callable
 from ..cancel import CancelToken
 from ..llm.backend import ChatBackend, Sampling
 from .feedback import truncate
+from .fences import without_code
 
 SYSTEM = "You are a helpful assistant."
 """The paper's system message for its feedback model."""
@@ -50,7 +51,6 @@ _CLAIM = re.compile(r"\b(?:(?:result|answer|output|sum|total|value|product|count
                     r"prints?|printed|works?|worked|successfully|correct(?:ly)?|pass(?:es|ed)?|as expected|solved)\b",
                     re.IGNORECASE)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 
 
 def should_review(failure: str | None, reply: str, output: str) -> str | None:
@@ -81,7 +81,7 @@ def should_review(failure: str | None, reply: str, output: str) -> str | None:
 def claims_unshown_result(reply: str, output: str) -> bool:
     """The reply's prose (its code left out) claims success or a result, and the output shows
     none of it: empty output, or none of the numbers the claiming sentences name."""
-    prose = _FENCED.sub(" ", reply)
+    prose = without_code(reply)
     claims = [s for s in re.split(r"(?<=[.!?])\s+|\n+", prose) if _CLAIM.search(s)]
     if not claims:
         return False
@@ -96,7 +96,7 @@ def review_prompt(problem: str, code: str, result: str, reply: str | None = None
     """The paper's layout: @@Problem, @@Existing Code, @@Execution Result, then @@Guidance.
     reply (the coder's own words, code left out) is added when its claim is the point; canonical
     (a correct program, the evaluation's oracle variant) comes last, with the rule not to reveal it."""
-    said = f"@@Programmer's Answer\n{truncate(_FENCED.sub(' ', reply).strip())}\n\n" if reply else ""
+    said = f"@@Programmer's Answer\n{truncate(without_code(reply).strip())}\n\n" if reply else ""
     problem, code = truncate(problem.strip(), PROBLEM_CHARS, 1000), truncate(code, CODE_CHARS, 1500)
     instruction = f"{INSTRUCTION} {CANONICAL_NOTE}" if canonical else INSTRUCTION
     solution = f"@@Canonical Solution\n{truncate(canonical.strip(), CODE_CHARS, 1500)}\n\n" if canonical else ""
@@ -107,7 +107,7 @@ def review_prompt(problem: str, code: str, result: str, reply: str | None = None
 def tidy_guidance(text: str) -> str:
     """The guidance as the coder gets it: no code blocks, no section heading, at most three
     sentences (a small reviewer rambles on, or writes the code it was told not to)."""
-    text = _FENCED.sub(" ", text)
+    text = without_code(text)
     text = re.sub(r"^\s*(?:@@\s*)?guidance\s*:?\s*", "", text, flags=re.IGNORECASE)
     text = " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s+", text)

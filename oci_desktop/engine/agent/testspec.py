@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import re
 
+from .fences import without_code
+
 _DOCTEST = re.compile(r"^\s*>>> (.+)\n\s*(?!>>>)(\S.*)$", re.MULTILINE)
 _ASSERT = re.compile(r"^\s*(assert .+)$", re.MULTILINE)
 PASSED = "All {n} tests passed."
@@ -60,14 +62,13 @@ def passed(stdout: str, tests: list[str]) -> bool:
 # example's string, so "pie" counts only as a pie chart, which "chart" finds.
 _CHART = re.compile(r"(?<![.\w])(chart|plot|graph|histogram|diagram|scatter ?plot|visuali[sz]e)s?\b(?!\()",
                     re.IGNORECASE)
-_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 NO_CHART = ("The request asks for a chart, but the code showed none. Draw it with matplotlib "
             "(plt.show() at the end).")
 
 
 def asks_for_chart(text: str) -> bool:
     """Whether the request asks for a chart, plot or graph in its words (not in code it quotes)."""
-    return _CHART.search(_FENCED.sub("", text)) is not None
+    return _CHART.search(without_code(text, "")) is not None
 
 
 # A request for a number of things ("the first 10 primes", "the top 5 rows as a list"): when the
