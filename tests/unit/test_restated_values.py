@@ -180,3 +180,15 @@ def test_code_in_the_round_past_the_limit_is_not_run_and_the_turn_ends_as_it_wou
     events, *_ = turn(replies, lambda c: ok("Correlation: -0.0412\n"), user=REQUEST, max_rounds=2)
     asked = next(e for e in events if isinstance(e, AskedToRestate))
     assert "print it with code" not in asked.feedback and "give only values the output above shows" in asked.feedback
+
+
+def test_a_range_bound_or_list_number_the_person_wrote_shows_no_value():
+    # DABench/24: "@mean_age[0.00]" answered after a run that printed nothing; "a number between 0
+    # and 100" in the format had made 0 a number the person wrote.
+    request = ("1. Remove duplicates.\n2. Fill the gaps.\nAnswer format: @mean_age[value] where \"value\" is a "
+               "number between 0 and 100, rounded to 2 decimal places; @r[r] from -1 to 1.")
+    assert differing("@mean_age[0.00]", "", request) == [("mean_age", "0.00", None)]
+    assert differing("@duplicates[1]", "", request) == [("duplicates", "1", None)]
+    assert differing("@r[-1]", "", request) == [("r", "-1", None)]
+    assert differing("@mean_age[39.21]", "Mean age: 39.207\n", request) == []
+    assert differing("@places[2] @weeks[17]", "", "Round to 2 places over 17 weeks.") == []  # still the person's

@@ -28,6 +28,7 @@ from .final_answer import Ending, FinalAnswer
 from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
 from .repetition import RepetitionGuard
 from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
+from .tables import missing_column_hint
 
 RUNAWAY_FEEDBACK = ("Your reply kept repeating itself and was cut off. Answer again, briefly: one short "
                     "explanation and one complete ```python code block.")
@@ -429,7 +430,11 @@ class RefineLoop:
                 break
         shown = "\n".join(t for t in texts if t)
         empty = feedback.IMPORTS_ONLY if all(only_sets_up(code) for code in blocks) else self._empty
-        return feedback.told(texts, empty=empty), error, shown, raised  # one result for the round, as the model reads it
+        told = feedback.told(texts, empty=empty)  # one result for the round, as the model reads it
+        if error is not None and error[0] == "KeyError" and (hint := missing_column_hint(error[1], self.workspace)):
+            told += "\n" + hint
+            self._loop_said.append(hint)
+        return told, error, shown, raised
 
     def _run_one(self, code: str, round_no: int):
         """Run a cell on a helper thread so that its output can be yielded while it runs.

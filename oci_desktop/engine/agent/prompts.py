@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 from ..sandbox.packages import describe_packages
-from ..workspace_files import open_regular, printable
+from ..workspace_files import printable
 from .fences import without_code
-
-HEADER_LIMIT = 64 * 1024
-"""The most read of a table to find its column names (its first line)."""
+from .tables import columns, described
 
 # The OpenCodeInterpreter demo's system prompt (its demo builds it but never sends it; we do).
 SYSTEM_PROMPT = (
@@ -66,27 +62,8 @@ def announce_files(text: str, files: list[str], folder: Path | None = None) -> s
     with a table's column names: a model that guesses them ("Month" for "month") fails for nothing."""
     if not files:
         return text
-    listing = "\n".join(f"- {printable(name)}{_table_columns(folder, name) if folder else ''}" for name in files)
+    listing = "\n".join(f"- {printable(name)}{described(columns(folder, name)) if folder else ''}" for name in files)
     return f"{text}\n\n{FILES_MARKER}\n{listing}]"
-
-
-def _table_columns(folder: Path, name: str) -> str:
-    """ " (columns: a, b, c)" for a CSV or TSV file with a header line, else "". Names that begin or
-    end with spaces ("DATE TIME, WINDSPEED, DIR") are given as a Python list, spaces included: pandas
-    keeps them, and a model told "WINDSPEED" asks for a column that is not there (KeyError)."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".csv", ".tsv"):
-        return ""
-    try:  # the running code may have swapped the file for a link to a host file: read guarded
-        with open_regular(folder, name, "not read") as (handle, _info):
-            head = handle.read(HEADER_LIMIT).decode("utf-8-sig", errors="replace")  # pandas drops a BOM too
-        header = next(csv.reader(io.StringIO(head, newline=None), delimiter="\t" if suffix == ".tsv" else ","), [])
-    except (OSError, csv.Error):
-        return ""
-    names = [name for name in header if name.strip()][:30]
-    if any(name != name.strip() for name in names):
-        return f" (columns, spaces included: {printable(repr(names))})"
-    return f" (columns: {', '.join(printable(name) for name in names)})" if names else ""
 
 
 def environment() -> str:

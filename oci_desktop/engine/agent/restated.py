@@ -13,7 +13,10 @@ place. Two kinds, both in the @name[value] answers of a request with an answer f
   with a word to the person if it is still not shown.
 A value rounded to fewer places, written with thousands separators, a unit or a numpy wrapper
 agrees with the printed one; a number the person wrote counts as shown. Numbers in prose are
-not held to this: "17 weeks" in an answer is the question's own.
+not held to this: "17 weeks" in an answer is the question's own. The bounds of a range the
+person gave ("a number between 0 and 100") and the numbers of a numbered list show no value:
+"@mean_age[0.00]" written without running anything (DABench/24, 214 and 308 on the 1.5B) gives
+a number the person wrote, and no result.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _WRAPPED = re.compile(r"\b(?:np|numpy)\.\w+\(([^()]*)\)")
+_NOT_VALUES = re.compile(r"\b(?:between\s+\S+\s+and|from\s+\S+\s+to)\s+\S+|^\s*\d+[.)](?=\s)",
+                         re.IGNORECASE | re.MULTILINE)
+"""A range's bounds and a list's numbering in the person's words."""
 _WITH_UNIT = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%|[a-z]{1,12})?")
 ASK = "Your answer gives {differences}. Answer again with the values the code printed"
 ASKED = ASK.format(differences="")
@@ -50,6 +56,7 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
     shown: dict[str, list[str]] = {}
     for name, value in TEMPLATE.findall(printed):
         shown.setdefault(name, []).append(value)
+    context = _NOT_VALUES.sub(" ", context)
     numbers = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", printed + "\n" + context))]
     found: list[Difference] = []
     for name, said in TEMPLATE.findall(_INLINE_CODE.sub("", words)):

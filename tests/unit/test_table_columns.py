@@ -1,0 +1,81 @@
+"""Where code asks a table for a column it does not have, the model is told the names there are."""
+
+import os
+
+import pytest
+
+from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
+from oci_desktop.engine.agent.tables import missing_column_hint
+from oci_desktop.engine.events import TurnFinished
+from oci_desktop.engine.llm.scripted import ScriptedBackend
+from tests.unit.test_refine_loop import ScriptedRunner, error, fence, ok
+
+BARO = b"DATE TIME, WINDSPEED, DIR, BARO\n2015-01-01 00:00, 2.72, 288, 1020.1\n"
+WEATHER = b"time,sun,wind speed,air pressure\n2017-01-01,0,3.1,1020\n"
+
+
+@pytest.fixture
+def tables(tmp_path):
+    (tmp_path / "baro_2015.csv").write_bytes(BARO)
+    (tmp_path / "weather.tsv").write_bytes(WEATHER.replace(b",", b"\t"))
+    (tmp_path / "notes.txt").write_text("year,month\n")  # not a table: its words are no columns
+    return tmp_path
+
+
+@pytest.mark.parametrize("exception, meant", [
+    ("KeyError: 'BARO'", "'BARO' is ' BARO' in baro_2015.csv"),  # DABench/447: spaces in the header
+    ("KeyError: \"['wind_speed'] not in index\"", "'wind_speed' is 'wind speed' in weather.tsv"),  # DABench/363
+    ("KeyError: 'Column not found: WINDSPEED'", "'WINDSPEED' is ' WINDSPEED' in baro_2015.csv"),  # groupby's words
+    ("KeyError: ['dir']", "'dir' is ' DIR' in baro_2015.csv"),
+])
+def test_a_name_that_differs_only_in_spaces_case_or_underscores_is_named_exactly(tables, exception, meant):
+    hint = missing_column_hint(exception, tables)
+    assert meant in hint and "df.columns = df.columns.str.strip()" in hint
+
+
+def test_a_name_no_table_has_gets_the_names_there_are(tables):
+    hint = missing_column_hint("KeyError: 'year'", tables)  # DABench/255: its years are column names
+    assert hint.startswith("No table here has a column 'year'.")
+    assert "baro_2015.csv (columns, spaces included: ['DATE TIME', ' WINDSPEED', ' DIR', ' BARO'])" in hint
+    assert "weather.tsv (columns: time, sun, wind speed, air pressure)" in hint and "notes.txt" not in hint
+
+
+@pytest.mark.parametrize("exception", [
+    "KeyError: ' BARO'",  # a column after all: the key was missing somewhere else
+    "KeyError: 1",  # a position, not a name
+    "KeyError",
+])
+def test_no_hint_where_the_key_is_a_column_or_no_name(tables, exception):
+    assert missing_column_hint(exception, tables) == ""
+
+
+def test_no_hint_without_a_folder_or_a_table_in_it(tmp_path):
+    assert missing_column_hint("KeyError: 'year'", None) == ""
+    assert missing_column_hint("KeyError: 'year'", tmp_path) == ""
+
+
+def test_a_table_swapped_for_a_link_to_a_host_file_is_not_read(tmp_path):
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "passwords.csv").write_text("root,hunter2\n")
+    workspace = tmp_path / "work"
+    workspace.mkdir()
+    os.symlink(host / "passwords.csv", workspace / "sales.csv")
+    (workspace / "we\x1bird.csv").write_text("a,b\n1,2\n")
+    hint = missing_column_hint("KeyError: 'hunter'", workspace)
+    assert "hunter2" not in hint and "sales.csv" not in hint
+    assert "we\\x1bird.csv (columns: a, b)" in hint  # a hostile name is shown escaped
+
+
+def test_the_loop_tells_the_model_the_names_with_the_error(tables):
+    backend = ScriptedBackend([fence("df['BARO'].mean()"), fence("df[' BARO'].mean()"), "The mean is 1020.1."])
+    runner = ScriptedRunner(lambda code: error("KeyError", "'BARO'") if "'BARO'" in code else ok("1020.1\n"))
+    seen = []
+    stream = backend.stream
+    backend.stream = lambda messages, *a, **k: (seen.append([dict(m) for m in messages]), stream(messages, *a, **k))[1]
+    events = list(RefineLoop(backend, runner, LoopSettings(), workspace=tables).run("Mean pressure?"))
+    assert isinstance(events[-1], TurnFinished) and events[-1].reason == "done"
+    told = seen[1][-1]["content"]
+    assert told.startswith("Execution result: \n") and "KeyError" in told
+    assert told.rstrip().endswith("'BARO' is ' BARO' in baro_2015.csv. Use the names exactly as they are, or "
+                                  "strip the names once after reading: df.columns = df.columns.str.strip().")
