@@ -8,8 +8,8 @@ from oci_desktop.engine.agent.feedback import IMPORTS_ONLY
 from oci_desktop.engine.agent.fences import only_sets_up
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.prompts import READ_THE_FILES, RUN_IT, announce_files, asks_to_compute
-from oci_desktop.engine.events import (AskedForCode, AskedForFormat, CodeProposed, FreshAttempt, RoundFinished, TokenDelta,
-                                       TurnFinished)
+from oci_desktop.engine.events import (AskedForCode, AskedForFormat, CodeProposed, ExecutionFinished, FreshAttempt,
+                                       RoundFinished, TokenDelta, TurnFinished)
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from oci_desktop.engine.sandbox.result import ErrorInfo, ExecutionResult
 from tests.unit.test_refine_loop import ScriptedRunner, error, fence, ok
@@ -534,4 +534,6 @@ def test_a_round_that_only_imported_is_told_to_go_on():
     replies = [fence("import pandas as pd"), fence("print(2)"), "It is 2."]
     events, backend, runner = turn(replies, lambda c: ok("2\n") if "print" in c else ok())
     assert backend.requests[1][-1]["content"] == "Execution result: \n" + IMPORTS_ONLY
+    finished = [e for e in events if isinstance(e, ExecutionFinished)]
+    assert finished[0].feedback == "Execution result: \n" + IMPORTS_ONLY  # what the person sees, the same words
     assert runner.codes == ["import pandas as pd", "print(2)"] and events[-1].reason == "done"

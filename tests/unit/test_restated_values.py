@@ -4,7 +4,7 @@ own is asked about once, and a turn whose answer still disagrees does not end as
 import pytest
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
-from oci_desktop.engine.agent.restated import differing, placeholders_of
+from oci_desktop.engine.agent.restated import differing, placeholders_of, without_bounds
 from oci_desktop.engine.events import AskedForFormat, AskedToRestate, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from tests.unit.test_loop_trust import turn
@@ -185,10 +185,26 @@ def test_code_in_the_round_past_the_limit_is_not_run_and_the_turn_ends_as_it_wou
 def test_a_range_bound_or_list_number_the_person_wrote_shows_no_value():
     # DABench/24: "@mean_age[0.00]" answered after a run that printed nothing; "a number between 0
     # and 100" in the format had made 0 a number the person wrote.
-    request = ("1. Remove duplicates.\n2. Fill the gaps.\nAnswer format: @mean_age[value] where \"value\" is a "
-               "number between 0 and 100, rounded to 2 decimal places; @r[r] from -1 to 1.")
+    request = without_bounds("1. Remove duplicates.\n2. Fill the gaps.\nAnswer format: @mean_age[value] where "
+                             "\"value\" is a number between 0 and 100, rounded to 2 decimal places; @r[r] from -1 to 1.")
     assert differing("@mean_age[0.00]", "", request) == [("mean_age", "0.00", None)]
     assert differing("@duplicates[1]", "", request) == [("duplicates", "1", None)]
     assert differing("@r[-1]", "", request) == [("r", "-1", None)]
     assert differing("@mean_age[39.21]", "Mean age: 39.207\n", request) == []
-    assert differing("@places[2] @weeks[17]", "", "Round to 2 places over 17 weeks.") == []  # still the person's
+    assert differing("@places[2] @weeks[17]", "", without_bounds("Round to 2 places over 17 weeks.")) == []
+
+
+def test_an_earlier_runs_output_keeps_every_number_and_the_persons_words_lose_their_bounds():
+    history = [{"role": "user", "content": "Which price is between 10 and 20?"},
+               {"role": "assistant", "content": fence("print('Price changed from 10.5 to 12.25')")},
+               {"role": "user", "content": "Execution result: \nPrice changed from 10.5 to 12.25"},
+               {"role": "assistant", "content": "It changed from 10.5 to 12.25."}]
+
+    def asked(request, answer):
+        backend = ScriptedBackend([fence("print('ok')"), answer, answer])
+        events = list(RefineLoop(backend, ScriptedRunner(lambda c: ok("ok\n")), LoopSettings()).run(request, history))
+        assert isinstance(events[-1], TurnFinished)
+        return any(isinstance(e, AskedToRestate) for e in events)
+
+    assert not asked("Give the new price as @new_price[value].", "@new_price[12.25]")  # an earlier run showed it
+    assert asked("Give the high bound as @high[value].", "@high[20]")  # a bound of the person's range

@@ -22,28 +22,40 @@ def tables(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("exception, meant", [
-    ("KeyError: 'BARO'", "'BARO' is ' BARO' in baro_2015.csv"),  # DABench/447: spaces in the header
-    ("KeyError: \"['wind_speed'] not in index\"", "'wind_speed' is 'wind speed' in weather.tsv"),  # DABench/363
-    ("KeyError: 'Column not found: WINDSPEED'", "'WINDSPEED' is ' WINDSPEED' in baro_2015.csv"),  # groupby's words
-    ("KeyError: ['dir']", "'dir' is ' DIR' in baro_2015.csv"),
+@pytest.mark.parametrize("exception, meant, strip", [
+    ("KeyError: 'BARO'", "'BARO' is ' BARO' in baro_2015.csv", True),  # DABench/447: spaces in the header
+    ("KeyError: 'Column not found: WINDSPEED'", "'WINDSPEED' is ' WINDSPEED' in baro_2015.csv", True),  # groupby
+    ("KeyError: \"['wind_speed'] not in index\"", "'wind_speed' is 'wind speed' in weather.tsv", False),  # /363
+    ("KeyError: ['dir']", "'dir' is ' DIR' in baro_2015.csv", False),  # stripped, 'DIR' is still not 'dir'
+    ("KeyError: \"None of [Index(['Sun'], dtype='str')] are in the [columns]\"", "'Sun' is 'sun' in weather.tsv",
+     False),
 ])
-def test_a_name_that_differs_only_in_spaces_case_or_underscores_is_named_exactly(tables, exception, meant):
+def test_a_name_that_differs_only_in_spaces_case_or_underscores_is_named_exactly(tables, exception, meant, strip):
     hint = missing_column_hint(exception, tables)
-    assert meant in hint and "df.columns = df.columns.str.strip()" in hint
+    assert hint.startswith("The column names differ from the code's: ") and meant in hint
+    assert ("df.columns = df.columns.str.strip()" in hint) == strip  # advice that mends this name only
+    assert "'str'" not in hint
 
 
 def test_a_name_no_table_has_gets_the_names_there_are(tables):
     hint = missing_column_hint("KeyError: 'year'", tables)  # DABench/255: its years are column names
-    assert hint.startswith("No table here has a column 'year'.")
+    assert hint.startswith("'year' is not a column of baro_2015.csv or weather.tsv. ")
     assert "baro_2015.csv (columns, spaces included: ['DATE TIME', ' WINDSPEED', ' DIR', ' BARO'])" in hint
     assert "weather.tsv (columns: time, sun, wind speed, air pressure)" in hint and "notes.txt" not in hint
+
+
+def test_a_column_past_the_names_told_is_still_a_column(tmp_path):
+    (tmp_path / "wide.csv").write_text(",".join(f"c{i}" for i in range(40)) + "\n")
+    assert missing_column_hint("KeyError: 'c35'", tmp_path) == ""
+    hint = missing_column_hint("KeyError: 'c99'", tmp_path)
+    assert "c29)" in hint and "c30" not in hint  # the first 30 names are told
 
 
 @pytest.mark.parametrize("exception", [
     "KeyError: ' BARO'",  # a column after all: the key was missing somewhere else
     "KeyError: 1",  # a position, not a name
     "KeyError",
+    "KeyError: '[\"Children\\'s age\"] not in index'",  # cut at an escaped quote: no name to go by
 ])
 def test_no_hint_where_the_key_is_a_column_or_no_name(tables, exception):
     assert missing_column_hint(exception, tables) == ""

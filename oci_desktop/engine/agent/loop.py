@@ -25,8 +25,9 @@ from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
 from .fences import FenceExtractor, only_sets_up
 from .final_answer import Ending, FinalAnswer
-from .prompts import READ_THE_FILES, RUN_IT, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
+from .prompts import READ_THE_FILES, RUN_IT, SHARED_RUN, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
 from .repetition import RepetitionGuard
+from .restated import without_bounds
 from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
 from .tables import missing_column_hint
 
@@ -150,8 +151,11 @@ class RefineLoop:
         tests = expected.tests
         # What the person wrote, and earlier turns' results: numbers a final answer may give. Not
         # this turn's words from the loop, which quote the answer's own numbers back.
-        person = "\n".join([user_text] + [m["content"] for m in self._history
-                                          if m["role"] == "user" and isinstance(m["content"], str)])
+        said = [m["content"] for m in self._history if m["role"] == "user" and isinstance(m["content"], str)]
+        # A range's bounds and a list's numbering in the person's own words show no value; a run's
+        # output, told back or shared, keeps every number.
+        person = "\n".join(text if text.startswith((feedback.PREFIX, SHARED_RUN)) else without_bounds(text)
+                           for text in said + [user_text])
         final = FinalAnswer(expected, person, s.run_request_tests)
         earlier_turns = "\n".join(m["content"] for m in self._history if isinstance(m["content"], str))
         # A question about the person's data, or a request to work something out, is answered by code.
@@ -419,7 +423,7 @@ class RefineLoop:
                 code = self.approver(code)
                 if code is None or self.cancel.cancelled:
                     return None
-            result, output = yield from self._run_one(code, round_no)
+            result, output = yield from self._run_one(code, round_no, feedback.IMPORTS_ONLY if only_sets_up(code) else "")
             texts.append(output)
             if result.status != "ok" or result.error is not None:
                 # The exception's first line, not the traceback's last: a long message ends in detail
@@ -436,9 +440,10 @@ class RefineLoop:
             self._loop_said.append(hint)
         return told, error, shown, raised
 
-    def _run_one(self, code: str, round_no: int):
+    def _run_one(self, code: str, round_no: int, empty: str = ""):
         """Run a cell on a helper thread so that its output can be yielded while it runs.
-        Returns the result and what it showed (feedback.shown), worked out once."""
+        Returns the result and what it showed (feedback.shown), worked out once. empty: what a
+        silent run is told as, when not the turn's usual words."""
         yield ExecutionStarted(code, round_no)
         outputs: queue.Queue = queue.Queue()
         box: dict = {}
@@ -459,7 +464,7 @@ class RefineLoop:
         result = box["result"]
         self._images_shown += sum(1 for o in result.outputs if o.mime.startswith("image/"))
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
-        yield ExecutionFinished(result, round_no, feedback.told([output], empty=self._empty))
+        yield ExecutionFinished(result, round_no, feedback.told([output], empty=empty or self._empty))
         return result, output
 
     def _goes_on(self, attempt_rounds: int, began: float) -> bool:

@@ -56,7 +56,6 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
     shown: dict[str, list[str]] = {}
     for name, value in TEMPLATE.findall(printed):
         shown.setdefault(name, []).append(value)
-    context = _NOT_VALUES.sub(" ", context)
     numbers = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", printed + "\n" + context))]
     found: list[Difference] = []
     for name, said in TEMPLATE.findall(_INLINE_CODE.sub("", words)):
@@ -69,6 +68,12 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
         elif any(not any(_near(value, n) for n in numbers) for value in map(_number, _items(said)) if value is not None):
             found.append(Difference(name, said, None))
     return found
+
+
+def without_bounds(words: str) -> str:
+    """A person's words without a range's bounds and a list's numbering: the numbers left are ones
+    an answer may give without a run showing them (differing's context)."""
+    return _NOT_VALUES.sub(" ", words)
 
 
 def placeholders_of(templates: list[str]) -> set[str]:

@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import re
+from itertools import islice
 from pathlib import Path
 
 from ..workspace_files import open_regular, printable
@@ -23,9 +24,12 @@ COLUMNS_LIMIT = 30
 """The most column names told: a wide table's names would crowd out the rest."""
 TABLES_LIMIT = 5
 """The most tables a missing-column hint looks at."""
+SCAN_LIMIT = 100
+"""The most tables looked for among the folder's files."""
 _SUFFIXES = {".csv": ",", ".tsv": "\t"}
 _SINGLE_QUOTED = re.compile(r"'([^'\n]{1,200})'")
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]{1,200})"')
+_DTYPE = re.compile(r"dtype='[^']*'")
 _NOT_FOUND = "Column not found: "  # pandas' groupby and agg: KeyError('Column not found: WINDSPEED')
 
 
@@ -42,13 +46,14 @@ def columns(folder: Path, name: str) -> list[str]:
         header = next(csv.reader(io.StringIO(head, newline=None), delimiter=delimiter), [])
     except (OSError, csv.Error):
         return []
-    return [column for column in header if column.strip()][:COLUMNS_LIMIT]
+    return [column for column in header if column.strip()]
 
 
 def described(names: list[str]) -> str:
-    """ " (columns: a, b, c)", or the names as a Python list where one begins or ends with spaces
-    ("DATE TIME, WINDSPEED"): pandas keeps the spaces, and a model told "WINDSPEED" asks for a
-    column that is not there."""
+    """ " (columns: a, b, c)" for the first COLUMNS_LIMIT names, or those names as a Python list
+    where one begins or ends with spaces ("DATE TIME, WINDSPEED"): pandas keeps the spaces, and a
+    model told "WINDSPEED" asks for a column that is not there."""
+    names = names[:COLUMNS_LIMIT]
     if not names:
         return ""
     if any(name != name.strip() for name in names):
@@ -58,8 +63,8 @@ def described(names: list[str]) -> str:
 
 def missing_column_hint(exception: str, folder: Path | None) -> str:
     """For a KeyError that names no column of the folder's tables: which column was meant (the
-    same name but for spaces or case), or the names there are. "" when every name it quotes is a
-    column (the key was missing elsewhere) or no table can be read."""
+    same name but for spaces, case or underscores), or the names there are. "" when any name it
+    quotes is a column (the key was missing elsewhere) or no table can be read."""
     if folder is None:
         return ""
     keys = _keys(exception)
@@ -71,24 +76,34 @@ def missing_column_hint(exception: str, folder: Path | None) -> str:
     if meant:
         said = "; ".join(f"{printable(repr(key))} is {printable(repr(column))} in {printable(table)}"
                          for key, column, table in meant)
-        return (f"The column names differ from the code's: {said}. Use the names exactly as they are, "
-                "or strip the names once after reading: df.columns = df.columns.str.strip().")
+        strip = any(key.strip() == column.strip() for key, column, _table in meant)
+        return (f"The column names differ from the code's: {said}. Use the names exactly as they are"
+                + (", or strip the names once after reading: df.columns = df.columns.str.strip()." if strip else "."))
     listing = "; ".join(f"{printable(table)}{described(names)}" for table, names in tables.items())
     quoted = ", ".join(printable(repr(key)) for key in keys)
-    return f"No table here has a column {quoted}. The tables: {listing}."
+    return f"{quoted} is not a column of {_listed(list(tables))}. {listing}."
+
+
+def _listed(names: list[str]) -> str:
+    shown = [printable(name) for name in names]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
 
 
 def _keys(exception: str) -> list[str]:
-    """The names a KeyError's message quotes: 'year', ['a', 'b'], "['a'] not in index"."""
+    """The names a KeyError's message quotes: 'year', ['a', 'b'], "['a'] not in index". A dtype
+    (Index([...], dtype='object')) is no name, and a quote cut at an escaped apostrophe is none."""
+    exception = _DTYPE.sub("", exception)
     keys = _SINGLE_QUOTED.findall(exception) or _DOUBLE_QUOTED.findall(exception)
-    return [key.removeprefix(_NOT_FOUND) for key in keys if key != "object"]  # Index([...], dtype='object')
+    return [key.removeprefix(_NOT_FOUND) for key in keys if "\\" not in key]
 
 
 def _table_names(folder: Path) -> list[str]:
-    """The CSV and TSV files at the top of the folder, by name (the names are the code's too)."""
+    """The CSV and TSV files at the top of the folder, by name (the names are the code's too); the
+    scan stops early in a folder the code filled with files."""
     try:
         with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if Path(e.name).suffix.lower() in _SUFFIXES)
+            found = islice((e.name for e in entries if Path(e.name).suffix.lower() in _SUFFIXES), SCAN_LIMIT)
+            names = sorted(found)
     except OSError:
         return []
     return names[:TABLES_LIMIT]
