@@ -6,7 +6,7 @@ import pytest
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.tables import missing_column_hint
-from oci_desktop.engine.events import TurnFinished
+from oci_desktop.engine.events import ExecutionFinished, TurnFinished
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from tests.unit.test_refine_loop import ScriptedRunner, error, fence, ok
 
@@ -88,6 +88,8 @@ def test_the_loop_tells_the_model_the_names_with_the_error(tables):
     events = list(RefineLoop(backend, runner, LoopSettings(), workspace=tables).run("Mean pressure?"))
     assert isinstance(events[-1], TurnFinished) and events[-1].reason == "done"
     told = seen[1][-1]["content"]
+    card = next(e for e in events if isinstance(e, ExecutionFinished))
+    assert card.feedback == told  # the conversation and the eval store what the model was told
     assert told.startswith("Execution result: \n") and "KeyError" in told
     assert told.rstrip().endswith("'BARO' is ' BARO' in baro_2015.csv. Use the names exactly as they are, or "
                                   "strip the names once after reading: df.columns = df.columns.str.strip().")

@@ -269,7 +269,7 @@ class RefineLoop:
                 # Also after a failed run: the function may be right and only the model's own
                 # example call wrong (HumanEval/81: it called the docstring's name; repaired, the
                 # function broke). The request's examples are what the person asked for.
-                result, output = yield from self._run_one(testspec.test_cell(tests), round_no)
+                result, output, _hint = yield from self._run_one(testspec.test_cell(tests), round_no)
                 text += "\n" + feedback.told([output], "Tests from the request:\n")
                 if testspec.passed(result.stdout, tests):
                     self.messages.append({"role": "user", "content": text})
@@ -417,13 +417,14 @@ class RefineLoop:
         Stops at the first failure. Returns (feedback text, error signature or None, what the
         runs showed, whether the failure was the code's own exception), or None when the user
         skipped the code."""
-        texts, error, raised = [], None, False
+        texts, error, raised, hint = [], None, False, ""
         for code in blocks:
             if self.approver is not None:
                 code = self.approver(code)
                 if code is None or self.cancel.cancelled:
                     return None
-            result, output = yield from self._run_one(code, round_no, feedback.IMPORTS_ONLY if only_sets_up(code) else "")
+            result, output, hint = yield from self._run_one(code, round_no,
+                                                            feedback.IMPORTS_ONLY if only_sets_up(code) else "")
             texts.append(output)
             if result.status != "ok" or result.error is not None:
                 # The exception's first line, not the traceback's last: a long message ends in detail
@@ -435,15 +436,16 @@ class RefineLoop:
         shown = "\n".join(t for t in texts if t)
         empty = feedback.IMPORTS_ONLY if all(only_sets_up(code) for code in blocks) else self._empty
         told = feedback.told(texts, empty=empty)  # one result for the round, as the model reads it
-        if error is not None and error[0] == "KeyError" and (hint := missing_column_hint(error[1], self.workspace)):
+        if hint:
             told += "\n" + hint
             self._loop_said.append(hint)
         return told, error, shown, raised
 
     def _run_one(self, code: str, round_no: int, empty: str = ""):
         """Run a cell on a helper thread so that its output can be yielded while it runs.
-        Returns the result and what it showed (feedback.shown), worked out once. empty: what a
-        silent run is told as, when not the turn's usual words."""
+        Returns the result, what it showed (feedback.shown), worked out once, and the loop's
+        hint on its error ("" for none), told with it but not part of what the code showed.
+        empty: what a silent run is told as, when not the turn's usual words."""
         yield ExecutionStarted(code, round_no)
         outputs: queue.Queue = queue.Queue()
         box: dict = {}
@@ -464,8 +466,12 @@ class RefineLoop:
         result = box["result"]
         self._images_shown += sum(1 for o in result.outputs if o.mime.startswith("image/"))
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
-        yield ExecutionFinished(result, round_no, feedback.told([output], empty=empty or self._empty))
-        return result, output
+        hint = ""
+        if result.error is not None and result.error.ename == "KeyError":
+            hint = missing_column_hint(tracebacks.exception_text(result.error), self.workspace)
+        told = feedback.told([output], empty=empty or self._empty)
+        yield ExecutionFinished(result, round_no, f"{told}\n{hint}" if hint else told)  # as stored and recorded
+        return result, output, hint
 
     def _goes_on(self, attempt_rounds: int, began: float) -> bool:
         """Whether the coder gets another round in this attempt: only then is a review worth its time."""
