@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from oci_desktop.engine.agent.fences import code_blocks
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.prompts import SYSTEM_PROMPT, announce_files
 from oci_desktop.engine.cancel import CancelToken
@@ -169,13 +170,20 @@ def final_answers(question: Question, rounds: list[dict], stop: str = "done") ->
                 return {**answers, **printed}, "output"
         return answers, source
     for r in reversed(rounds):
-        in_reply = dabench.answers_in(CODE_BLOCK.sub("", r["reply"]), unfilled)  # prose: not the code's f-strings
+        in_reply = dabench.answers_in(prose(r["reply"]), unfilled)
         if in_reply:
             return in_reply, "reply"
         printed = dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled)
         if printed:
             return printed, "output"
     return {}, "none"
+
+
+def prose(reply: str) -> str:
+    """A reply without the code the loop ran from it: an answer in a code's f-string is no answer,
+    but one set in a plain fence ("```\n@normality_test_result[Non-normal]\n```", DABench/72) is
+    what the person reads as the answer, and the benchmark's reformatting would read it too."""
+    return CODE_BLOCK.sub(lambda block: "" if code_blocks(block.group(0)) else block.group(0), reply)
 
 
 def summarize(records: list[dict]) -> dict:

@@ -5,6 +5,7 @@ import http.server
 import json
 import shutil
 import threading
+from pathlib import Path
 from functools import partial
 
 import pytest
@@ -53,6 +54,14 @@ def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
     assert final_answers(MEAN_FARE, [{"reply": "Here.", "output": failed}]) == ({}, "none")
     printed_first = "Execution result: \n@mean_fare[34.65]\n" + failed.removeprefix("Execution result: \n")
     assert final_answers(MEAN_FARE, [{"reply": "Here.", "output": printed_first}]) == ({"mean_fare": "34.65"}, "output")
+
+
+def test_an_answer_set_in_a_plain_fence_is_read_and_one_in_code_is_not():
+    # DABench/72: the reply ended "```\n@normality_test_result[Non-normal]\n```", which a person reads as the answer.
+    fenced = [{"reply": "The result:\n```\n@mean_fare[34.65]\n```", "output": ""}]
+    assert final_answers(MEAN_FARE, fenced) == ({"mean_fare": "34.65"}, "reply")
+    in_code = [{"reply": "```\nprint('@mean_fare[34.65]')\n```", "output": ""}]
+    assert final_answers(MEAN_FARE, in_code) == ({}, "none")
 
 
 def test_accuracy_by_question_by_sub_question_and_proportional():
@@ -121,3 +130,20 @@ def test_first_use_downloads_every_file_checked_and_a_bad_one_is_not_kept(upstre
     (folder / "da-dev-questions.jsonl").write_text(json.dumps({**json.loads(rows[0]), "question": "?"}) + "\n")
     with pytest.raises(DatasetError, match="does not match the pinned commit's rows"):
         dabench.download_all(tmp_path / "other", base_url=url)
+
+
+def test_a_committed_run_is_scored_again_from_its_replies(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from rescore_runs import rescore_dabench
+
+    question = next(q for q in load_questions(SHARED)[0] if q.id == 0)
+    name, value = next(iter(question.labels.items()))
+    record = {"task_id": question.task_id, "answers": {}, "answers_from": "none", "correct": {name: False},
+              "right": False, "stop": "done", "rounds": [{"reply": f"```\n@{name}[{value}]\n```", "output": ""}]}
+    run = tmp_path / "dabench-feedback-honest.jsonl"
+    run.write_text(json.dumps(record) + "\n")
+    assert len(rescore_dabench(run, SHARED)) == 1
+    again = json.loads(run.read_text())
+    assert again["right"] and again["answers"] == {name: value} and again["answers_from"] == "reply"
