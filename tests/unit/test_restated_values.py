@@ -4,7 +4,7 @@ own is asked about once, and a turn whose answer still disagrees does not end as
 import pytest
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
-from oci_desktop.engine.agent.restated import differing, placeholders_of, without_bounds
+from oci_desktop.engine.agent.restated import differing, placeholders_of, unshown_in_prose, without_bounds
 from oci_desktop.engine.events import AskedForFormat, AskedToRestate, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from tests.unit.test_loop_trust import turn
@@ -208,3 +208,30 @@ def test_an_earlier_runs_output_keeps_every_number_and_the_persons_words_lose_th
 
     assert not asked("Give the new price as @new_price[value].", "@new_price[12.25]")  # an earlier run showed it
     assert asked("Give the high bound as @high[value].", "@high[20]")  # a bound of the person's range
+
+
+def test_a_figure_in_the_answers_words_that_nothing_shows_is_named_to_the_person():
+    # "Chart a spreadsheet" on the source build: "May, with a revenue of 581 units sold"; 581 was printed nowhere.
+    events, *_ = turn([fence("print('Highest:', df.loc[df.revenue.idxmax(), 'month'])"),
+                       "The month with the highest revenue is May, with a revenue of 581 units sold."],
+                      lambda c: ok("Highest: May\n"), user="Which month had the highest revenue in sales.csv?")
+    assert events[-1].reason == "done"
+    assert events[-1].message == ("The code ran without errors and the model answered. The answer's words give 581, "
+                                  "which no output shows: it is the model's own, not a result.")
+
+
+@pytest.mark.parametrize("words, evidence", [
+    ("The total is 1,276.28 cents.", "1276.2815"),  # rounded, with a thousands separator
+    ("36.45% of the values are missing.", "0.3645"),  # as a percentage
+    ("It uses a threshold of 1000.", "x = df[df.v > 1000]"),  # a constant of the code
+    ("On 2018-01-26 at 10:30 there were 3 trades, the list in step 2.", ""),  # dates, times, small counts
+    ("The answer is @total[4512], as `print(4512)` shows.", ""),  # held by the @name check, or quoted code
+    ("```python\nprint(4512)\n```\nDone.", ""),
+])
+def test_figures_the_evidence_shows_or_that_claim_nothing_are_not_named(words, evidence):
+    assert unshown_in_prose(words, evidence) == []
+
+
+def test_several_made_up_figures_are_named_once_each():
+    words = "City A: 100 reviews, City B: 200 reviews, City C: 100 reviews; the mean is 153.2."
+    assert unshown_in_prose(words, "mean 153.21") == ["100", "200"]

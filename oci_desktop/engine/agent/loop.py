@@ -82,6 +82,8 @@ class _Attempt:
     """What the attempt's last run showed (the answer is checked against it)."""
     shown: str = ""
     """What all the attempt's runs showed: the values a final answer may give."""
+    code_run: str = ""
+    """All the code the attempt ran: numbers the final words may repeat from it."""
     computed: str = ""
     """What the attempt's runs showed, less those of code that only printed its own claims: numbers
     a later answer may restate as literals."""
@@ -253,6 +255,7 @@ class RefineLoop:
                                    "stopping so you can give it a hint." + unmet(att.last_error, expected))
                 return
             att.last_code = code
+            att.code_run += code + "\n"
             outcome = yield from self._execute(blocks, round_no)
             if outcome is None:
                 yield self._finish("declined" if not self.cancel.cancelled else "cancelled", round_no,
@@ -317,12 +320,12 @@ class RefineLoop:
         s = self.settings
         may_ask = att.rounds < s.max_rounds + ANSWER_ROUNDS and time.monotonic() - began <= s.time_budget_s
         past_limit = att.rounds >= s.max_rounds  # the reply to an ask comes in a round past the limit
-        decision = final.judge(words, att.shown, may_ask, done, printed_answer, may_run=not past_limit)
+        decision = final.judge(words, att.shown, may_ask, done, printed_answer, not past_limit, att.code_run)
         if isinstance(decision, Ending):
             yield self._finish(decision.reason, round_no, decision.message)
             return True
         if past_limit:  # judged as if no round were left: a flag-free call, it asks nothing
-            att.ending_if_no_answer = final.judge(words, att.shown, False, done, printed_answer)
+            att.ending_if_no_answer = final.judge(words, att.shown, False, done, printed_answer, code=att.code_run)
         self.messages.append({"role": "user", "content": decision.told})
         self._loop_said.append(decision.said)
         yield decision.event(round_no, decision.told)

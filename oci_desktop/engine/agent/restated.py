@@ -13,7 +13,12 @@ place. Two kinds, both in the @name[value] answers of a request with an answer f
   with a word to the person if it is still not shown.
 A value rounded to fewer places, written with thousands separators, a unit or a numpy wrapper
 agrees with the printed one; a number the person wrote counts as shown. Numbers in prose are
-not held to this: "17 weeks" in an answer is the question's own. The bounds of a range the
+not asked about: a value the model worked out from printed ones reads the same as a made-up one,
+and an ask costs a round. A figure in prose that no output, no code and no word of the person
+shows is told to the person at the end instead (unshown_in_prose): "Chart a spreadsheet" ended
+"May, with a revenue of 581 units sold", 581 in no output; in DABench's prose answers after a
+run, 8 of 212 (1.5B) and 2 of 134 (0.5B) gave such a number, most of them made up ("City A: 100
+reviews"). The bounds of a range the
 person gave ("a number between 0 and 100") and the numbers of a numbered list show no value:
 "@mean_age[0.00]" written without running anything (DABench/24, 214 and 308 on the 1.5B) gives
 a number the person wrote, and no result.
@@ -25,6 +30,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from .fences import without_code
 from .testspec import TEMPLATE
 
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -34,6 +40,8 @@ _WRAPPED = re.compile(r"\b(?:np|numpy)\.\w+\(([^()]*)\)")
 _NOT_VALUES = re.compile(r"\b(?:between\s+\S+\s+and|from\s+\S+\s+to)\s+\S+|^\s*\d+[.)](?=\s)",
                          re.IGNORECASE | re.MULTILINE)
 """A range's bounds and a list's numbering in the person's words."""
+_PROSE_NUMBER = re.compile(r"(?<![\w.,:/-])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w:/]|[-.,]\d)")
+"""A number standing alone in words: not a piece of a name, a date, a time or a version."""
 _WITH_UNIT = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%|[a-z]{1,12})?")
 ASK = "Your answer gives {differences}. Answer again with the values the code printed"
 ASKED = ASK.format(differences="")
@@ -70,6 +78,25 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
     return found
 
 
+def unshown_in_prose(words: str, evidence: str) -> list[str]:
+    """The numbers of an answer's prose that the evidence (the runs' output, their code, the
+    person's words) shows nowhere, rounded or as a percentage. Not a count below 10 ("2 groups"),
+    a part of a date or a time (2018-01-26, 10:30), a list's numbering, nor an @name[value]
+    answer or a quoted piece of code: those are held elsewhere or are no claim."""
+    prose = _INLINE_CODE.sub(" ", TEMPLATE.sub(" ", without_bounds(without_code(words))))
+    known = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", evidence))]
+    known += [n * 100 for n in known] + [n / 100 for n in known]
+    unshown = []
+    for match in _PROSE_NUMBER.finditer(prose):
+        text = match.group(0)
+        value = Decimal(text.replace(",", ""))
+        if (abs(value) < 10 and "." not in text) or any(_near(value, n) for n in known):
+            continue
+        if text not in unshown:
+            unshown.append(text)
+    return unshown
+
+
 def without_bounds(words: str) -> str:
     """A person's words without a range's bounds and a list's numbering: the numbers left are ones
     an answer may give without a run showing them (differing's context)."""
@@ -92,9 +119,14 @@ def told(differences: list[Difference], may_run: bool = True) -> str:
     return ASK.format(differences=parts) + tail
 
 
-def ending(differences: list[Difference], done: str) -> tuple[str, str]:
+def ending(differences: list[Difference], done: str, unshown: list[str] = ()) -> tuple[str, str]:
     """How a turn ends after its one request to restate: (reason, message). A printed value the
-    answer still contradicts is no success; a number no output shows is the model's word, said so."""
+    answer still contradicts is no success; a number no output shows is the model's word, said so,
+    in an @name[value] answer (differences) or in its prose (unshown)."""
+    if unshown and not any(d.printed is not None for d in differences):
+        figures = ", ".join(unshown[:5])
+        done += (f" The answer's words give {figures}, which no output shows: "
+                 f"{'it is' if len(unshown) == 1 else 'they are'} the model's own, not a result.")
     contradicted = [d for d in differences if d.printed is not None]
     if contradicted:
         parts = "; ".join(f"{d.name}: {d.said} in the answer, {d.printed} in the output" for d in contradicted)
