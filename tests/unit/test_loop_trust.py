@@ -251,11 +251,21 @@ def test_a_fresh_attempt_starts_with_nothing_run_so_words_alone_are_not_done():
     assert any(isinstance(e, FreshAttempt) for e in events) and events[-1].reason != "done"
 
 
-def test_words_after_a_fresh_attempt_are_not_an_answer_even_to_a_plain_request():
-    replies = [fence("print(q)"), fence("print(q)"), "I cannot fix this."]
+def test_words_after_a_fresh_attempt_are_asked_for_code_once_then_not_an_answer():
+    replies = [fence("print(q)"), fence("print(q)"), "I cannot fix this.", "I still cannot."]
     events, *_ = turn(replies, lambda c: error(), user="Write a function that reverses a string", fresh_attempts=1)
     assert any(isinstance(e, FreshAttempt) for e in events)
+    assert [e.feedback for e in events if isinstance(e, AskedForCode)] == [RUN_IT]
     assert events[-1].reason == "no_code" and not events[-1].succeeded
+
+
+def test_a_fresh_attempt_that_gives_its_answer_in_words_is_asked_to_compute_it():
+    # "List the first 10 prime numbers": the retry typed the primes out, which nothing computed.
+    replies = [fence("print(p)"), fence("print(p)"), "The first 10 primes are 2, 3, 5, 7, 11, 13, 17, 19, 23, 29.",
+               fence("print(primes(10))"), "Those are the first 10 primes."]
+    events, *_ = turn(replies, lambda c: ok("[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]\n") if "primes" in c else error(),
+                      user="List the first 10 prime numbers", fresh_attempts=1)
+    assert any(isinstance(e, AskedForCode) for e in events) and events[-1].reason == "done"
 
 
 def test_the_same_syntax_error_in_two_programs_is_the_same_error():

@@ -221,10 +221,14 @@ class RefineLoop:
                     # so is a reply to what the person said after the run.)
                     att = yield from self._fresh_start(round_no, att, "an answer in words after its code failed")
                     continue
-                elif ask_for_code and not asked_for_code and att.last_code is None and self._goes_on(att.rounds, began):
+                elif ((ask_for_code or failed_programs) and not asked_for_code and att.last_code is None
+                      and self._goes_on(att.rounds, began)):
+                    # Also a fresh attempt that answers in words after failed code: "List the first
+                    # 10 primes" printed 25, the hard-coded retry was refused, and the next draw
+                    # gave the primes in prose, an answer nothing computed.
                     asked_for_code = True  # once: a model that will not write code is not asked forever
-                    self._tell(ask_for_code)
-                    yield AskedForCode(round_no, ask_for_code)
+                    self._tell(ask_for_code or RUN_IT)
+                    yield AskedForCode(round_no, ask_for_code or RUN_IT)
                     # A small model asked again may repeat its prose word for word: where the
                     # backend lets the answer begin with a fence, the next reply is code.
                     if getattr(self.backend, "honours_prefill", False):
