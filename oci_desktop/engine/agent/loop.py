@@ -7,20 +7,18 @@ anything itself; a TurnRecorder (store/) writes the events down as they pass.
 from __future__ import annotations
 
 import queue
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..cancel import CancelToken
-from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionOutput,
-                      ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
+from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
-from ..sandbox.result import ExecutionResult
 from . import answer, feedback, testspec, tracebacks
+from .cell_run import CodeRunner, run_streaming
 from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
 from .fences import FenceExtractor, only_sets_up
@@ -57,15 +55,6 @@ class LoopSettings:
     tell_environment: bool = True
     """The system prompt goes on to say what the sandbox offers (prompts.environment). A measurement
     that asks in a model family's own words leaves it out: its first reply is then the single turn's."""
-
-
-class CodeRunner:
-    """What the loop needs of the sandbox: Executor fits."""
-
-    def run(self, code: str, cancel: CancelToken | None = None,
-            on_output: Callable[[str, str], None] | None = None) -> ExecutionResult:
-        """Run code in the sandbox, passing output to on_output as it arrives; cancel stops it."""
-        ...
 
 
 @dataclass
@@ -454,23 +443,7 @@ class RefineLoop:
         hint on its error ("" for none), told with it but not part of what the code showed.
         empty: what a silent run is told as, when not the turn's usual words."""
         yield ExecutionStarted(code, round_no)
-        outputs: queue.Queue = queue.Queue()
-        box: dict = {}
-
-        def work() -> None:
-            try:
-                box["result"] = self.runner.run(code, self.cancel, lambda name, text: outputs.put((name, text)))
-            except Exception as exc:  # the sandbox itself failed: reported as a refused run
-                box["result"] = ExecutionResult(status="refused", notes=[f"The code could not be run: {exc}"])
-            finally:
-                outputs.put(None)
-
-        thread = threading.Thread(target=work, name="oci-cell", daemon=True)
-        thread.start()
-        while (item := outputs.get()) is not None:
-            yield ExecutionOutput(*item)
-        thread.join()
-        result = box["result"]
+        result = yield from run_streaming(self.runner, code, self.cancel)
         self._images_shown += sum(1 for o in result.outputs if o.mime.startswith("image/"))
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
         hint = ""
