@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 from .agent import feedback
 from .agent.fences import code_blocks
 from .agent.loop import Approver, LoopSettings
-from .agent.prompts import SHARED_RUN
+from .agent.prompts import SHARED_RUN, announced_apart
 from .agent.reviewer import Reviewer
 from .cancel import CancelToken
 from .conversation import Conversation
@@ -215,8 +215,13 @@ class Session:
         return self.store.conversations(search)
 
     def timeline(self, conversation_id: int) -> list[tuple[str, dict]]:
-        """A conversation's messages and cells in the order they happened, for display."""
-        return timeline(self.store, conversation_id)
+        """A conversation's messages and cells in the order they happened, for display. A request
+        also gives the person's own "words" and the "files" its note told the model about."""
+        items = timeline(self.store, conversation_id)
+        for kind, item in items:
+            if kind == "message" and item.get("kind") == "user":
+                item["words"], item["files"] = announced_apart(item["content"])
+        return items
 
     def open_conversation(self, conversation_id: int = 0, workspace: Path | None = None) -> Conversation:
         """Make this conversation current (0: an untouched one, or a new one; LookupError if there

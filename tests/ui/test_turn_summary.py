@@ -35,3 +35,26 @@ def test_a_stored_conversation_shows_summaries_not_raw_reasons(qtbot):
     assert texts == ["Finished in 2 rounds: The code ran without errors and the model answered.",
                      "Stopped after 3 rounds: That is the limit.", "[not a reason] stays as it is"]
     assert not any("[done]" in t for t in texts)
+
+
+def test_a_stored_request_shows_the_persons_words_and_the_files_added_not_the_note_to_the_model(qtbot, tmp_path):
+    from oci_desktop.engine.session import Session
+    from oci_desktop.ui.chat.chat_view import MessageBubble
+
+    session = Session(tmp_path / "data")
+    conversation = session.open_conversation(0)
+    sample = tmp_path / "sales.csv"
+    sample.write_text("month,revenue\nJan,1\n")
+    session.upload([sample])
+    turn = conversation.turn("Chart the revenue.", lambda cancel: 1 / 0, session.loop_settings)
+    assert [e.reason for e in turn if hasattr(e, "reason")] == ["error"]  # no model: the request is kept all the same
+    items = session.timeline(conversation.id)
+    assert "- sales.csv (columns: month, revenue)" in items[0][1]["content"]  # what the model was told stays stored
+    chat = ChatView()
+    qtbot.addWidget(chat)
+    chat.load(items, None)
+    bubbles = chat.findChildren(MessageBubble)
+    assert [b.text for b in bubbles] == ["Chart the revenue."]
+    notes = [n.text.toPlainText() for n in chat.findChildren(Note)]
+    assert notes[0] == "Added to the workspace with this message: sales.csv"
+    session.close()

@@ -66,6 +66,16 @@ def announce_files(text: str, files: list[str], folder: Path | None = None) -> s
     return f"{text}\n\n{FILES_MARKER}\n{listing}]"
 
 
+def announced_apart(text: str) -> tuple[str, list[str]]:
+    """A stored request as the person wrote it, and the names of the files its note told the
+    model about (announce_files): the note is for the model, the person sees the names."""
+    words, marker, listing = text.partition(f"\n\n{FILES_MARKER}\n")
+    if not marker:
+        return text, []
+    names = [line[2:].split(" (columns", 1)[0] for line in listing.splitlines() if line.startswith("- ")]
+    return words, [name.removesuffix("]") for name in names]
+
+
 def environment() -> str:
     """What the code can use, told after the system prompt so the model does not reach for the rest."""
     return ("The code runs in a sandbox without network access, so packages cannot be installed. "

@@ -171,7 +171,9 @@ class ChatView(QScrollArea):
                 else:
                     self.add_note(f"A cell was {item['status']}.")
             elif item["kind"] == "user":
-                self.add_user(item["content"])
+                self.add_user(item.get("words", item["content"]))
+                if files := item.get("files"):  # the columns and first lines told to the model would bury the request
+                    self.add_note("Added to the workspace with this message: " + ", ".join(files))
             elif item["kind"] == "assistant":
                 self.add_assistant(item["content"])
                 if item["status"] == "interrupted":
