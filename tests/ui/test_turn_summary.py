@@ -38,6 +38,7 @@ def test_a_stored_conversation_shows_summaries_not_raw_reasons(qtbot):
 
 
 def test_a_stored_request_shows_the_persons_words_and_the_files_added_not_the_note_to_the_model(qtbot, tmp_path):
+    from oci_desktop.engine.cancel import CancelToken
     from oci_desktop.engine.session import Session
     from oci_desktop.ui.chat.chat_view import MessageBubble
 
@@ -46,8 +47,10 @@ def test_a_stored_request_shows_the_persons_words_and_the_files_added_not_the_no
     sample = tmp_path / "sales.csv"
     sample.write_text("month,revenue\nJan,1\n")
     session.upload([sample])
-    turn = conversation.turn("Chart the revenue.", lambda cancel: 1 / 0, session.loop_settings)
-    assert [e.reason for e in turn if hasattr(e, "reason")] == ["error"]  # no model: the request is kept all the same
+    stopped = CancelToken()
+    stopped.cancel()  # stopped at once: the request is stored, and neither a kernel nor a model starts
+    turn = conversation.turn("Chart the revenue.", lambda cancel: 1 / 0, session.loop_settings, cancel=stopped)
+    assert [e.reason for e in turn if hasattr(e, "reason")] == ["cancelled"]
     items = session.timeline(conversation.id)
     assert "- sales.csv (columns: month, revenue)" in items[0][1]["content"]  # what the model was told stays stored
     chat = ChatView()

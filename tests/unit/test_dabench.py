@@ -132,10 +132,8 @@ def test_first_use_downloads_every_file_checked_and_a_bad_one_is_not_kept(upstre
         dabench.download_all(tmp_path / "other", base_url=url)
 
 
-def test_a_committed_run_is_scored_again_from_its_replies(tmp_path):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+def test_a_committed_run_is_scored_again_from_its_replies(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "scripts"))
     from rescore_runs import rescore_dabench
 
     question = next(q for q in load_questions(SHARED)[0] if q.id == 0)

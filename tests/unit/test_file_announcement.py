@@ -22,3 +22,15 @@ def test_old_mac_line_ends_and_a_byte_order_mark_still_give_the_names(tmp_path):
     # gapminder_cleaned.csv: a BOM and lines ended by CR alone; the note had said nothing of its columns.
     told = note(tmp_path, "g.csv", b"\xef\xbb\xbfyear,pop,lifeexp\r1952,8425333,28.801\r1957,9240934,30.332\r")
     assert "(columns: year, pop, lifeexp)" in told
+
+
+def test_a_stored_request_comes_apart_into_the_persons_words_and_the_files_named():
+    from oci_desktop.engine.agent.prompts import announced_apart
+
+    told = announce_files("Compare them.", ["data].csv", "b.txt"])
+    assert announced_apart(told) == ("Compare them.", ["data].csv", "b.txt"])
+    quoted = announce_files("Why did you get this?\n\n[Files uploaded to the working directory:\n- old.csv]\n\nnow",
+                            ["new.csv"])
+    words, files = announced_apart(quoted)
+    assert files == ["new.csv"] and words.endswith("- old.csv]\n\nnow")
+    assert announced_apart("No files here.") == ("No files here.", [])

@@ -4,7 +4,7 @@ questions answered by code, final answers without the model's training habits.""
 import pytest
 
 from oci_desktop.engine.agent.answer import tidy
-from oci_desktop.engine.agent.feedback import IMPORTS_ONLY
+from oci_desktop.engine.agent.feedback import IMPORTS_ONLY, WRITE_IT
 from oci_desktop.engine.agent.fences import only_sets_up
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
 from oci_desktop.engine.agent.prompts import READ_THE_FILES, RUN_IT, announce_files, asks_to_compute
@@ -255,7 +255,7 @@ def test_words_after_a_fresh_attempt_are_asked_for_code_once_then_not_an_answer(
     replies = [fence("print(q)"), fence("print(q)"), "I cannot fix this.", "I still cannot."]
     events, *_ = turn(replies, lambda c: error(), user="Write a function that reverses a string", fresh_attempts=1)
     assert any(isinstance(e, FreshAttempt) for e in events)
-    assert [e.feedback for e in events if isinstance(e, AskedForCode)] == [RUN_IT]
+    assert [e.feedback for e in events if isinstance(e, AskedForCode)] == [WRITE_IT]
     assert events[-1].reason == "no_code" and not events[-1].succeeded
 
 

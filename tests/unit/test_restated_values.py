@@ -225,13 +225,29 @@ def test_a_figure_in_the_answers_words_that_nothing_shows_is_named_to_the_person
     ("36.45% of the values are missing.", "0.3645"),  # as a percentage
     ("It uses a threshold of 1000.", "x = df[df.v > 1000]"),  # a constant of the code
     ("On 2018-01-26 at 10:30 there were 3 trades, the list in step 2.", ""),  # dates, times, small counts
-    ("The answer is @total[4512], as `print(4512)` shows.", ""),  # held by the @name check, or quoted code
-    ("```python\nprint(4512)\n```\nDone.", ""),
+    ("The answer is @total[4512].", ""),  # held by the @name check
+    ("```python\nprint(4512)\n```\nDone.", ""),  # code, not a claim
+    ("Sales fell by 5.3 to 1.2 million, about 1,300 a day.", "-5.3\n1234567\n1276"),  # sign, scale, "about"
+    ("1. Read the file.\n10. Print the total.", ""),  # a list's numbering
+    ("Done.", "md5 d41d8cd98f00b204e9800998ecf8427e"),  # a hash is no number to fail on
 ])
 def test_figures_the_evidence_shows_or_that_claim_nothing_are_not_named(words, evidence):
     assert unshown_in_prose(words, evidence) == []
 
 
+def test_a_range_inline_code_and_a_loose_about_in_the_answer_are_still_held():
+    said = "Revenue rose from 120 to 581 (`581` in the table), about 2,000 in all."
+    assert unshown_in_prose(said, "120\n1276") == ["581", "2,000"]
+
+
 def test_several_made_up_figures_are_named_once_each():
     words = "City A: 100 reviews, City B: 200 reviews, City C: 100 reviews; the mean is 153.2."
     assert unshown_in_prose(words, "mean 153.21") == ["100", "200"]
+
+
+def test_output_the_model_was_not_shown_and_what_the_person_added_count_as_shown():
+    # The model reads the output cut to 1,000 characters; the person's card shows all of it.
+    long_output = "".join(f"row {i}: {1000 + i}\n" for i in range(200))
+    events, *_ = turn([fence("print(table)"), "Row 100 holds 1100."], lambda c: ok(long_output),
+                      user="Print the table in data.csv")
+    assert "1100" not in events[-1].message and events[-1].reason == "done"

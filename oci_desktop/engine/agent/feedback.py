@@ -12,6 +12,9 @@ EMPTY = "Code is executed, but result is empty. Please make sure that you includ
 EMPTY_DATA = "Code is executed, but result is empty. Please print the values the question asks for."
 """For a question about the person's files: "include test case" led the bundled model to write
 made-up test tables (DABench/72) instead of printing what it had computed."""
+WRITE_IT = ("Answer with code: write one ```python code block that does what was asked and shows its "
+            "result when it runs. Do not answer in words alone.")
+"""Said when a fresh attempt, after failed code, answers in words a request that is no sum to work out."""
 IMPORTS_ONLY = ("Code is executed: the imports ran, and they print nothing. Go on with the code that "
                 "answers the request, and print its result.")
 """For a reply whose only code imports: "result is empty" read to a small model as a failed

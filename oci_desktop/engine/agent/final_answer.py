@@ -47,14 +47,15 @@ class FinalAnswer:
         self.asked_for_format = self.asked_to_restate = False
 
     def judge(self, words: str, shown: str, may_ask: bool, done: str, printed_answer: str = "",
-              may_run: bool = True, code: str = "") -> Ask | Ending:
+              may_run: bool = True, seen: str = "") -> Ask | Ending:
         """What to do with an answer in words: ask about it, or end the turn.
 
         shown: what the attempt's runs printed; may_ask: whether a round is left to ask in;
         done: the message of a turn that ends well; printed_answer: output that, when it fills
         the format itself, makes the words' format no matter (the same code run again); may_run:
-        whether code written in answer still runs (not in a round past the attempt's limit); code:
-        what the attempt ran, whose numbers the words may repeat."""
+        whether code written in answer still runs (not in a round past the attempt's limit); seen:
+        more that the words may repeat a number from (the code run, the runs' whole output as the
+        person sees it, what the person said during the turn)."""
         templates = self.expected.answer_format
         if (may_ask and not self.asked_for_format and templates and not testspec.fills_format(words, templates)
                 and not testspec.fills_format(printed_answer, templates)):
@@ -70,7 +71,7 @@ class FinalAnswer:
             told = restated.told(differences, may_run)
             told += f" Use the request's format: {', '.join(templates)}" if templates else ""
             return Ask(AskedToRestate, told, restated.ASKED, testspec.format_opening(templates) if templates else "")
-        unshown = restated.unshown_in_prose(words, f"{shown}\n{code}\n{self.person}") if self.check_values else []
+        unshown = restated.unshown_in_prose(words, f"{shown}\n{seen}\n{self.person}") if self.check_values else []
         return Ending(*restated.ending(differences, done, unshown))
 
     def _differences(self, words: str, shown: str) -> list[restated.Difference]:

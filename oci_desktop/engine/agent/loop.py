@@ -91,6 +91,9 @@ round (413, 543, 652), and half the answers with made-up values came in the thir
 
 
 CODE_PREFILL = "```python\n"
+
+PRINTED_LIMIT = 200_000
+"""The most of a turn's code and output searched for an answer's figures (the end is kept)."""
 """How a reply begins when the model was asked for code after answering in prose."""
 
 
@@ -152,7 +155,7 @@ class RefineLoop:
         # A question about the person's data, or a request to work something out, is answered by code.
         ask_for_code = READ_THE_FILES if about_files(self.messages) else RUN_IT if asks_to_compute(user_text) else None
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
-        self._images_shown, self._loop_said = 0, []
+        self._images_shown, self._loop_said, self._printed = 0, [], []
         began, round_no = time.monotonic(), 0
         att = _Attempt(1, s.sampling)
         failed_programs: set[str] = set()
@@ -210,14 +213,15 @@ class RefineLoop:
                     # so is a reply to what the person said after the run.)
                     att = yield from self._fresh_start(round_no, att, "an answer in words after its code failed")
                     continue
-                elif ((ask_for_code or failed_programs) and not asked_for_code and att.last_code is None
-                      and self._goes_on(att.rounds, began)):
+                elif ((ask_for_code or (failed_programs and not told_since_run)) and not asked_for_code
+                      and att.last_code is None and self._goes_on(att.rounds, began)):
                     # Also a fresh attempt that answers in words after failed code: "List the first
                     # 10 primes" printed 25, the hard-coded retry was refused, and the next draw
                     # gave the primes in prose, an answer nothing computed.
                     asked_for_code = True  # once: a model that will not write code is not asked forever
-                    self._tell(ask_for_code or RUN_IT)
-                    yield AskedForCode(round_no, ask_for_code or RUN_IT)
+                    said = ask_for_code or feedback.WRITE_IT
+                    self._tell(said)
+                    yield AskedForCode(round_no, said)
                     # A small model asked again may repeat its prose word for word: where the
                     # backend lets the answer begin with a fence, the next reply is code.
                     if getattr(self.backend, "honours_prefill", False):
@@ -313,12 +317,12 @@ class RefineLoop:
         s = self.settings
         may_ask = att.rounds < s.max_rounds + ANSWER_ROUNDS and time.monotonic() - began <= s.time_budget_s
         past_limit = att.rounds >= s.max_rounds  # the reply to an ask comes in a round past the limit
-        decision = final.judge(words, att.shown, may_ask, done, printed_answer, not past_limit, att.code_run)
+        decision = final.judge(words, att.shown, may_ask, done, printed_answer, not past_limit, self._seen(att))
         if isinstance(decision, Ending):
             yield self._finish(decision.reason, round_no, decision.message)
             return True
         if past_limit:  # judged as if no round were left: a flag-free call, it asks nothing
-            att.ending_if_no_answer = final.judge(words, att.shown, False, done, printed_answer, code=att.code_run)
+            att.ending_if_no_answer = final.judge(words, att.shown, False, done, printed_answer, seen=self._seen(att))
         self.messages.append({"role": "user", "content": decision.told})
         self._loop_said.append(decision.said)
         yield decision.event(round_no, decision.told)
@@ -445,6 +449,9 @@ class RefineLoop:
         yield ExecutionStarted(code, round_no)
         result = yield from run_streaming(self.runner, code, self.cancel)
         self._images_shown += sum(1 for o in result.outputs if o.mime.startswith("image/"))
+        # The person's card shows the whole output, not the model's cut of it: an answer may cite it.
+        self._printed.append("\n".join([result.stdout, result.stderr, *(o.text for o in result.outputs
+                                                                        if o.mime == "text/plain" and o.text)]))
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
         hint = ""
         if result.error is not None and result.error.ename == "KeyError":
@@ -452,6 +459,11 @@ class RefineLoop:
         told = feedback.told([output], empty=empty or self._empty)
         yield ExecutionFinished(result, round_no, f"{told}\n{hint}" if hint else told)  # as stored and recorded
         return result, output, hint
+
+    def _seen(self, att: _Attempt) -> str:
+        """What a final answer's words may take a number from besides this attempt's output: its
+        code, every run's whole output in this turn, and what the person said during it."""
+        return "\n".join([att.code_run, *self._printed, *self._notes])[-PRINTED_LIMIT:]
 
     def _goes_on(self, attempt_rounds: int, began: float) -> bool:
         """Whether the coder gets another round in this attempt: only then is a review worth its time."""

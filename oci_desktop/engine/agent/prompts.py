@@ -69,11 +69,11 @@ def announce_files(text: str, files: list[str], folder: Path | None = None) -> s
 def announced_apart(text: str) -> tuple[str, list[str]]:
     """A stored request as the person wrote it, and the names of the files its note told the
     model about (announce_files): the note is for the model, the person sees the names."""
-    words, marker, listing = text.partition(f"\n\n{FILES_MARKER}\n")
+    words, marker, listing = text.rpartition(f"\n\n{FILES_MARKER}\n")  # the note comes last
     if not marker:
         return text, []
-    names = [line[2:].split(" (columns", 1)[0] for line in listing.splitlines() if line.startswith("- ")]
-    return words, [name.removesuffix("]") for name in names]
+    listing = listing.removesuffix("]")  # the note's own bracket, once
+    return words, [line[2:].split(" (columns", 1)[0] for line in listing.splitlines() if line.startswith("- ")]
 
 
 def environment() -> str:

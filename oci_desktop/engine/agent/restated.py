@@ -17,17 +17,18 @@ not asked about: a value the model worked out from printed ones reads the same a
 and an ask costs a round. A figure in prose that no output, no code and no word of the person
 shows is told to the person at the end instead (unshown_in_prose): "Chart a spreadsheet" ended
 "May, with a revenue of 581 units sold", 581 in no output; in DABench's prose answers after a
-run, 8 of 212 (1.5B) and 2 of 134 (0.5B) gave such a number, most of them made up ("City A: 100
-reviews"). The bounds of a range the
-person gave ("a number between 0 and 100") and the numbers of a numbered list show no value:
-"@mean_age[0.00]" written without running anything (DABench/24, 214 and 308 on the 1.5B) gives
-a number the person wrote, and no result.
+run, 7 of 212 (1.5B) and 3 of 134 (0.5B) gave such a number, most of them made up ("City A: 100
+reviews", an interquartile range worked out by hand).
+
+The bounds of a range the person gave ("a number between 0 and 100") and the numbers of a
+numbered list show no value: "@mean_age[0.00]" written without running anything (DABench/24,
+214 and 308 on the 1.5B) gives a number the person wrote, and no result.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from .fences import without_code
@@ -40,6 +41,13 @@ _WRAPPED = re.compile(r"\b(?:np|numpy)\.\w+\(([^()]*)\)")
 _NOT_VALUES = re.compile(r"\b(?:between\s+\S+\s+and|from\s+\S+\s+to)\s+\S+|^\s*\d+[.)](?=\s)",
                          re.IGNORECASE | re.MULTILINE)
 """A range's bounds and a list's numbering in the person's words."""
+_NUMBERING = re.compile(r"^\s*\d+[.)](?=\s)", re.MULTILINE)
+_SCALE = re.compile(r"\s*(thousand|million|billion)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"\s*(?:%|percent\b)", re.IGNORECASE)
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+_APPROXIMATE = re.compile(r"\b(?:about|approximately|around|roughly|nearly|almost|some)\s*\$?\s*\Z|~\s*\Z", re.IGNORECASE)
+_CALM = Context(prec=40, traps=[])
+"""Arithmetic that never raises: a hash in the output ("204e9800998" in an md5) reads as a huge number."""
 _PROSE_NUMBER = re.compile(r"(?<![\w.,:/-])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w:/]|[-.,]\d)")
 """A number standing alone in words: not a piece of a name, a date, a time or a version."""
 _WITH_UNIT = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%|[a-z]{1,12})?")
@@ -64,7 +72,7 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
     shown: dict[str, list[str]] = {}
     for name, value in TEMPLATE.findall(printed):
         shown.setdefault(name, []).append(value)
-    numbers = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", printed + "\n" + context))]
+    numbers = _numbers(printed + "\n" + context)
     found: list[Difference] = []
     for name, said in TEMPLATE.findall(_INLINE_CODE.sub("", words)):
         if not said.strip() or said in placeholders or "{" in said or "<" in said:
@@ -79,18 +87,26 @@ def differing(words: str, printed: str, context: str = "", placeholders: set[str
 
 
 def unshown_in_prose(words: str, evidence: str) -> list[str]:
-    """The numbers of an answer's prose that the evidence (the runs' output, their code, the
-    person's words) shows nowhere, rounded or as a percentage. Not a count below 10 ("2 groups"),
-    a part of a date or a time (2018-01-26, 10:30), a list's numbering, nor an @name[value]
-    answer or a quoted piece of code: those are held elsewhere or are no claim."""
-    prose = _INLINE_CODE.sub(" ", TEMPLATE.sub(" ", without_bounds(without_code(words))))
-    known = [Decimal(n) for n in _NUMBER.findall(_THOUSANDS.sub("", evidence))]
-    known += [n * 100 for n in known] + [n / 100 for n in known]
+    """The numbers of an answer's prose that the evidence (what the runs printed, their code, the
+    person's words) shows nowhere: rounded, as a percentage, without its sign ("fell by 5.3" for
+    -5.3), in millions, or within 5% where the words say "about". Not a count below 10 ("2
+    groups"), a part of a numeric date or time (2018-01-26, 10:30), a list's numbering, nor an
+    @name[value] answer (held by differing) or a code block."""
+    prose = _NUMBERING.sub(" ", TEMPLATE.sub(" ", without_code(words)))
+    known = [_CALM.abs(n) for n in _numbers(evidence)]
     unshown = []
     for match in _PROSE_NUMBER.finditer(prose):
         text = match.group(0)
-        value = Decimal(text.replace(",", ""))
-        if (abs(value) < 10 and "." not in text) or any(_near(value, n) for n in known):
+        value = abs(Decimal(text.replace(",", "")))
+        if value < 10 and "." not in text:
+            continue
+        scale = _SCALES.get(m.group(1).lower(), 1) if (m := _SCALE.match(prose, match.end())) else 1
+        if _PERCENT.match(prose, match.end()):  # 36.45% for a printed 0.3645, or for 36.45 itself
+            known_here = known + [_CALM.multiply(n, 100) for n in known]
+            if any(_near(value, n) for n in known_here):
+                continue
+        approximate = _APPROXIMATE.search(prose, 0, match.start()) is not None
+        if any(_near(value, _CALM.divide(n, scale)) or (approximate and _close(_CALM.multiply(value, scale), n)) for n in known):
             continue
         if text not in unshown:
             unshown.append(text)
@@ -183,6 +199,17 @@ def _same(said: str, shown: str) -> bool:
     return a is not None and b is not None and _near(a, b)
 
 
+def _numbers(text: str) -> list[Decimal]:
+    return [n for n in map(Decimal, _NUMBER.findall(_THOUSANDS.sub("", text))) if n.is_finite()]
+
+
 def _near(said: Decimal, shown: Decimal) -> bool:
     """Whether said is shown rounded to the places said gives: 0.5512 as 0.55, 1276.28 as 1276."""
-    return abs(said - shown) <= Decimal(5).scaleb(said.as_tuple().exponent - 1)
+    gap = _CALM.abs(_CALM.subtract(said, shown))
+    return gap.is_finite() and _CALM.compare(gap, _CALM.scaleb(Decimal(5), said.as_tuple().exponent - 1)) <= 0
+
+
+def _close(said: Decimal, shown: Decimal) -> bool:
+    """Within 5% of the shown value: "about 1,300" for 1276."""
+    gap = _CALM.abs(_CALM.subtract(said, shown))
+    return gap.is_finite() and _CALM.compare(gap, _CALM.multiply(_CALM.abs(shown), Decimal("0.05"))) <= 0
