@@ -169,7 +169,8 @@ def final_answers(question: Question, rounds: list[dict], stop: str = "done") ->
             if printed := dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled):
                 return {**answers, **printed}, "output"
         return answers, source
-    for r in reversed(rounds):
+    ran = [i for i, r in enumerate(rounds) if r["output"]]
+    for r in reversed(rounds[ran[0]:] if ran else rounds):  # a guess made before any code ran was superseded
         in_reply = dabench.answers_in(prose(r["reply"]), unfilled)
         if in_reply:
             return in_reply, "reply"

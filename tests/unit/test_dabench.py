@@ -56,6 +56,15 @@ def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
     assert final_answers(MEAN_FARE, [{"reply": "Here.", "output": printed_first}]) == ({"mean_fare": "34.65"}, "output")
 
 
+def test_a_guess_made_before_any_code_ran_is_no_answer_once_code_has_run():
+    # DABench/207 (1.5B): a guessed list first, then code that printed an empty one; the guess is not the answer.
+    rounds = [{"reply": "@mean_fare[34.65]", "output": ""},
+              {"reply": "```python\nprint(m)\n```", "output": "Execution result: \nnothing"},
+              {"reply": "There is none.", "output": ""}]
+    assert final_answers(MEAN_FARE, rounds) == ({}, "none")
+    assert final_answers(MEAN_FARE, rounds[:1]) == ({"mean_fare": "34.65"}, "reply")  # no code at all: it is the answer
+
+
 def test_an_answer_set_in_a_plain_fence_is_read_and_one_in_code_is_not():
     # DABench/72: the reply ended "```\n@normality_test_result[Non-normal]\n```", which a person reads as the answer.
     fenced = [{"reply": "The result:\n```\n@mean_fare[34.65]\n```", "output": ""}]
