@@ -547,3 +547,12 @@ def test_a_round_that_only_imported_is_told_to_go_on():
     finished = [e for e in events if isinstance(e, ExecutionFinished)]
     assert finished[0].feedback == "Execution result: \n" + IMPORTS_ONLY  # what the person sees, the same words
     assert runner.codes == ["import pandas as pd", "print(2)"] and events[-1].reason == "done"
+
+
+def test_a_guess_before_any_code_costs_the_attempt_none_of_its_rounds():
+    # The 1.5B opened 53 of 129 DABench questions with a guessed answer; asked for code, it still gets three rounds.
+    user = announce_files("What is the mean of units?", ["sales.csv"])
+    replies = ["@mean[12.5]", fence("print(df.unit.mean())"), fence("print(df.units.mean())"), "The mean is 14.2."]
+    events, *_ = turn(replies, lambda c: ok("14.2\n") if "units" in c else error(), user=user, max_rounds=3)
+    assert any(isinstance(e, AskedForCode) for e in events)
+    assert events[-1].reason == "done" and events[-1].rounds == 4
