@@ -3,7 +3,7 @@ chat of the real window on the default model, and a screenshot of every finished
 and a wide size, plus how each turn ended (from the app's own store).
 
 Run under a virtual screen: xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/try_as_user.py [OUT [N ...]]
-N: the tries to make, by number (default: all; 1-5 are the examples). OUT (default /tmp/oci-tries) gets try-NN-WIDTH.png and endings.txt (the last stored items of each turn). A fresh data folder is used,
+N: the tries to make, by number (default: all; 1-5 are the examples). OUT (default /tmp/oci-tries) gets try-NN-WIDTH.png and endings.txt (the last stored items of each turn), and reopened-WIDTH.png: the first try's chat opened again from the list, as after a restart. A fresh data folder is used,
 so the pictures never show your own conversations; the model is the one the app would open.
 """
 
@@ -25,6 +25,7 @@ QUESTIONS = [
     "What is a 15% tip on a restaurant bill of 86.40? Print the tip and the total.",
     "How many days are there from 3 March 2024 to 25 December 2024?",
     "Which of these numbers are prime: 91, 97, 51, 53, 221?",
+    "List the first 10 prime numbers.",
 ]
 WIDTHS = (820, 1400)
 TURN_LIMIT_MS = 20 * 60 * 1000
@@ -40,7 +41,7 @@ def main() -> int:
     window = MainWindow()
     window.resize(WIDTHS[-1], 900)
     window.show()
-    state = {"next": 0, "sent": False, "opened": False}
+    state = {"next": 0, "sent": False, "opened": False, "chats": [], "reopened": False}
 
     def ready() -> bool:
         model = window.status_model.text()
@@ -56,7 +57,18 @@ def main() -> int:
             QTimer.singleShot(800, lambda: grab(index))
             return
         if index >= len(tasks):
+            if not state["reopened"] and state["chats"]:  # the first chat, as it reads when opened again
+                state["reopened"] = True
+                window.sidebar.sig_open.emit(state["chats"][0])
+                return
             timer.stop()
+            if state["reopened"]:
+                for width in WIDTHS:
+                    window.resize(width, 900)
+                    app.processEvents()
+                    window.chat.verticalScrollBar().setValue(0)
+                    app.processEvents()
+                    window.grab().save(str(out / f"reopened-{width}.png"))
             app.quit()
             return
         if not state["opened"]:
@@ -78,6 +90,7 @@ def main() -> int:
             window.chat.verticalScrollBar().setValue(window.chat.verticalScrollBar().maximum())
             app.processEvents()
             window.grab().save(str(out / f"try-{tasks[index][0]:02d}-{width}.png"))
+        state["chats"].append(window.conversation_id)
         items = window.session.timeline(window.conversation_id)
         with open(out / "endings.txt", "a", encoding="utf-8") as endings:  # the stored turn, as reopened
             endings.write(f"## try {tasks[index][0]} ({window.status_model.text()}): {str(tasks[index][2])[:90]}\n")

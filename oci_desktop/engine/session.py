@@ -271,12 +271,13 @@ class Session:
         return export(self.store, conversation_id, fmt)
 
     def last_request(self) -> str | None:
-        """The text of the open conversation's last request, for "edit and resend"."""
+        """The text of the open conversation's last request as the person wrote it, for "edit and
+        resend" (the note about files added with it goes with the edited text, unseen)."""
         conversation = self.conversation  # read once: the worker may close it meanwhile
         if conversation is None:
             return None
         last = self.store.last_user_message(conversation.id)
-        return last["content"] if last else None
+        return announced_apart(last["content"])[0] if last else None
 
     # -- the kernel -------------------------------------------------------------------------
 
@@ -321,10 +322,11 @@ class Session:
         """Set the last request and its answer aside and send this text in its place (a plain send
         when there is nothing to set aside)."""
         try:
-            self._current().set_aside_last_request()
+            earlier = self._current().set_aside_last_request()
         except LookupError:
-            pass
-        return self.send(text)
+            earlier = ""
+        words, _files = announced_apart(earlier)
+        return self.send(text + earlier[len(words):])  # the model is still told of the files added with it
 
     def send_result(self) -> Iterator[Event]:
         """Tell the model about the user's own last run (run_cell) and let it go on from there."""

@@ -56,6 +56,20 @@ def test_regenerate_and_edit_set_the_old_turn_aside(session, models):
     assert [m["content"] for m in history] == ["Tell me a shorter one.", "Third answer."]
 
 
+def test_an_edited_request_keeps_the_note_about_its_files_out_of_the_box_and_in_the_prompt(session, models, tmp_path):
+    table = tmp_path / "sales.csv"
+    table.write_text("month,revenue\nJan,1\n")
+    session.open_conversation(0)
+    session.upload([table])
+    models.replies += ["It has one row.", "It has one month."]
+    list(session.send("Describe sales.csv."))
+    assert session.last_request() == "Describe sales.csv."  # what the edit box gets: the person's words
+    list(session.edit_and_resend("Describe it briefly."))
+    told = models.backend.requests[-1][-1]["content"]
+    assert told.startswith("Describe it briefly.") and "- sales.csv (columns: month, revenue)" in told
+    assert session.last_request() == "Describe it briefly."
+
+
 def test_the_users_own_run_can_be_sent_to_the_model(session, models):
     models.replies += ["You got 42."]
     data = session.run_cell("print(6 * 7)")
