@@ -251,3 +251,14 @@ def test_output_the_model_was_not_shown_and_what_the_person_added_count_as_shown
     events, *_ = turn([fence("print(table)"), "Row 100 holds 1100."], lambda c: ok(long_output),
                       user="Print the table in data.csv")
     assert "1100" not in events[-1].message and events[-1].reason == "done"
+
+
+def test_a_count_the_loop_itself_told_the_model_is_no_figure_of_its_own():
+    # "List the first 10 prime numbers" in the window: 25 primes printed, the loop said "the output shows 25 items",
+    # the fixed code printed 10, and the answer went back to the loop's words.
+    twenty_five = "[" + ", ".join(str(n) for n in range(25)) + "]\n"
+    outputs = iter([twenty_five, "[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]\n"])
+    replies = [fence("print(primes_below(100))"), fence("print(primes_below(100)[:10])"),
+               "The output showed 25 items before; now it shows the first 10 primes."]
+    events, *_ = turn(replies, lambda c: ok(next(outputs)), user="List the first 10 prime numbers")
+    assert events[-1].reason == "done" and "25" not in events[-1].message

@@ -466,8 +466,9 @@ class RefineLoop:
 
     def _seen(self, att: _Attempt) -> str:
         """What a final answer's words may take a number from besides this attempt's output: its
-        code, every run's whole output in this turn, and what the person said during it."""
-        return "\n".join([att.code_run, *self._printed, *self._notes])[-PRINTED_LIMIT:]
+        code, every run's whole output in this turn, what the person said during it, and the
+        loop's own words ("the output shows 25 items": a count the loop made of a printed list)."""
+        return "\n".join([att.code_run, *self._printed, *self._notes, *self._loop_said])[-PRINTED_LIMIT:]
 
     def _goes_on(self, attempt_rounds: int, began: float) -> bool:
         """Whether the coder gets another round in this attempt: only then is a review worth its time."""
