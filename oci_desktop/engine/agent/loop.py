@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..cancel import CancelToken
-from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionStarted, FreshAttempt, ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
+from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionStarted, FreshAttempt,
+                      ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
 from . import answer, feedback, testspec, tracebacks
+from .attempt import ANSWER_ROUNDS, Attempt
 from .cell_run import CodeRunner, run_streaming
 from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
@@ -57,44 +59,11 @@ class LoopSettings:
     that asks in a model family's own words leaves it out: its first reply is then the single turn's."""
 
 
-@dataclass
-class _Attempt:
-    """One attempt at the request: a fresh attempt starts a new one, with nothing run and nothing failed."""
-
-    number: int
-    sampling: Sampling
-    rounds: int = 0
-    last_code: str | None = None
-    last_error: tuple[str, str] | None = None
-    ran_clean: bool = False
-    last_shown: str = ""
-    """What the attempt's last run showed (the answer is checked against it)."""
-    shown: str = ""
-    """What all the attempt's runs showed: the values a final answer may give."""
-    code_run: str = ""
-    """All the code the attempt ran: numbers the final words may repeat from it."""
-    computed: str = ""
-    """What the attempt's runs showed, less those of code that only printed its own claims: numbers
-    a later answer may restate as literals."""
-    answer_rounds: int = 0
-    """Rounds granted past max_rounds, each only to ask about the final answer (ANSWER_ROUNDS)."""
-    ending_if_no_answer: Ending | None = None
-    """How the turn ends when the reply in a round past the limit is code rather than an answer:
-    as it would have ended without the ask (the code is not run, and the model would not see its output)."""
-
-
-ANSWER_ROUNDS = 1
-"""Rounds an attempt may take past its limit, only to ask for the final answer in the request's
-format or with the printed values. Such a reply is short, and the answer most often comes in the
-last round: on DABench the 1.5B printed the right values and then answered in prose in its third
-round (413, 543, 652), and half the answers with made-up values came in the third round too."""
-
-
 CODE_PREFILL = "```python\n"
+"""How a reply begins when the model was asked for code after answering in prose."""
 
 PRINTED_LIMIT = 200_000
 """The most of a turn's code and output searched for an answer's figures (the end is kept)."""
-"""How a reply begins when the model was asked for code after answering in prose."""
 
 
 class RefineLoop:
@@ -157,7 +126,7 @@ class RefineLoop:
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
         self._images_shown, self._loop_said, self._printed = 0, [], []
         began, round_no = time.monotonic(), 0
-        att = _Attempt(1, s.sampling)
+        att = Attempt(1, s.sampling)
         failed_programs: set[str] = set()
         asked_for_code, told_since_run = False, False
         # Whether the request wants a result the loop can hold the code to (computed, tested, counted).
@@ -314,7 +283,7 @@ class RefineLoop:
 
     # -- the final answer ------------------------------------------------------------------------
 
-    def _settle(self, round_no: int, words: str, att: _Attempt, final: FinalAnswer, began: float, done: str,
+    def _settle(self, round_no: int, words: str, att: Attempt, final: FinalAnswer, began: float, done: str,
                 printed_answer: str = ""):
         """The final answer's words judged (final_answer.py): either the turn ends (returns True)
         or the model is asked about its answer (returns False: the loop goes on)."""
@@ -348,7 +317,7 @@ class RefineLoop:
         return replace(s.sampling, temperature=max(s.sampling.temperature, s.retry_temperature),
                        top_p=s.retry_top_p, seed=attempt)
 
-    def _fresh_start(self, round_no: int, attempt: _Attempt, why: str):
+    def _fresh_start(self, round_no: int, attempt: Attempt, why: str):
         """The next attempt, with nothing run yet and a sampled draw; the context goes back to the
         request (and what the person added since): the failed code is left out, as a small model
         copies what it sees. Yields the FreshAttempt event; returns the new attempt."""
@@ -357,7 +326,7 @@ class RefineLoop:
         self.messages = initial_messages(s.system_prompt, self._history, request, s.tell_environment)
         number = attempt.number + 1
         yield FreshAttempt(round_no, number, s.fresh_attempts + 1, why)
-        return _Attempt(number, self._fresh_sampling(number))
+        return Attempt(number, self._fresh_sampling(number))
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -464,7 +433,7 @@ class RefineLoop:
         yield ExecutionFinished(result, round_no, f"{told}\n{hint}" if hint else told)  # as stored and recorded
         return result, output, hint
 
-    def _seen(self, att: _Attempt) -> str:
+    def _seen(self, att: Attempt) -> str:
         """What a final answer's words may take a number from besides this attempt's output: its
         code, every run's whole output in this turn, what the person said during it, and the
         loop's own words ("the output shows 25 items": a count the loop made of a printed list)."""
