@@ -38,10 +38,12 @@ _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _WRAPPED = re.compile(r"\b(?:np|numpy)\.\w+\(([^()]*)\)")
-_NOT_VALUES = re.compile(r"\b(?:between\s+\S+\s+and|from\s+\S+\s+to)\s+\S+|^\s*\d+[.)](?=\s)",
+_LIST_NUMBER = r"^\s*\d+[.)](?=\s)"
+_NUMBERING = re.compile(_LIST_NUMBER, re.MULTILINE)
+"""A list's numbering, in an answer's words."""
+_NOT_VALUES = re.compile(r"\b(?:between\s+\S+\s+and|from\s+\S+\s+to)\s+\S+|" + _LIST_NUMBER,
                          re.IGNORECASE | re.MULTILINE)
 """A range's bounds and a list's numbering in the person's words."""
-_NUMBERING = re.compile(r"^\s*\d+[.)](?=\s)", re.MULTILINE)
 _SCALE = re.compile(r"\s*(thousand|million|billion)\b", re.IGNORECASE)
 _PERCENT = re.compile(r"\s*(?:%|percent\b)", re.IGNORECASE)
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
@@ -94,6 +96,7 @@ def unshown_in_prose(words: str, evidence: str) -> list[str]:
     @name[value] answer (held by differing) or a code block."""
     prose = _NUMBERING.sub(" ", TEMPLATE.sub(" ", without_code(words)))
     known = [_CALM.abs(n) for n in _numbers(evidence)]
+    as_percent = known + [_CALM.multiply(n, 100) for n in known]  # 36.45% for a printed 0.3645, or 36.45 itself
     unshown = []
     for match in _PROSE_NUMBER.finditer(prose):
         text = match.group(0)
@@ -101,10 +104,8 @@ def unshown_in_prose(words: str, evidence: str) -> list[str]:
         if value < 10 and "." not in text:
             continue
         scale = _SCALES.get(m.group(1).lower(), 1) if (m := _SCALE.match(prose, match.end())) else 1
-        if _PERCENT.match(prose, match.end()):  # 36.45% for a printed 0.3645, or for 36.45 itself
-            known_here = known + [_CALM.multiply(n, 100) for n in known]
-            if any(_near(value, n) for n in known_here):
-                continue
+        if _PERCENT.match(prose, match.end()) and any(_near(value, n) for n in as_percent):
+            continue
         approximate = _APPROXIMATE.search(prose, 0, match.start()) is not None
         if any(_near(value, _CALM.divide(n, scale)) or (approximate and _close(_CALM.multiply(value, scale), n)) for n in known):
             continue
