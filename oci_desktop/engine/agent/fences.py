@@ -26,6 +26,14 @@ def without_code(text: str, spacer: str = " ", closed_only: bool = False) -> str
     return (_CLOSED if closed_only else _FENCED).sub(spacer, text)
 
 
+def without_blocks(blocks: list[str], reply: str) -> str:
+    """The reply's words: its code blocks, as the fence extractor found them, taken out (a
+    template in a print call is not an answer in the format)."""
+    for block in blocks:
+        reply = reply.replace(block, "")
+    return reply
+
+
 def clean_code(code: str) -> str:
     """A block's code without its common indentation and, when every line has one, the >>> / ... prompts."""
     lines = code.splitlines()

@@ -23,7 +23,7 @@ from .attempt import ANSWER_ROUNDS, Attempt
 from .cell_run import CodeRunner, run_streaming
 from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
-from .fences import FenceExtractor, only_sets_up
+from .fences import FenceExtractor, only_sets_up, without_blocks
 from .final_answer import Ending, FinalAnswer
 from .prompts import READ_THE_FILES, RUN_IT, SHARED_RUN, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
 from .repetition import RepetitionGuard
@@ -212,7 +212,7 @@ class RefineLoop:
             if code == att.last_code and att.ran_clean:  # it has nothing to change: the working code stands
                 # Its words around the same code are the answer, and held to the format unless the
                 # output fills it (DABench/114: "The output `@7.587[country_name]` is ..." was asked again).
-                if (yield from self._settle(round_no, _without(blocks, reply), att, final, began,
+                if (yield from self._settle(round_no, without_blocks(blocks, reply), att, final, began,
                                             "The code ran without errors; the model had nothing to change.",
                                             printed_answer=att.last_shown)):
                     return
@@ -253,7 +253,7 @@ class RefineLoop:
                 if ran_clean:
                     ran_clean, error = False, ("tests", result.stdout.strip())
             if ran_clean and (failed := after_clean_run(expected, code, att.last_shown, self._images_shown, checkable,
-                                                        _without(blocks, reply), att.computed + earlier_turns)):
+                                                        without_blocks(blocks, reply), att.computed + earlier_turns)):
                 said, error = failed
                 text += "\n" + said
                 self._loop_said.append(said)
@@ -493,12 +493,3 @@ class RefineLoop:
 
     def _finish(self, reason: str, rounds: int, message: str) -> TurnFinished:
         return TurnFinished(reason, rounds, message)
-
-
-def _without(blocks: list[str], reply: str) -> str:
-    """The reply's words: its code blocks, as the fence extractor found them, taken out (a
-    template in a print call is not an answer in the format)."""
-    for block in blocks:
-        reply = reply.replace(block, "")
-    return reply
-
