@@ -21,6 +21,7 @@ from oci_desktop.engine.cancel import CancelToken
 from oci_desktop.engine.events import ExecutionFinished, RoundFinished, TurnFinished
 from oci_desktop.engine.llm.backend import ChatBackend, Sampling
 from oci_desktop.engine.sandbox import Executor, KernelSession, SandboxLimits
+from oci_desktop.engine.sandbox.result import ExecutionResult
 from oci_desktop.engine.sandbox.workspace import upload_files
 
 from . import dabench
@@ -31,6 +32,8 @@ from .run import RunMismatch, read_records
 
 DATASET = "dabench"
 CODE_BLOCK = re.compile(r"```.*?(```|$)", re.DOTALL)
+PRINTED_KEPT = 20_000
+"""The most of a round's printed output kept in its record."""
 TRACEBACK = re.compile(r"^[^\n]*Traceback \(most recent call last\).*?(?=^Execution result:|\Z)", re.DOTALL | re.MULTILINE)
 """A traceback in the feedback, to its end: it quotes the failing cell's lines, print("@x[{x}]") too."""
 TURN_BUDGET_S = 900.0
@@ -120,7 +123,8 @@ class DABenchRun:
                     if isinstance(event, RoundFinished):
                         rounds.append({"reply": event.reply, "output": ""})
                     elif isinstance(event, ExecutionFinished) and rounds:
-                        rounds[-1]["output"] += event.feedback  # what the model and the person saw
+                        rounds[-1]["output"] += event.feedback  # what the model saw
+                        rounds[-1]["printed"] = rounds[-1].get("printed", "") + printed(event.result)
                     elif isinstance(event, TurnFinished):
                         stop = event.reason
         finally:
@@ -166,18 +170,35 @@ def final_answers(question: Question, rounds: list[dict], stop: str = "done") ->
     if stop == "answer_differs":
         answers, source = final_answers(question, rounds)
         for r in reversed(rounds):
-            if printed := dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled):
-                return {**answers, **printed}, "output"
+            if shown := dabench.answers_in(_printed_by(r), unfilled):
+                return {**answers, **shown}, "output"
         return answers, source
     ran = [i for i, r in enumerate(rounds) if r["output"]]
     for r in reversed(rounds[ran[0]:] if ran else rounds):  # a guess made before any code ran was superseded
         in_reply = dabench.answers_in(prose(r["reply"]), unfilled)
         if in_reply:
             return in_reply, "reply"
-        printed = dabench.answers_in(TRACEBACK.sub("", r["output"]), unfilled)
-        if printed:
-            return printed, "output"
+        shown = dabench.answers_in(_printed_by(r), unfilled)
+        if shown:
+            return shown, "output"
     return {}, "none"
+
+
+def printed(result: ExecutionResult) -> str:
+    """What a run printed and displayed as text, as the person's result card shows it: the whole
+    of it, not the model's cut (DABench/378 printed ten answers, and the cut left nine)."""
+    text = "\n".join(part for part in [result.stdout, *(o.text for o in result.outputs
+                                                        if o.mime == "text/plain" and o.text)] if part)
+    if len(text) > PRINTED_KEPT:  # a printed table of thousands of rows: its ends hold the answers
+        half = PRINTED_KEPT // 2
+        text = text[:half] + "\n...\n" + text[-half:]
+    return text + "\n" if text else ""
+
+
+def _printed_by(round_: dict) -> str:
+    """A round's printed output: the whole of it where the run recorded it, else (a run made before
+    it was) what the model was told, less the code lines that a traceback quotes."""
+    return round_["printed"] if "printed" in round_ else TRACEBACK.sub("", round_["output"])
 
 
 def prose(reply: str) -> str:

@@ -12,7 +12,9 @@ import pytest
 
 from oci_desktop.evaluation import dabench
 from oci_desktop.evaluation.dabench import Question, answers_in, is_equal, load_questions, score
-from oci_desktop.evaluation.dabench_run import final_answers, summarize
+from oci_desktop.engine.agent import feedback
+from oci_desktop.engine.sandbox.result import ExecutionResult
+from oci_desktop.evaluation.dabench_run import final_answers, printed, summarize
 from oci_desktop.evaluation.datasets import DatasetError
 from tests.support.eval_tasks import SHARED
 
@@ -35,6 +37,20 @@ def test_answers_are_the_last_of_each_name_and_a_placeholder_is_no_answer():
     assert score(MEAN_FARE, {}) == {"mean_fare": False}
 
 
+def test_values_the_format_offers_as_a_choice_are_answers_not_placeholders():
+    # DABench/652: the 1.5B answered "@normal_distribution[False]", right, and it was scored as no answer.
+    normality = Question(652, "Is X normal?", "Use normaltest.",
+                         "@normality_test_p_value[a_number] where a_number is a p-value. If the p-value is "
+                         "less than 0.05, output @normal_distribution[False], else output @normal_distribution[True].",
+                         "x.csv", "medium", ("Distribution Analysis",),
+                         {"normality_test_p_value": "0.0", "normal_distribution": "False"})
+    assert dabench.placeholders(normality) == {"a_number"}
+    reply = "@normality_test_p_value[0.0000], @normal_distribution[False]"
+    assert answers_in(reply, dabench.placeholders(normality)) == {"normality_test_p_value": "0.0000",
+                                                                  "normal_distribution": "False"}
+    assert answers_in("@normality_test_p_value[a_number]", dabench.placeholders(normality)) == {}
+
+
 def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
     rounds = [{"reply": "@mean_fare[1.00]", "output": ""},
               {"reply": "```python\nprint(f'@mean_fare[{m:.2f}]')\n```", "output": "Execution result: \n@mean_fare[34.65]"}]
@@ -54,6 +70,19 @@ def test_the_final_answer_is_the_last_reply_else_the_last_printed_output():
     assert final_answers(MEAN_FARE, [{"reply": "Here.", "output": failed}]) == ({}, "none")
     printed_first = "Execution result: \n@mean_fare[34.65]\n" + failed.removeprefix("Execution result: \n")
     assert final_answers(MEAN_FARE, [{"reply": "Here.", "output": printed_first}]) == ({"mean_fare": "34.65"}, "output")
+
+
+def test_printed_answers_are_read_from_the_whole_output_not_the_models_cut():
+    # DABench/378: ten answers printed, then warnings; the model's 1,000-character cut kept nine.
+    lines = [f"@answer_number_{i}[{i}.25]" for i in range(10)]
+    warnings = "FutureWarning: a chained assignment ...\n" * 30
+    result = ExecutionResult(status="ok", stdout="\n".join(lines) + "\n", stderr=warnings)
+    told = feedback.describe(result)
+    assert "@answer_number_9[9.25]" not in told
+    rounds = [{"reply": "```python\nprint(...)\n```", "output": told, "printed": printed(result)}]
+    assert final_answers(MEAN_FARE, rounds, "max_rounds")[0] == {f"answer_number_{i}": f"{i}.25" for i in range(10)}
+    del rounds[0]["printed"]  # a run recorded before the whole output was kept: the cut is all there is
+    assert "answer_number_9" not in final_answers(MEAN_FARE, rounds, "max_rounds")[0]
 
 
 def test_a_guess_made_before_any_code_ran_is_no_answer_once_code_has_run():

@@ -77,6 +77,8 @@ def test_a_number_no_output_shows_is_made_up_and_one_shown_in_other_words_is_not
 
 def test_echoed_placeholders_are_no_values_and_the_last_printing_of_a_name_counts():
     assert differing("@x[r_value]", "@x[0.3]\n", placeholders=placeholders_of(["@x[r_value]"])) == []
+    # A name given several values offers a choice: each is an answer, held to the output like any other.
+    assert placeholders_of(["@normal[False] if p < 0.05, else @normal[True]; @p[p_value]"]) == {"p_value"}
     assert differing("@x[0.4]", "@x[0.1]\n@x[0.4]\n") == []
     assert differing("@x[0.2]", "@x[0.1]\n@x[0.4]\n") == [("x", "0.2", "0.4")]
 

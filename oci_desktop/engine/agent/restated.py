@@ -121,8 +121,15 @@ def without_bounds(words: str) -> str:
 
 
 def placeholders_of(templates: list[str]) -> set[str]:
-    """The placeholder words of a request's answer format (["@mean[mean_value]"] -> {"mean_value"})."""
-    return {value for template in templates for _name, value in TEMPLATE.findall(template)}
+    """The placeholder words of a request's answer format (["@mean[mean_value]"] -> {"mean_value"}).
+    A name the format gives several values is a choice between them, and each is an answer:
+    "output @normal_distribution[False], else output @normal_distribution[True]" (DABench/652,
+    whose right answer "False" was read as an echo of the format and not counted)."""
+    values: dict[str, set[str]] = {}
+    for template in templates:
+        for name, value in TEMPLATE.findall(template):
+            values.setdefault(name, set()).add(value)
+    return {value for given in values.values() if len(given) == 1 for value in given}
 
 
 def told(differences: list[Difference], may_run: bool = True) -> str:
