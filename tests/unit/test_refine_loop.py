@@ -96,6 +96,21 @@ def test_max_rounds():
     assert done.reason == "max_rounds" and done.rounds == 2 and len(runner.codes) == 2
 
 
+def test_code_that_ran_clean_in_the_last_round_gets_a_round_for_its_answer():
+    # DABench/419 (1.5B): the right values printed in the last round, and the turn ended at the
+    # limit without an answer. Code in the answer's round is not run.
+    replies = [fence("raise ValueError(1)"), fence("print(42)"), "The answer is 42.", "never"]
+    events, backend, runner, _ = run_loop(replies, lambda c: error("ValueError", c) if "raise" in c else ok("42\n"),
+                                          max_rounds=2)
+    assert finished(events).reason == "done" and len(backend.requests) == 3 and len(runner.codes) == 2
+    replies = [fence("raise ValueError(1)"), fence("print(42)"), fence("print(43)"), "never"]
+    events, backend, runner, _ = run_loop(replies, lambda c: error("ValueError", c) if "raise" in c else ok("42\n"),
+                                          max_rounds=2)
+    done = finished(events)
+    assert done.reason == "max_rounds" and runner.codes == ["raise ValueError(1)", "print(42)"]
+    assert "The last code ran without errors." in done.message and "was not run" in done.message
+
+
 def test_timeout_in_the_cell_is_fed_back():
     timeout = ExecutionResult("timeout", notes=["Stopped after 60 s, the time limit per cell."])
     replies = [fence("while True: pass"), fence("print('quick')"), "Done."]

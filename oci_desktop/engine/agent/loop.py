@@ -137,9 +137,16 @@ class RefineLoop:
                 return
             if att.rounds >= s.max_rounds + att.answer_rounds:
                 tail = " The last code ran without errors." if att.ran_clean else unmet(att.last_error, expected)
-                yield self._finish("max_rounds", round_no, f"That is the limit of {s.max_rounds} rounds an attempt "
-                                   f"may take.{tail}")
-                return
+                limit = f"That is the limit of {s.max_rounds} rounds an attempt may take.{tail}"
+                if att.ran_clean and not att.answer_rounds:
+                    # The last round's code ran clean: the model has yet to say what it found.
+                    # Its answer gets a round; code in it is not run (DABench/378 and 419 ended at
+                    # the limit with the right values printed and no answer given).
+                    att.answer_rounds = ANSWER_ROUNDS
+                    att.ending_if_no_answer = Ending("max_rounds", limit)
+                else:
+                    yield self._finish("max_rounds", round_no, limit)
+                    return
             if time.monotonic() - began > s.time_budget_s:
                 yield self._finish("time_budget", round_no, f"Stopped: the turn used its {s.time_budget_s:g} s budget.")
                 return
