@@ -209,6 +209,15 @@ class TurnFinished(Event):
     answer_differs (the code ran; the answer's values are not the printed ones), repeated_error, repeated_code, max_rounds, time_budget, cancelled, declined, error."""
     rounds: int
     message: str
+    caution: bool = False
+    """The turn succeeded, but its answer gives a figure that no output shows: the message says
+    which, and the person is warned rather than told "done" in passing."""
+
+    @property
+    def tone(self) -> str:
+        """How the end is shown: "note" for a success or a stop the person asked for, "warning"
+        for a turn that did not succeed or whose answer needs a second look."""
+        return "note" if (self.succeeded and not self.caution) or self.reason == "cancelled" else "warning"
 
     @property
     def succeeded(self) -> bool:

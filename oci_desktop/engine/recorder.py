@@ -92,7 +92,8 @@ class TurnRecorder:
 
     def _on_TurnFinished(self, event: TurnFinished) -> None:  # noqa: N802
         self._close_reply("interrupted")
-        self.store.add_message(self.conversation_id, "system", "note", event.summary, round_no=event.rounds)
+        # Kept as shown: a turn that failed, or whose answer needs a second look, reopens as a warning.
+        self.store.add_message(self.conversation_id, "system", event.tone, event.summary, round_no=event.rounds)
 
     def _on_EngineError(self, event: EngineError) -> None:  # noqa: N802
         self._close_reply("interrupted")

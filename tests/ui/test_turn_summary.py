@@ -37,6 +37,31 @@ def test_a_stored_conversation_shows_summaries_not_raw_reasons(qtbot):
     assert not any("[done]" in t for t in texts)
 
 
+def test_a_turn_end_reopens_in_the_tone_it_was_shown_in(qtbot, tmp_path):
+    # A failed turn, and a success whose answer gives a figure no output shows, are warnings live;
+    # reopened from the store they were notes in muted grey, and read as plain successes.
+    from oci_desktop.engine.recorder import TurnRecorder
+    from oci_desktop.engine.store.db import Store
+    from oci_desktop.engine.store.export import to_markdown
+
+    store = Store(tmp_path / "history.sqlite3")
+    ends = [TurnFinished("done", 2, "It worked."), TurnFinished("max_rounds", 3, "That is the limit."),
+            TurnFinished("done", 2, "It worked. The answer's words give 581, which no output shows.", caution=True),
+            TurnFinished("cancelled", 1, "Stopped by the user.")]
+    assert [e.tone for e in ends] == ["note", "warning", "warning", "note"]
+    conversation_id = store.create_conversation("Ends")
+    recorder = TurnRecorder(store, conversation_id)
+    for end in ends:
+        recorder.record(end)
+    chat = ChatView()
+    qtbot.addWidget(chat)
+    chat.load([("message", m) for m in store.messages(conversation_id)], None)
+    notes = chat.findChildren(Note)
+    assert [n.property("kind") for n in notes] == ["note", "warning", "warning", "note"]
+    assert [n.text.toPlainText() for n in notes] == [e.summary for e in ends]
+    assert "581, which no output shows" in to_markdown(store, conversation_id)
+
+
 def test_a_stored_request_shows_the_persons_words_and_the_files_added_not_the_note_to_the_model(qtbot, tmp_path):
     from oci_desktop.engine.cancel import CancelToken
     from oci_desktop.engine.session import Session

@@ -94,9 +94,11 @@ def test_a_number_no_output_shows_is_asked_about_once_and_then_the_person_is_tol
     assert events[-1].reason == "done"  # the loop's own words quoting 0.82 do not make it shown
     assert events[-1].message.endswith("No output shows the answer's correlation_pclass_fare (0.82): it is the "
                                        "model's own figure.")
+    assert events[-1].caution and events[-1].tone == "warning"  # a success the person is told to look at again
     events, *_ = turn([fence("print('Correlation:', round(r, 4))"), "@correlation_pclass_fare[0.82]",
                        "@correlation_pclass_fare[-0.04]"], lambda c: ok("Correlation: -0.0412\n"), user=REQUEST)
     assert events[-1].message == "The code ran without errors and the model answered."
+    assert not events[-1].caution and events[-1].tone == "note"
 
 
 def test_nothing_is_held_to_the_output_when_the_loop_checks_nothing():
@@ -220,6 +222,7 @@ def test_a_figure_in_the_answers_words_that_nothing_shows_is_named_to_the_person
     assert events[-1].reason == "done"
     assert events[-1].message == ("The code ran without errors and the model answered. The answer's words give 581, "
                                   "which no output shows: it is the model's own, not a result.")
+    assert events[-1].caution and events[-1].tone == "warning"
 
 
 @pytest.mark.parametrize("words, evidence", [

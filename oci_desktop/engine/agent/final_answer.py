@@ -35,6 +35,8 @@ class Ending:
 
     reason: str
     message: str
+    caution: bool = False
+    """A success whose answer gives a figure no output shows (TurnFinished.caution)."""
 
 
 class FinalAnswer:

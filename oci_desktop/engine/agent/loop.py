@@ -164,7 +164,7 @@ class RefineLoop:
                     runaway is not None or (blocks and "\n\n".join(blocks) != att.last_code)):
                 ending = att.ending_if_no_answer  # a round past the limit is for an answer, not new code
                 yield self._finish(ending.reason, round_no, f"{ending.message} (The code of the model's last reply "
-                                   f"was not run: the attempt had used its {s.max_rounds} rounds.)")
+                                   f"was not run: the attempt had used its {s.max_rounds} rounds.)", ending.caution)
                 return
             if runaway is not None:  # a failed round: its code is not run, the model tries again
                 self._tell(RUNAWAY_FEEDBACK)
@@ -299,7 +299,7 @@ class RefineLoop:
         past_limit = att.rounds >= s.max_rounds  # the reply to an ask comes in a round past the limit
         decision = final.judge(words, att.shown, may_ask, done, printed_answer, not past_limit, self._seen(att))
         if isinstance(decision, Ending):
-            yield self._finish(decision.reason, round_no, decision.message)
+            yield self._finish(decision.reason, round_no, decision.message, decision.caution)
             return True
         if past_limit:  # judged as if no round were left: a flag-free call, it asks nothing
             att.ending_if_no_answer = final.judge(words, att.shown, False, done, printed_answer, seen=self._seen(att))
@@ -498,5 +498,5 @@ class RefineLoop:
             yield UserMessageAdded(text, round_no)
             taken = True
 
-    def _finish(self, reason: str, rounds: int, message: str) -> TurnFinished:
-        return TurnFinished(reason, rounds, message)
+    def _finish(self, reason: str, rounds: int, message: str, caution: bool = False) -> TurnFinished:
+        return TurnFinished(reason, rounds, message, caution)

@@ -143,10 +143,11 @@ def told(differences: list[Difference], may_run: bool = True) -> str:
     return ASK.format(differences=parts) + tail
 
 
-def ending(differences: list[Difference], done: str, unshown: list[str] = ()) -> tuple[str, str]:
-    """How a turn ends after its one request to restate: (reason, message). A printed value the
-    answer still contradicts is no success; a number no output shows is the model's word, said so,
-    in an @name[value] answer (differences) or in its prose (unshown)."""
+def ending(differences: list[Difference], done: str, unshown: list[str] = ()) -> tuple[str, str, bool]:
+    """How a turn ends after its one request to restate: (reason, message, caution). A printed
+    value the answer still contradicts is no success; a number no output shows is the model's word,
+    said so, in an @name[value] answer (differences) or in its prose (unshown), and the success
+    carries a caution."""
     if unshown and not any(d.printed is not None for d in differences):
         figures = ", ".join(unshown[:5])
         done += (f" The answer's words give {figures}, which no output shows: "
@@ -155,11 +156,11 @@ def ending(differences: list[Difference], done: str, unshown: list[str] = ()) ->
     if contradicted:
         parts = "; ".join(f"{d.name}: {d.said} in the answer, {d.printed} in the output" for d in contradicted)
         return "answer_differs", f"The code ran, but the answer's values are not what it printed ({parts}). " \
-                                 "Trust the output above."
+                                 "Trust the output above.", False
     if differences:
         parts = ", ".join(f"{d.name} ({d.said})" for d in differences)
-        return "done", f"{done} No output shows the answer's {parts}: it is the model's own figure."
-    return "done", done
+        return "done", f"{done} No output shows the answer's {parts}: it is the model's own figure.", True
+    return "done", done, bool(unshown)
 
 
 def _comparable(said: str, shown: str) -> bool:

@@ -70,7 +70,7 @@ def to_notebook(store: Store, conversation_id: int):
             nb.cells.append(v4.new_markdown_cell(f"{who}\n\n{item['content']}"))
         elif item["kind"] == "review":
             nb.cells.append(v4.new_markdown_cell(f"**Reviewer:** _{item['content']}_"))
-        elif item["kind"] in ("note", "error"):
+        elif item["kind"] in ("note", "warning", "error"):
             nb.cells.append(v4.new_markdown_cell(f"_{item['content']}_"))
     nbformat.validate(nb)
     return nb
@@ -113,7 +113,7 @@ def to_markdown(store: Store, conversation_id: int) -> str:
             parts.append(f"**Assistant:**\n\n{item['content']}\n")
         elif item["kind"] == "review":
             parts.append(f"**Reviewer:** _{item['content']}_\n")
-        elif item["kind"] in ("note", "error"):
+        elif item["kind"] in ("note", "warning", "error"):
             parts.append(f"_{item['content']}_\n")
     return "\n".join(parts)
 

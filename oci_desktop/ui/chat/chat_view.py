@@ -180,12 +180,12 @@ class ChatView(QScrollArea):
                     self.add_note("This reply was interrupted.")
             elif item["kind"] == "review":
                 self.add_reviewer(item["content"])
-            elif item["kind"] in ("note", "error"):
+            elif item["kind"] in ("note", "warning", "error"):
                 asked = AskedForCode.from_note(item["content"]) if item["kind"] == "note" else None
                 if asked is not None:  # stored right after the reply it set aside
                     self.set_aside_last_reply(asked)
                 ended = TurnFinished.from_note(item["content"], item.get("round"))  # stored by earlier versions
-                self.add_note(ended.summary if ended else item["content"], "error" if item["kind"] == "error" else "note")
+                self.add_note(ended.summary if ended else item["content"], ended.tone if ended else item["kind"])
 
     def drop_last_turn(self) -> str | None:
         """Take the last request and everything after it off the view (regenerate, edit and

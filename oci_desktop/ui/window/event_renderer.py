@@ -67,7 +67,7 @@ class EventRenderer(QObject):
             w.chat.add_note(event.message, "error")
         elif isinstance(event, TurnFinished):
             w.chat.finish_reply()
-            w.chat.add_note(event.summary, "note" if event.succeeded or event.reason == "cancelled" else "warning")
+            w.chat.add_note(event.summary, event.tone)
 
     def show_result(self, result: dict) -> None:
         """A cell's result (ExecutionResult.to_json()) as a card; its files in the sidebar."""
