@@ -79,6 +79,8 @@ def test_echoed_placeholders_are_no_values_and_the_last_printing_of_a_name_count
     assert differing("@x[r_value]", "@x[0.3]\n", placeholders=placeholders_of(["@x[r_value]"])) == []
     # A name given several values offers a choice: each is an answer, held to the output like any other.
     assert placeholders_of(["@normal[False] if p < 0.05, else @normal[True]; @p[p_value]"]) == {"p_value"}
+    # An example's number beside a placeholder is no choice (DABench/526): both stay no answer.
+    assert placeholders_of(["@r[r_value], a number. Example: @r[-0.55]."]) == {"r_value", "-0.55"}
     assert differing("@x[0.4]", "@x[0.1]\n@x[0.4]\n") == []
     assert differing("@x[0.2]", "@x[0.1]\n@x[0.4]\n") == [("x", "0.2", "0.4")]
 

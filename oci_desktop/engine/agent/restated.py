@@ -122,14 +122,17 @@ def without_bounds(words: str) -> str:
 
 def placeholders_of(templates: list[str]) -> set[str]:
     """The placeholder words of a request's answer format (["@mean[mean_value]"] -> {"mean_value"}).
-    A name the format gives several values is a choice between them, and each is an answer:
+    A name the format gives several words is a choice between them, and each is an answer:
     "output @normal_distribution[False], else output @normal_distribution[True]" (DABench/652,
-    whose right answer "False" was read as an echo of the format and not counted)."""
+    whose right answer "False" was read as an echo of the format and not counted). A number is an
+    example, not a choice: "@r[r_value] ... Example: @r[-0.55]" keeps both as no answer."""
     values: dict[str, set[str]] = {}
     for template in templates:
         for name, value in TEMPLATE.findall(template):
             values.setdefault(name, set()).add(value)
-    return {value for given in values.values() if len(given) == 1 for value in given}
+    choices = {name for name, given in values.items() if sum(_number(v) is None for v in given) > 1}
+    return {value for name, given in values.items() for value in given
+            if name not in choices or _number(value) is not None}
 
 
 def told(differences: list[Difference], may_run: bool = True) -> str:
