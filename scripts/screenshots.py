@@ -39,17 +39,17 @@ PLOT = ("import pandas as pd\nimport matplotlib.pyplot as plt\n\n"
         "plt.title('Revenue by month')\nplt.tight_layout()\nplt.show()\n"
         "best = sales.loc[sales['revenue'].idxmax()]\n"
         "print(f\"Best month: {best['month']} ({best['revenue']:,.0f})\")")
-ERROR_ASK = "What is the average revenue per unit sold?"
+ERROR_ASK = "What is the average monthly revenue?"
 WRONG = ("import pandas as pd\n\nsales = pd.read_csv('monthly_sales.csv')\n"
-         "print(sales['Revenue'].sum() / sales['units_sold'].sum())")
+         "print(sales['Revenue'].mean())")
 RIGHT = ("import pandas as pd\n\nsales = pd.read_csv('monthly_sales.csv')\n"
-         "print(round(sales['revenue'].sum() / sales['units_sold'].sum(), 2))")
+         "print(round(sales['revenue'].mean(), 2))")
 REPLIES = [
     "I'll read the file, draw the revenue of each month as a bar, and print the best month.\n\n" + fence(PLOT),
     "The chart is above: revenue climbs through the year, and the best month is printed under it.",
-    "Dividing the total revenue by the total units gives the average:\n\n" + fence(WRONG),
+    "The mean of the revenue column gives the average:\n\n" + fence(WRONG),
     "The column is called `revenue`, in lower case. Fixed:\n\n" + fence(RIGHT),
-    "On average each unit sold brought in the amount printed above.",
+    "The average monthly revenue is 2,656.67, as printed above.",
 ]
 
 

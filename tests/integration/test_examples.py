@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from oci_desktop.engine.events import ExecutionFinished, TurnFinished
+from oci_desktop.engine.events import ExecutionFinished, ExecutionStarted, TurnFinished
 from oci_desktop.engine.llm.sources import ModelSource
 from oci_desktop.engine.session import Session
 from oci_desktop.ui.chat.examples import EXAMPLES
@@ -23,12 +23,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 # What each example's code must print (all of it), and whether it must show a picture.
 EXPECTED = {
-    "Chart a spreadsheet": (["May"], True),
+    "Chart a spreadsheet": ([], True),  # its values are the chart's bars (PLOTTED_VALUES)
     "Grow my savings": (["1276.28"], False),
     "Convert units": (["42.16"], False),
     "Count words": (["19"], False),
     "Summarise numbers": (["539.5", "89.91", "77.8", "102.3"], False),
 }
+
+PLOTTED = ("import matplotlib.pyplot as plt\nplt.show = lambda *args, **kwargs: None\n{code}\n"
+           "print(sorted(round(max(bar.get_height(), bar.get_width())) for axes in plt.gcf().axes "
+           "for bar in axes.patches))")
+"""A chart's code run again, printing the lengths of its bars (either way up) in order."""
+PLOTTED_VALUES = {"Chart a spreadsheet": [1900, 2200, 2400, 2860, 3160, 3420]}  # monthly_sales.csv's revenue
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -70,4 +76,11 @@ def test_the_example_finishes_with_the_right_result(session, example):
     for value in values:
         assert value in last.stdout, (value, last.stdout)
     if picture:
-        assert any(o.mime == "image/png" for r in runs for o in r.outputs)
+        drew = [e.code for e, r in zip([e for e in events if isinstance(e, ExecutionStarted)], runs)
+                if any(o.mime == "image/png" for o in r.outputs)]
+        assert drew
+        # The chart's own data, not only its printed answer: its code run again with the figure
+        # kept open shows bar heights that are the file's revenues ("units x revenue" was plotted
+        # as revenue once, with May right in the printed line).
+        bars = session.run_cell(PLOTTED.format(code=drew[-1]))
+        assert bars["stdout"].strip().splitlines()[-1] == str(PLOTTED_VALUES[example.title]), bars

@@ -244,4 +244,4 @@ def test_a_sample_file_is_announced_with_its_columns(session, models):
     models.replies += ["Nothing to run."]
     list(session.send(chart.prompt))
     told = models.backend.requests[0][-1]["content"]
-    assert f"- {chart.sample} (columns: month, units_sold, revenue)" in told
+    assert f"- {chart.sample} (columns: month, revenue)" in told
