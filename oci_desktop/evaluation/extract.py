@@ -82,10 +82,14 @@ def program_from_reply(task: Task, reply: str) -> Program:
     return Program(code=cleaned, runnable=runnable)
 
 
-def kept_reply(task: Task, replies: list[str]) -> str:
+def kept_reply(task: Task, replies: list[str], ran: list[bool] | None = None) -> str:
     """The reply whose program the user keeps when a refine loop ends: the latest one whose program
     defines the function asked for. A closing remark, or a reply that echoes the output in fences,
-    does not replace it; without any such reply, the latest with code, else the first."""
+    does not replace it; without any such reply, the latest with code, else the first. ran: whether
+    the loop ran each reply's code. Code it did not run (a reply past an attempt's last round, the
+    program repeated) is not the person's program, unless nothing ran at all."""
+    if ran is not None and any(ran):
+        replies = [r for r, was_run in zip(replies, ran) if was_run or not code_blocks(r)]
     defining = [r for r in replies if _defines(program_from_reply(task, r).code, task.entry_point)]
     with_code = [r for r in replies if code_blocks(r)]
     return (defining or with_code or replies[:1] or [""])[-1]

@@ -178,6 +178,7 @@ class Solver:
                     rounds.append({"reply": event.reply, "feedback": ""})
                 elif isinstance(event, ExecutionFinished) and rounds:
                     rounds[-1]["feedback"] += event.feedback
+                    rounds[-1]["ran"] = True
                 elif isinstance(event, ReviewerNote) and rounds:
                     rounds[-1]["guidance"] = event.text
                 elif isinstance(event, ReviewerUnavailable):
@@ -194,7 +195,7 @@ class Solver:
         if stop == "error":
             raise ModelFailed("the model could not answer during the refine loop")
         first = rounds[0]["reply"] if rounds else ""
-        final = kept_reply(task, [r["reply"] for r in rounds])
+        final = kept_reply(task, [r["reply"] for r in rounds], [r.get("ran", False) for r in rounds])
         attempts = []
         for reply in [first] if final == first else [first, final]:  # the first is what single mode scores
             program = program_from_reply(task, reply)

@@ -89,3 +89,8 @@ def test_the_kept_program_is_the_latest_that_defines_the_function():
     assert kept_reply(MB, ["No idea.", helper_only]) == helper_only  # no definition anywhere: the last code
     assert kept_reply(MB, ["No idea.", "Still no idea."]) == "No idea."
     assert kept_reply(HE, ["```python\n    return sum(a)\n```", echo]).startswith("```python\n    return")
+    # Code the loop did not run (a reply past the attempt's last round) is not the program kept.
+    unrun = "```python\ndef add(a, b):\n    return 0\n```"
+    assert kept_reply(MB, [first, fixed, unrun], [True, True, False]) == fixed
+    assert kept_reply(MB, [first, fixed, "All done."], [True, True, False]) == fixed
+    assert kept_reply(MB, [first, unrun], [False, False]) == unrun  # nothing ran: as before
