@@ -215,8 +215,8 @@ class TurnFinished(Event):
 
     @property
     def tone(self) -> str:
-        """How the end is shown: "note" for a success or a stop the person asked for, "warning"
-        for a turn that did not succeed or whose answer needs a second look."""
+        """How the end is shown: "note" for a success or a press of Stop, "warning" for a turn
+        that did not succeed (a run the person declined included) or whose answer needs a second look."""
         return "note" if (self.succeeded and not self.caution) or self.reason == "cancelled" else "warning"
 
     @property

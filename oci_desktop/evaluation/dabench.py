@@ -86,7 +86,8 @@ def answers_in(text: str, placeholder_names: set[str] = frozenset()) -> dict[str
 
 def placeholders(question: Question) -> set[str]:
     """The placeholder words of the question's format, e.g. {"mean_fare_value"}: read as the
-    loop reads them, so that the score and the loop's checks agree on what is no answer."""
+    loop reads them (restated.placeholders_of), so that the score and the loop's checks agree on
+    what is no answer."""
     return placeholders_of([question.format])
 
 

@@ -185,8 +185,9 @@ def final_answers(question: Question, rounds: list[dict], stop: str = "done") ->
 
 
 def printed(result: ExecutionResult) -> str:
-    """What a run printed and displayed as text, as the person's result card shows it: the whole
-    of it, not the model's cut (DABench/378 printed ten answers, and the cut left nine)."""
+    """What a run printed and displayed as text (stdout and text/plain outputs, not stderr's
+    warnings), the whole of it as the person's result card shows it, not the model's cut
+    (DABench/378 printed ten answers, and the cut left nine)."""
     text = "\n".join(part for part in [result.stdout, *(o.text for o in result.outputs
                                                         if o.mime == "text/plain" and o.text)] if part)
     if len(text) > PRINTED_KEPT:  # a printed table of thousands of rows: its ends hold the answers

@@ -30,7 +30,7 @@ EXPECTED = {
     "Summarise numbers": (["539.5", "89.91", "77.8", "102.3"], False),
 }
 
-PLOTTED = ("import matplotlib.pyplot as plt\nplt.show = lambda *args, **kwargs: None\n{code}\n"
+PLOTTED = ("import matplotlib.pyplot as plt\nplt.show = plt.close = lambda *args, **kwargs: None\n{code}\n"
            "print(sorted(round(max(bar.get_height(), bar.get_width())) for axes in plt.gcf().axes "
            "for bar in axes.patches))")
 """A chart's code run again, printing the lengths of its bars (either way up) in order."""

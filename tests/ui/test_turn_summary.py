@@ -35,6 +35,8 @@ def test_a_stored_conversation_shows_summaries_not_raw_reasons(qtbot):
     assert texts == ["Finished in 2 rounds: The code ran without errors and the model answered.",
                      "Stopped after 3 rounds: That is the limit.", "[not a reason] stays as it is"]
     assert not any("[done]" in t for t in texts)
+    # Stored as notes before turn ends kept their tone: a stop reopens as the warning it was shown as.
+    assert [n.property("kind") for n in chat.findChildren(Note)] == ["note", "warning", "note"]
 
 
 def test_a_turn_end_reopens_in_the_tone_it_was_shown_in(qtbot, tmp_path):

@@ -491,7 +491,23 @@ def test_the_format_check_reads_templates_and_rejects_an_echoed_placeholder():
     assert fills_format("@a[1.5] @b[no]", templates)
     assert not fills_format("@a[1.5]", templates)
     assert not fills_format("@a[a_value] @b[2]", templates)
+    assert not fills_format("@a[] @b[2]", templates)  # an empty value is no answer
     assert asked_format("Print the first 10 primes.") == []
+
+
+def test_a_choice_the_format_offers_is_an_answer_and_is_not_asked_again():
+    # DABench/652: "output @normal_distribution[False], else output @normal_distribution[True]";
+    # the 1.5B's right "@normal_distribution[False]" had been read as the placeholder echoed.
+    request = ("Is column X normal? Answer format: @p_value[a_number] rounded to four places. If the p-value "
+               "is below 0.05, output @normal[False], else output @normal[True].")
+    code = "print(f'@p_value[{p:.4f}]')"
+    events, backend, _ = turn([fence(code), "@p_value[0.0000] @normal[False]", "never asked"],
+                              lambda c: ok("@p_value[0.0000]\n"), user=request)
+    assert not any(isinstance(e, AskedForFormat) for e in events) and len(backend.requests) == 2
+    assert events[-1].reason == "done"
+    events, backend, _ = turn([fence(code), "@p_value[a_number] @normal[False]", "@p_value[0.0000] @normal[False]"],
+                              lambda c: ok("@p_value[0.0000]\n"), user=request)
+    assert sum(isinstance(e, AskedForFormat) for e in events) == 1  # the placeholder echoed is still asked about
 
 
 @pytest.mark.parametrize("request_text, chart", [

@@ -109,6 +109,10 @@ def test_code_that_ran_clean_in_the_last_round_gets_a_round_for_its_answer():
     done = finished(events)
     assert done.reason == "max_rounds" and runner.codes == ["raise ValueError(1)", "print(42)"]
     assert "The last code ran without errors." in done.message and "was not run" in done.message
+    # A last round that ran nothing (its reply ran away) earns no answer's round from an earlier clean run.
+    looping = "The answer is " + "the answer is " * 500
+    events, backend, runner, _ = run_loop([fence("print(42)"), looping, "never"], lambda c: ok("42\n"), max_rounds=2)
+    assert finished(events).reason == "max_rounds" and len(backend.requests) == 2
 
 
 def test_timeout_in_the_cell_is_fed_back():

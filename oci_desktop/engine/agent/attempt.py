@@ -29,15 +29,18 @@ class Attempt:
     computed: str = ""
     """What the attempt's runs showed, less those of code that only printed its own claims: numbers
     a later answer may restate as literals."""
+    ran_in_round: int = 0
+    """The attempt's round whose code ran last (0: none yet)."""
     answer_rounds: int = 0
-    """Rounds granted past max_rounds, each only to ask about the final answer (ANSWER_ROUNDS)."""
+    """Rounds granted past max_rounds, each only for the final answer (ANSWER_ROUNDS): after an
+    ask about it, or after code that ran clean in the last round."""
     ending_if_no_answer: Ending | None = None
     """How the turn ends when the reply in a round past the limit is code rather than an answer:
-    as it would have ended without the ask (the code is not run, and the model would not see its output)."""
+    as it would have ended without that round (the code is not run, and the model would not see its output)."""
 
 
 ANSWER_ROUNDS = 1
-"""Rounds an attempt may take past its limit, only to ask for the final answer in the request's
-format or with the printed values. Such a reply is short, and the answer most often comes in the
+"""Rounds an attempt may take past its limit, only for the final answer: asked for in the request's
+format or with the printed values, or said at all after code that ran clean in the last round. Such a reply is short, and the answer most often comes in the
 last round: on DABench the 1.5B printed the right values and then answered in prose in its third
 round (413, 543, 652), and half the answers with made-up values came in the third round too."""

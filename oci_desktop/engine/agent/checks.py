@@ -23,11 +23,14 @@ class Expected:
     count: int | None = None
     """"the first 10 primes": how many items the output should show."""
     answer_format: list[str] = field(default_factory=list)
-    """The @name[...] templates the final answer must fill."""
+    """The @name[...] templates the final answer must fill (the first of each name)."""
     question: bool = False
     """The request asks a question and quotes no code: code that only prints values written into
     it is no answer (hard_coded.py). "Print one" is not held to it (printing a given value is the
     job there), nor "What does this code print?" (running the person's code is)."""
+    placeholders: frozenset[str] = frozenset()
+    """The format's placeholder words, which are no value when an answer repeats them: read from
+    every template, so that a name given as "[False]" and as "[True]" is a choice between answers."""
 
     @classmethod
     def of(cls, request: str, check: bool = True) -> Expected:
@@ -36,17 +39,12 @@ class Expected:
             return cls()
         return cls(testspec.extract_tests(request), testspec.asks_for_chart(request), testspec.asked_count(request),
                    testspec.asked_format(request),
-                   "?" in request and "`" not in request)
+                   "?" in request and "`" not in request, frozenset(restated.placeholders_of([request])))
 
     @property
     def any(self) -> bool:
         """Whether the request states anything checkable."""
         return bool(self.tests or self.chart or self.count is not None or self.answer_format)
-
-    @property
-    def placeholders(self) -> set[str]:
-        """The answer format's placeholder words, which are no value when an answer repeats them."""
-        return restated.placeholders_of(self.answer_format)
 
 
 def after_clean_run(expected: Expected, code: str, shown: str, images: int, checkable: bool,

@@ -59,8 +59,9 @@ class FinalAnswer:
         more that the words may repeat a number from (the code run, the runs' whole output as the
         person sees it, what the person said during the turn)."""
         templates = self.expected.answer_format
-        if (may_ask and not self.asked_for_format and templates and not testspec.fills_format(words, templates)
-                and not testspec.fills_format(printed_answer, templates)):
+        given = self.expected.placeholders
+        if (may_ask and not self.asked_for_format and templates and not testspec.fills_format(words, templates, given)
+                and not testspec.fills_format(printed_answer, templates, given)):
             self.asked_for_format = True  # once: the restated answer stands, whatever it says
             # Asked again, the 0.5B mostly repeats its sentence or its code: an answer that begins
             # with the first template's name can only go on with a value.

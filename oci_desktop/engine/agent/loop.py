@@ -138,7 +138,8 @@ class RefineLoop:
             if att.rounds >= s.max_rounds + att.answer_rounds:
                 tail = " The last code ran without errors." if att.ran_clean else unmet(att.last_error, expected)
                 limit = f"That is the limit of {s.max_rounds} rounds an attempt may take.{tail}"
-                if att.ran_clean and not att.answer_rounds:
+                if (att.ran_clean and att.ran_in_round == att.rounds and not att.answer_rounds
+                        and time.monotonic() - began <= s.time_budget_s):
                     # The last round's code ran clean: the model has yet to say what it found.
                     # Its answer gets a round; code in it is not run (DABench/378 and 419 ended at
                     # the limit with the right values printed and no answer given).
@@ -231,7 +232,7 @@ class RefineLoop:
                 yield self._finish("repeated_code", round_no, "The model proposed the same code again; "
                                    "stopping so you can give it a hint." + unmet(att.last_error, expected))
                 return
-            att.last_code = code
+            att.last_code, att.ran_in_round = code, att.rounds
             att.code_run += code + "\n"
             outcome = yield from self._execute(blocks, round_no)
             if outcome is None:

@@ -135,10 +135,18 @@ def asked_format(text: str) -> list[str]:
     return list(seen.values())
 
 
-def fills_format(text: str, templates: list[str]) -> bool:
-    """Whether the text answers every template with a value of its own (not the placeholder)."""
-    answered = {m.group(1): m.group(0) for m in TEMPLATE.finditer(text)}
-    return all(answered.get(TEMPLATE.match(t).group(1), t) != t for t in templates)  # missing reads as t
+def fills_format(text: str, templates: list[str], placeholders: frozenset[str] | None = None) -> bool:
+    """Whether the text answers every template with a value of its own: not empty, and not a
+    placeholder (placeholders: the format's own, where a name may offer a choice of words, as
+    "@normal[False]" or "@normal[True]"; None: the template's own value is the placeholder)."""
+    answered = {m.group(1): m.group(2) for m in TEMPLATE.finditer(text)}
+
+    def filled(template: str) -> bool:
+        name, placeholder = TEMPLATE.match(template).groups()
+        value = answered.get(name, "")
+        return bool(value.strip()) and (value not in placeholders if placeholders is not None else value != placeholder)
+
+    return all(filled(t) for t in templates)
 
 
 def format_opening(templates: list[str]) -> str:

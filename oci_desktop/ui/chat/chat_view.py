@@ -185,7 +185,7 @@ class ChatView(QScrollArea):
                 if asked is not None:  # stored right after the reply it set aside
                     self.set_aside_last_reply(asked)
                 ended = TurnFinished.from_note(item["content"], item.get("round"))  # stored by earlier versions
-                self.add_note(ended.summary if ended else item["content"], ended.tone if ended else item["kind"])
+                self.add_note(ended.summary if ended else item["content"], ended.tone if ended else _tone(item))
 
     def drop_last_turn(self) -> str | None:
         """Take the last request and everything after it off the view (regenerate, edit and
@@ -210,3 +210,9 @@ class ChatView(QScrollArea):
 
     def bubbles(self) -> list[MessageBubble]:
         return self._inner.findChildren(MessageBubble)
+
+
+def _tone(item: dict) -> str:
+    """A stored note's kind; a turn's end that a version before the warning kind stored as a note
+    ("Stopped after 3 rounds: ...") reopens as the warning it was shown as."""
+    return "warning" if item["kind"] == "note" and item["content"].startswith("Stopped after ") else item["kind"]
