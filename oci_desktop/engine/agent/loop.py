@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from ..cancel import CancelToken
 from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionFinished, ExecutionStarted, FreshAttempt,
-                      ReviewerNote, ReviewerUnavailable, ReviewStarted, RoundFinished, RunawayReply, TokenDelta,
+                      RoundFinished, RunawayReply, TokenDelta,
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
@@ -28,7 +28,8 @@ from .final_answer import Ending, FinalAnswer
 from .prompts import READ_THE_FILES, RUN_IT, SHARED_RUN, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
 from .repetition import RepetitionGuard
 from .restated import without_bounds
-from .reviewer import CLAIM_NOT_SHOWN, Reviewer, ReviewFailed, as_feedback, review_prompt, should_review
+from .review_turn import TurnReviewer
+from .reviewer import Reviewer, should_review
 from .tables import missing_column_hint
 
 RUNAWAY_FEEDBACK = ("Your reply kept repeating itself and was cut off. Answer again, briefly: one short "
@@ -73,15 +74,14 @@ class RefineLoop:
                  approver: Approver | None = None, workspace: Path | None = None,
                  cancel: CancelToken | None = None, reviewer: Reviewer | None = None) -> None:
         self.backend, self.runner = backend, runner
-        self.reviewer = reviewer
-        """A second model's guidance beside the execution result (agent/reviewer.py); None: off."""
-        self._reviewer_failed = False
         self._request = ""
         self.settings = settings or LoopSettings()
         self.approver = approver
         self.workspace = workspace
         self.cancel = cancel or CancelToken()
         """Shared with the caller's token when given (an evaluation run stops every task at once)."""
+        self.reviewer = TurnReviewer(reviewer, self.cancel)
+        """A second model's guidance beside the execution result (review_turn.py); off when reviewer is None."""
         self._inbox: queue.Queue[str] = queue.Queue()
         self._history: list[dict] = []
         self._notes: list[str] = []
@@ -109,7 +109,8 @@ class RefineLoop:
         s = self.settings
         self._history, self._notes = [dict(m) for m in history or []], []
         self.messages = initial_messages(s.system_prompt, self._history, user_text, s.tell_environment)
-        self._request, self._reviewer_failed = user_text, False  # a failed reviewer is asked again next turn
+        self._request = user_text
+        self.reviewer.start(user_text)  # a reviewer that failed is asked again next turn
         expected = Expected.of(user_text, s.run_request_tests)
         tests = expected.tests
         # What the person wrote, and earlier turns' results: numbers a final answer may give. Not
@@ -176,9 +177,11 @@ class RefineLoop:
                     told_since_run = True
                     continue
                 if att.ran_clean:
-                    if self._goes_on(att.rounds, began) and (yield from self._review_answer(
-                            round_no, reply, att.last_code, att.last_shown)):
-                        continue  # the answer claims what the output does not show: the reviewer said so
+                    if self._goes_on(att.rounds, began) and (advice := (yield from self.reviewer.review_answer(
+                            round_no, reply, att.last_code, att.last_shown))):
+                        # The answer claims what the output does not show: the reviewer said so.
+                        self.messages.append({"role": "user", "content": advice})
+                        continue
                     if not (yield from self._settle(round_no, reply, att, final, began,
                                                     "The code ran without errors and the model answered.")):
                         continue  # asked about its answer: the model answers again
@@ -283,7 +286,7 @@ class RefineLoop:
             att.last_error = error
             reason = should_review(error[0] if error else None, reply, att.last_shown)
             if reason is not None and self._goes_on(att.rounds, began):
-                advice = yield from self._review(round_no, reason, code, text, reply)
+                advice = yield from self.reviewer.review(round_no, reason, code, text, reply)
                 if advice:
                     text += "\n\n" + advice
             self.messages.append({"role": "user", "content": text})
@@ -451,36 +454,6 @@ class RefineLoop:
         """Whether the coder gets another round in this attempt: only then is a review worth its time."""
         s = self.settings
         return attempt_rounds < s.max_rounds and time.monotonic() - began <= s.time_budget_s
-
-    def _review(self, round_no: int, reason: str, code: str, result: str, reply: str):
-        """Ask the reviewer, unless there is none or it failed earlier in this turn. Returns the
-        advice for the coder ("" when there is none); a failure is said once and costs nothing more."""
-        if self.reviewer is None or self._reviewer_failed:
-            return ""
-        yield ReviewStarted(round_no, self.reviewer.name, reason)
-        claimed = reply if reason == CLAIM_NOT_SHOWN else None  # the reviewer must see the claim
-        try:
-            guidance = self.reviewer.review(review_prompt(self._request, code, result, claimed), self.cancel)
-        except ReviewFailed as exc:
-            self._reviewer_failed = True
-            yield ReviewerUnavailable(round_no, f"{exc} This turn goes on with execution results alone.")
-            return ""
-        if not guidance:  # stopped (the loop ends next) or nothing to say
-            return ""
-        advice = as_feedback(guidance)
-        yield ReviewerNote(round_no, guidance, advice, self.reviewer.name)
-        return advice
-
-    def _review_answer(self, round_no: int, reply: str, code: str | None, shown: str):
-        """A final answer after a clean run: when it claims what the output does not show, the
-        reviewer's advice goes to the coder as a message of its own. Returns whether it did."""
-        reason = should_review(None, reply, shown)
-        if reason is None or code is None:
-            return False
-        advice = yield from self._review(round_no, reason, code, feedback.told([shown]), reply)
-        if advice:
-            self.messages.append({"role": "user", "content": advice})
-        return bool(advice)
 
     def _tell(self, text: str) -> None:
         """Say something of the loop's own to the model (not an execution result)."""
