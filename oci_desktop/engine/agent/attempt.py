@@ -41,6 +41,7 @@ class Attempt:
 
 ANSWER_ROUNDS = 1
 """Rounds an attempt may take past its limit, only for the final answer: asked for in the request's
-format or with the printed values, or said at all after code that ran clean in the last round. Such a reply is short, and the answer most often comes in the
-last round: on DABench the 1.5B printed the right values and then answered in prose in its third
-round (413, 543, 652), and half the answers with made-up values came in the third round too."""
+format or with the printed values, or said at all after code that ran clean in the last round.
+Such a reply is short, and the answer most often comes in the last round: on DABench the 1.5B
+printed the right values and then answered in prose in its third round (413, 543, 652), and half
+the answers with made-up values came in the third round too."""
