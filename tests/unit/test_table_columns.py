@@ -91,5 +91,6 @@ def test_the_loop_tells_the_model_the_names_with_the_error(tables):
     card = next(e for e in events if isinstance(e, ExecutionFinished))
     assert card.feedback == told  # the conversation and the eval store what the model was told
     assert told.startswith("Execution result: \n") and "KeyError" in told
-    assert told.rstrip().endswith("'BARO' is ' BARO' in baro_2015.csv. Use the names exactly as they are, or "
-                                  "strip the names once after reading: df.columns = df.columns.str.strip().")
+    assert ("'BARO' is ' BARO' in baro_2015.csv. Use the names exactly as they are, or "
+            "strip the names once after reading: df.columns = df.columns.str.strip().") in told
+    assert told.rstrip().endswith("The code with the file's names:\n```python\ndf[' BARO'].mean()\n```")

@@ -18,7 +18,7 @@ from ..events import (AskedForCode, CodeProposed, EngineError, Event, ExecutionF
                       TurnFinished, UserMessageAdded)
 from ..llm.backend import ChatBackend, Sampling
 from ..llm.errors import BackendError
-from . import answer, feedback, testspec, tracebacks
+from . import answer, error_hints, feedback, testspec, tracebacks
 from .attempt import ANSWER_ROUNDS, Attempt
 from .cell_run import CodeRunner, run_streaming
 from .checks import Expected, after_clean_run, unmet
@@ -30,7 +30,6 @@ from .repetition import RepetitionGuard
 from .restated import without_bounds
 from .review_turn import TurnReviewer
 from .reviewer import Reviewer, should_review
-from .tables import missing_column_hint
 
 RUNAWAY_FEEDBACK = ("Your reply kept repeating itself and was cut off. Answer again, briefly: one short "
                     "explanation and one complete ```python code block.")
@@ -437,9 +436,7 @@ class RefineLoop:
         self._printed.append("\n".join([result.stdout, result.stderr, *(o.text for o in result.outputs
                                                                         if o.mime == "text/plain" and o.text)]))
         output = feedback.shown(result, self.workspace, self.settings.feedback_chars)
-        hint = ""
-        if result.error is not None and result.error.ename == "KeyError":
-            hint = missing_column_hint(tracebacks.exception_text(result.error), self.workspace)
+        hint = error_hints.hint_for(result.error, code, self.workspace) if result.error is not None else ""
         told = feedback.told([output], empty=empty or self._empty)
         yield ExecutionFinished(result, round_no, f"{told}\n{hint}" if hint else told)  # as stored and recorded
         return result, output, hint

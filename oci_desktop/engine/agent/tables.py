@@ -24,6 +24,8 @@ COLUMNS_LIMIT = 30
 """The most column names told: a wide table's names would crowd out the rest."""
 TABLES_LIMIT = 5
 """The most tables a missing-column hint looks at."""
+VALUES_LIMIT = 1024 * 1024
+"""The most read of a table to find which column holds a value that an error quotes."""
 SCAN_LIMIT = 100
 """The most tables looked for among the folder's files."""
 _SUFFIXES = {".csv": ",", ".tsv": "\t"}
@@ -67,12 +69,10 @@ def missing_column_hint(exception: str, folder: Path | None) -> str:
     quotes is a column (the key was missing elsewhere) or no table can be read."""
     if folder is None:
         return ""
-    keys = _keys(exception)
-    tables = {name: found for name in _table_names(folder) if (found := columns(folder, name))}
+    keys, tables = _keys(exception), _tables(folder)
     if not keys or not tables or any(key in names for key in keys for names in tables.values()):
         return ""
-    meant = [(key, column, table) for key in keys for table, names in tables.items() for column in names
-             if _loose(column) == _loose(key)]
+    meant = _meant(keys, tables)
     if meant:
         said = "; ".join(f"{printable(repr(key))} is {printable(repr(column))} in {printable(table)}"
                          for key, column, table in meant)
@@ -82,6 +82,51 @@ def missing_column_hint(exception: str, folder: Path | None) -> str:
     listing = "; ".join(f"{printable(table)}{described(names)}" for table, names in tables.items())
     quoted = ", ".join(printable(repr(key)) for key in keys)
     return f"{quoted} is not a column of {_listed(list(tables))}. {listing}."
+
+
+def meant_columns(exception: str, folder: Path | None) -> dict[str, str]:
+    """The KeyError's names that are one column of the folder's tables but for spaces, case or
+    underscores, each with that column's exact name; {} where a name is a column or could be two."""
+    keys, tables = _keys(exception), _tables(folder) if folder is not None else {}
+    if any(key in names for key in keys for names in tables.values()):
+        return {}
+    meant = _meant(keys, tables)
+    found = {key: column for key, column, _table in meant}
+    return found if len(found) == len(meant) else {}
+
+
+def column_holding(folder: Path | None, value: str) -> tuple[str, str] | None:
+    """The table and column whose cell is the value (spaces around it aside), looked for in the
+    first VALUES_LIMIT bytes of each table; read through the guarded reader."""
+    wanted = value.strip()
+    for table in _table_names(folder) if folder is not None else []:
+        delimiter = _SUFFIXES[Path(table).suffix.lower()]
+        try:
+            with open_regular(folder, table, "not read") as (handle, _info):
+                text = handle.read(VALUES_LIMIT).decode("utf-8-sig", errors="replace")
+            rows = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+            header = next(rows, [])
+            for row in rows:
+                for name, cell in zip(header, row):
+                    if cell.strip() == wanted:
+                        return table, name
+        except (OSError, csv.Error):
+            continue
+    return None
+
+
+def is_column(folder: Path | None, name: str) -> bool:
+    """Whether one of the folder's tables has a column of exactly this name."""
+    return folder is not None and any(name in names for names in _tables(folder).values())
+
+
+def _tables(folder: Path) -> dict[str, list[str]]:
+    return {name: found for name in _table_names(folder) if (found := columns(folder, name))}
+
+
+def _meant(keys: list[str], tables: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    return [(key, column, table) for key in keys for table, names in tables.items() for column in names
+            if _loose(column) == _loose(key)]
 
 
 def _listed(names: list[str]) -> str:

@@ -1,0 +1,143 @@
+"""What the loop tells the model beside an error that its traceback alone does not get it to fix.
+
+Two kinds of failure kept a small model going round in circles on DABench (1.5B, 18eb1d8 run):
+
+- A column name that differs from the file's only by spaces or case. Told the exact name, the 1.5B
+  mended one line of two and then repeated itself for six rounds (DABench/586). Shown its own code
+  with the names mended, it has something to copy.
+- The libraries here are newer than what the model learned from. pandas no longer leaves text
+  columns out of corr() and mean(), reads "5,350,380" as text, and scikit-learn dropped
+  mean_squared_error(squared=False). The model's fix for "could not convert string to float:
+  'Switzerland'" was to strip the country names (DABench/117), for three rounds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from ast import literal_eval
+from pathlib import Path
+
+from ..sandbox.result import ErrorInfo
+from ..workspace_files import printable
+from . import tables, tracebacks
+
+CODE_LIMIT = 4000
+"""The longest code shown back mended: past that, the names alone are told."""
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?: ?[AP]M)?|"
+                   r"[A-Z][a-z]{2} +\d{1,2} +\d{4}.*")
+_NOT_FLOAT = re.compile(r"could not convert string to float: '(.{1,200})'")
+_UNPARSED = re.compile(r"Unable to parse string \"?'?(.{1,200}?)'?\"? at position")
+_REDUCTION = re.compile(r"Cannot perform reduction '(\w+)' with string dtype")
+_FAILED_LINE = re.compile(r"^-+> *\d+ (.*)$", re.MULTILINE)
+_OPERAND = re.compile(r"unsupported operand type\(s\) for .{1,3}: '(?:str|Timestamp)' and")
+TO_NUMBERS = ("select the numeric columns first (df.select_dtypes('number')) or pass numeric_only=True to "
+              "corr(), mean() and the like: the pandas here does not leave text columns out by itself.")
+NO_SQUARED = ("scikit-learn 1.6 removed the squared argument of mean_squared_error. For the root mean squared "
+              "error: from sklearn.metrics import root_mean_squared_error; "
+              "rmse = root_mean_squared_error(y_true, y_pred).")
+TIMEDELTA = ("A difference of dates is a Timedelta, not a number: take its .days (.dt.days for a column) "
+             "or .total_seconds() before averaging or rounding.")
+NOT_DATES = "The column holds text, not dates: convert it first, df[name] = pd.to_datetime(df[name])."
+NAN_INPUT = ("The data has missing values (NaN): drop the rows that miss them, df = df.dropna(subset=[...]), "
+             "or fill them as the request says, before fitting.")
+
+
+def hint_for(error: ErrorInfo, code: str, folder: Path | None) -> str:
+    """The loop's words for this error ("" for none): a fact about the person's tables or about the
+    libraries here, with the mended code where that is only a matter of names."""
+    message = (error.evalue or "").strip()
+    if error.ename == "KeyError":
+        exception = tracebacks.exception_text(error)
+        told = tables.missing_column_hint(exception, folder)
+        mended = mended_names(code, tables.meant_columns(exception, folder)) if told else None
+        return f"{told}\nThe code with the file's names:\n```python\n{mended}\n```" if mended else told
+    if match := _NOT_FLOAT.search(message):
+        return _text_value(match.group(1), folder)
+    if (match := _UNPARSED.search(message)) and _DATE.fullmatch(match.group(1).strip()):
+        return f"{printable(repr(match.group(1)))} is a date: convert its column with pd.to_datetime, not pd.to_numeric."
+    if match := _REDUCTION.search(message):
+        return _text_reduced(match.group(1), error.traceback or "", folder)
+    if "unexpected keyword argument 'squared'" in message:
+        return NO_SQUARED
+    if "Timedelta" in message and ("__round__" in message or "__format__" in message):
+        return TIMEDELTA
+    if _OPERAND.search(message):
+        return ("The values are text: a column pandas read as text must be converted first, with "
+                "pd.to_datetime for dates and pd.to_numeric for numbers.")
+    if "Can only use .dt accessor with datetimelike values" in message:
+        return NOT_DATES
+    if error.ename == "ValueError" and message.startswith("Input") and "contains NaN" in message:
+        return NAN_INPUT
+    return ""
+
+
+def mended_names(code: str, renames: dict[str, str]) -> str | None:
+    """The code with every string literal that is a wrong name replaced by the file's name, or
+    None when there is nothing to mend (or the code is too long to show again or cannot be read)."""
+    if not renames or len(code) > CODE_LIMIT:
+        return None
+    lines = code.splitlines(keepends=True)
+    edits = []  # (row, start column, end column, new text), on one line each
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type != tokenize.STRING or token.start[0] != token.end[0]:
+                continue
+            try:
+                value = literal_eval(token.string)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(value, str) and value in renames:
+                edits.append((token.start[0], token.start[1], token.end[1], repr(renames[value])))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    for row, start, end, text in sorted(edits, reverse=True):  # from the end, so columns stay right
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + text + line[end:]
+    return "".join(lines).rstrip("\n") if edits else None
+
+
+def _text_value(value: str, folder: Path | None) -> str:
+    """Why a value could not be a number: a count written with separators, a date, or words."""
+    shown = printable(repr(value))
+    where = tables.column_holding(folder, value)
+    column = f" (column {printable(repr(where[1]))} of {printable(where[0])})" if where else ""
+    if _THOUSANDS.fullmatch(value.strip()):
+        read = f"pd.read_csv({printable(repr(where[0]))}, thousands=',')" if where else "pd.read_csv(..., thousands=',')"
+        return (f"{shown}{column} is a number written with thousands separators, so pandas read it as text. "
+                f"Read the file with {read}.")
+    if _DATE.fullmatch(value.strip()):
+        return f"{shown}{column} is a date read as text: convert the column with pd.to_datetime, or leave it out."
+    return f"{shown}{column} is text, not a number. To compute on numbers only, {TO_NUMBERS}"
+
+
+def _text_reduced(operation: str, traceback: str, folder: Path | None) -> str:
+    """A mean (or median, sum...) of words: of one column the failing line names, which holds text,
+    or of a whole table that has text columns. Told "select the numeric columns", the 1.5B did,
+    and then asked that selection for the text column (DABench/28)."""
+    lines = _FAILED_LINE.findall(traceback)
+    named = [value for value in _literals(lines[-1]) if tables.is_column(folder, value)] if lines else []
+    if len(named) == 1:
+        return (f"The column {printable(repr(named[0]))} holds text, which has no {operation}: leave it out, "
+                "or turn it into numbers first if the request says how.")
+    return f"df.{operation}() reached a text column: {TO_NUMBERS}"
+
+
+def _literals(line: str) -> list[str]:
+    """The string literals of one line of code."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    found = []
+    for token in tokens:
+        if token.type == tokenize.STRING:
+            try:
+                value = literal_eval(token.string)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(value, str):
+                found.append(value)
+    return found
