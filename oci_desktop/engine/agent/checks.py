@@ -2,7 +2,8 @@
 
 The loop asks each of these before it calls a turn done: the request's own examples (run as a
 cell, so the loop runs those itself), a chart when one was asked for, the count the request
-names, fields printed as written, and code that computed nothing (hard_coded.py). Each failed check is told to the model in plain words and
+names, fields printed as written, a nan given as the answer (missing_values.py) and code
+that computed nothing (hard_coded.py). Each failed check is told to the model in plain words and
 ends a turn that cannot fix it with a message that says what did not match.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import hard_coded, restated, testspec, unfilled
+from . import hard_coded, missing_values, restated, testspec, unfilled
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Expected:
     """The format's placeholder words, which are no value when an answer repeats them: read from
     every template, so that a name given as "[False]" and as "[True]" is a choice between answers."""
 
+    given: str = ""
+    """The request's own words, for the numbers it gives (hard_coded.py)."""
+
     @classmethod
     def of(cls, request: str, check: bool = True) -> Expected:
         """What request asks for; nothing when checks are off (a measurement of the bare loop)."""
@@ -39,7 +43,8 @@ class Expected:
             return cls()
         return cls(testspec.extract_tests(request), testspec.asks_for_chart(request), testspec.asked_count(request),
                    testspec.asked_format(request),
-                   "?" in request and "`" not in request, frozenset(restated.placeholders_of([request])))
+                   "?" in request and "`" not in request, frozenset(restated.placeholders_of([request])),
+                   request)
 
     @property
     def any(self) -> bool:
@@ -60,7 +65,10 @@ def after_clean_run(expected: Expected, code: str, shown: str, images: int, chec
             return testspec.WRONG_COUNT.format(asked=expected.count, shown=count), ("count", str(count))
     if checkable and (fields := unfilled.unfilled_fields(code, shown)):  # print("@mean[{mean}]"): no f
         return unfilled.told(fields), ("unfilled", ", ".join(fields))
-    if expected.question and not images and hard_coded.computes_nothing(code, shown, claims, earlier):
+    if checkable and (nans := missing_values.nan_answers(shown)):  # a mean of a column with gaps
+        return missing_values.told(nans), ("nan", ", ".join(nans))
+    if expected.question and not images and hard_coded.computes_nothing(code, shown, claims, earlier,
+                                                                                 expected.given):
         return hard_coded.TOLD, ("hard_coded", "")
     return None
 
@@ -79,6 +87,8 @@ def unmet(error: tuple[str, str] | None, expected: Expected) -> str:
         return f" The output shows {detail} as written, not the values."
     if kind == "no_chart":
         return " You asked for a chart; the code drew none."
+    if kind == "nan":
+        return f" The output shows nan (no number) for {detail}: the data has missing values."
     if kind == "hard_coded":
         return " The code only printed values written into it; it computed nothing."
     return f" The last run failed: {detail.strip()}" if detail.strip() else f" The last run failed ({kind})."

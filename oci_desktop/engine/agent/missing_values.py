@@ -1,0 +1,36 @@
+"""An answer that is NaN: a calculation that met missing values, printed as if it were the result.
+
+On DABench the 1.5B printed @mean_TMAX_F[nan] (DABench/755), a correlation of nan with its p-value
+(DABench/530, 575, 297, 300) and ended "done": pandas and scipy give nan when a value is missing,
+and the model read it as an answer. A person asking for an average wants a number, so a run whose
+answer is nan is sent back with what that means. A nan can be the result (DABench/554: no row
+passes the request's filter), so the words allow it, and the turn then ends with a caution.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .testspec import TEMPLATE
+
+_NAN = re.compile(r"[-+]?nan", re.IGNORECASE)
+# A line that is only a value, or "label: value" / "label = value": what a program prints as its answer.
+_LABELLED = re.compile(r"^(?:(.{1,80}?)\s*[:=]\s*)?([-+]?nan)\s*$", re.IGNORECASE | re.MULTILINE)
+TOLD = ("The output shows nan (not a number) for {names}: the calculation met missing values (pandas, numpy "
+        "and scipy give nan when a value is missing). Drop the missing values first, for example "
+        "df.dropna(subset=[...]) on the columns used, or fill them as the request says, then compute again. "
+        "If no rows are left to compute on at all, nan is the result: then say so.")
+
+
+def nan_answers(shown: str) -> list[str]:
+    """What the output gives as nan: the @name[nan] answers, else the lines that are only nan
+    ("nan", "Mean: nan"); [] when none. A table with NaN cells (df.head()) is no answer."""
+    names = [name for name, value in TEMPLATE.findall(shown) if _NAN.fullmatch(value.strip())]
+    if names:
+        return list(dict.fromkeys(names))
+    return list(dict.fromkeys((label or "the result").strip() for label, _value in _LABELLED.findall(shown)))
+
+
+def told(names: list[str]) -> str:
+    """What the model is told, naming at most five answers."""
+    return TOLD.format(names=", ".join(names[:5]))
