@@ -36,6 +36,19 @@ def test_code_that_only_prints_the_numbers_its_words_claimed_computes_nothing(co
     assert computes_nothing(code, output, claims) is nothing
 
 
+@pytest.mark.parametrize("code, output, question, nothing", [
+    ("[False]*5", "[False, False, False, False, False]\n", PRIMES, True),  # the bundled 0.5B, asked again
+    ("answer = [False, True, False, True, False]\nprint(answer)", "[False, True, False, True, False]\n", PRIMES,
+     True),
+    ("print(2 + 3)", "5\n", "What is 2 + 3?", False),  # the question's numbers, worked out by Python
+    (COMPUTED, "[97, 53]\n", PRIMES, False),
+    ("print(True)", "True\n", "Is 17 prime?", False),  # one number: too little to go by
+    ("[False]*5", "", PRIMES, False),  # shows nothing
+])
+def test_code_that_names_none_of_the_questions_numbers_computes_nothing(code, output, question, nothing):
+    assert computes_nothing(code, output, "", given=question) is nothing
+
+
 def test_numbers_an_earlier_run_showed_may_be_restated():
     # Asked for the answer format after a run printed 32.2, a model may print the answer as a literal.
     assert not computes_nothing('print("@mean_fare[32.20]")', "@mean_fare[32.20]\n", "@mean_fare[32.20]",

@@ -11,6 +11,10 @@ reply's own words claimed before the code. Not held to it: a name the code does 
 kernel keeps what earlier cells computed), text without numbers ("Hello, world"), an example
 whose numbers the words do not claim ("Here is a list:" then print([1, 2, 3])), and numbers an
 earlier run or turn already showed (an answer restated in the asked format).
+
+Held to it too: such code that names none of the numbers the question gives. Asked the same
+question again, the 0.5B answered with the one line `[False]*5`: no number claimed, but nothing
+about 91 or 97 was worked out either. "What is 2+3?" answered by print(2+3) names them, and passes.
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ TOLD = ("That code computed nothing: it only printed values written into it, so 
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 
 
-def computes_nothing(code: str, output: str, claims: str, earlier: str = "") -> bool:
-    """Whether the code only assigns literals and prints them (or literals), and its output shows
-    a number that claims (the reply's words) stated and earlier (what ran before) did not show."""
+def computes_nothing(code: str, output: str, claims: str, earlier: str = "", given: str = "") -> bool:
+    """Whether the code only assigns literals and prints or shows them (or literals, or sums of
+    them), and either its output shows a number that claims (the reply's words) stated and earlier
+    (what ran before) did not show, or given (the question) names two or more numbers and the code
+    none of them."""
     claimed = (_numbers(output) & _numbers(claims)) - _numbers(earlier)
-    if not claimed:
+    asked = _numbers(given)
+    if not claimed and not (len(asked) > 1 and output.strip() and not asked & _numbers(code)):
         return False
     try:
         statements = ast.parse(code).body
@@ -44,7 +51,8 @@ def computes_nothing(code: str, output: str, claims: str, earlier: str = "") -> 
                 return False  # data[0] = 1 changes something computed elsewhere
             written.update(t.id for t in targets)
             continue
-        if isinstance(statement, ast.Expr) and _print_of_plain_values(statement.value, written):
+        if isinstance(statement, ast.Expr) and (_print_of_plain_values(statement.value, written)
+                                                or _constant(statement.value, written)):  # shown as the cell's value
             printed = True
             continue
         return False  # a loop, a call, an expression: something is worked out
@@ -76,4 +84,17 @@ def _plain(node: ast.expr, written: set[str]) -> bool:
     if isinstance(node, ast.JoinedStr):
         return all(isinstance(v, ast.Constant) or (isinstance(v, ast.FormattedValue) and _plain(v.value, written))
                    for v in node.values)
+    return False
+
+
+def _constant(node: ast.expr, written: set[str]) -> bool:
+    """An expression of literals and names the code wrote, joined by operators: [False] * 5."""
+    if _plain(node, written):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _constant(node.left, written) and _constant(node.right, written)
+    if isinstance(node, ast.UnaryOp):
+        return _constant(node.operand, written)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_constant(element, written) for element in node.elts)
     return False
