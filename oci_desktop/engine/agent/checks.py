@@ -2,8 +2,8 @@
 
 The loop asks each of these before it calls a turn done: the request's own examples (run as a
 cell, so the loop runs those itself), a chart when one was asked for, the count the request
-names, fields printed as written, a nan given as the answer (missing_values.py) and code
-that computed nothing (hard_coded.py). Each failed check is told to the model in plain words and
+names, fields printed as written, a word the format does not offer (choices.py), a nan given
+as the answer (missing_values.py) and code that computed nothing (hard_coded.py). Each failed check is told to the model in plain words and
 ends a turn that cannot fix it with a message that says what did not match.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import hard_coded, missing_values, restated, testspec, unfilled
+from . import choices, hard_coded, missing_values, restated, testspec, unfilled
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Expected:
 
     given: str = ""
     """The request's own words, for the numbers it gives (hard_coded.py)."""
+    allowed: dict[str, list[str]] = field(default_factory=dict)
+    """The words the format allows for a field ("Yes" or "No"), by field name (choices.py)."""
 
     @classmethod
     def of(cls, request: str, check: bool = True) -> Expected:
@@ -44,7 +46,7 @@ class Expected:
         return cls(testspec.extract_tests(request), testspec.asks_for_chart(request), testspec.asked_count(request),
                    testspec.asked_format(request),
                    "?" in request and "`" not in request, frozenset(restated.placeholders_of([request])),
-                   request)
+                   request, choices.allowed_words(request))
 
     @property
     def any(self) -> bool:
@@ -65,6 +67,8 @@ def after_clean_run(expected: Expected, code: str, shown: str, images: int, chec
             return testspec.WRONG_COUNT.format(asked=expected.count, shown=count), ("count", str(count))
     if checkable and (fields := unfilled.unfilled_fields(code, shown)):  # print("@mean[{mean}]"): no f
         return unfilled.told(fields), ("unfilled", ", ".join(fields))
+    if checkable and (wrong := choices.outside(shown, expected.allowed)):  # @is_normal[False] for Yes/No
+        return choices.told(*wrong, expected.allowed), ("choice", wrong[0])
     if checkable and (nans := missing_values.nan_answers(shown)):  # a mean of a column with gaps
         return missing_values.told(nans), ("nan", ", ".join(nans))
     if expected.question and not images and hard_coded.computes_nothing(code, shown, claims, earlier,
@@ -87,6 +91,8 @@ def unmet(error: tuple[str, str] | None, expected: Expected) -> str:
         return f" The output shows {detail} as written, not the values."
     if kind == "no_chart":
         return " You asked for a chart; the code drew none."
+    if kind == "choice":
+        return f" The answer format allows only {choices.listed(expected.allowed[detail])} for @{detail}[...]."
     if kind == "nan":
         return f" The output shows nan (no number) for {detail}: the data has missing values."
     if kind == "hard_coded":
