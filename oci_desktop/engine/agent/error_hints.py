@@ -118,10 +118,11 @@ def _text_reduced(operation: str, traceback: str, folder: Path | None) -> str:
     or of a whole table that has text columns. Told "select the numeric columns", the 1.5B did,
     and then asked that selection for the text column (DABench/28)."""
     lines = _FAILED_LINE.findall(traceback)
-    named = [value for value in _literals(lines[-1]) if tables.is_column(folder, value)] if lines else []
+    named = list(dict.fromkeys(value for value in _literals(lines[-1]) if tables.is_column(folder, value))) if lines else []
     if len(named) == 1:
-        return (f"The column {printable(repr(named[0]))} holds text, which has no {operation}: leave it out, "
-                "or turn it into numbers first if the request says how.")
+        return (f"The column {printable(repr(named[0]))} holds text, which has no {operation}: leave it out "
+                "if the request does not need it, or turn it into numbers first, "
+                "pd.to_numeric(df[name], errors='coerce').")
     return f"df.{operation}() reached a text column: {TO_NUMBERS}"
 
 
