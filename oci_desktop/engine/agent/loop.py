@@ -139,7 +139,7 @@ class RefineLoop:
                 tail = " The last code ran without errors." if att.ran_clean else unmet(att.last_error, expected)
                 limit = f"That is the limit of {s.max_rounds} rounds an attempt may take.{tail}"
                 if (att.ran_clean and att.ran_in_round == att.rounds and not att.answer_rounds
-                        and time.monotonic() - began <= s.time_budget_s):
+                        and self._time_left(began)):
                     # The last round's code ran clean: the model has yet to say what it found.
                     # Its answer gets a round; code in it is not run (DABench/378 and 419 ended at
                     # the limit with the right values printed and no answer given).
@@ -148,7 +148,7 @@ class RefineLoop:
                 else:
                     yield self._finish("max_rounds", round_no, limit)
                     return
-            if time.monotonic() - began > s.time_budget_s:
+            if not self._time_left(began):
                 yield self._finish("time_budget", round_no, f"Stopped: the turn used its {s.time_budget_s:g} s budget.")
                 return
             round_no += 1
@@ -298,7 +298,7 @@ class RefineLoop:
         """The final answer's words judged (final_answer.py): either the turn ends (returns True)
         or the model is asked about its answer (returns False: the loop goes on)."""
         s = self.settings
-        may_ask = att.rounds < s.max_rounds + ANSWER_ROUNDS and time.monotonic() - began <= s.time_budget_s
+        may_ask = att.rounds < s.max_rounds + ANSWER_ROUNDS and self._time_left(began)
         past_limit = att.rounds >= s.max_rounds  # the reply to an ask comes in a round past the limit
         decision = final.judge(words, att.shown, may_ask, done, printed_answer, not past_limit, self._seen(att))
         if isinstance(decision, Ending):
@@ -319,7 +319,7 @@ class RefineLoop:
     def _may_draw(self, attempt: int, began: float) -> bool:
         """Whether another fresh attempt fits: attempts left, and time for at least one more round."""
         s = self.settings
-        return attempt <= s.fresh_attempts and time.monotonic() - began <= s.time_budget_s
+        return attempt <= s.fresh_attempts and self._time_left(began)
 
     def _fresh_sampling(self, attempt: int) -> Sampling:
         """A sampled draw, seeded by the attempt's number: a rerun of the turn draws the same attempts."""
@@ -450,7 +450,11 @@ class RefineLoop:
     def _goes_on(self, attempt_rounds: int, began: float) -> bool:
         """Whether the coder gets another round in this attempt: only then is a review worth its time."""
         s = self.settings
-        return attempt_rounds < s.max_rounds and time.monotonic() - began <= s.time_budget_s
+        return attempt_rounds < s.max_rounds and self._time_left(began)
+
+    def _time_left(self, began: float) -> bool:
+        """Whether the turn that began then is still within its time budget."""
+        return time.monotonic() - began <= self.settings.time_budget_s
 
     def _tell(self, text: str) -> None:
         """Say something of the loop's own to the model (not an execution result)."""
