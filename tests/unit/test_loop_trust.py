@@ -298,6 +298,12 @@ def test_the_final_answer_loses_latex_boxes_and_image_stand_ins():
     ("See outputs/cell3-9f.png", "See the chart above"),
     ("```python\nprint('\\\\boxed{1}')\n```\nIt is \\boxed{1}", "```python\nprint('\\\\boxed{1}')\n```\nIt is 1"),
     ("Nothing to change here.", "Nothing to change here."),
+    ("@correlation_coefficient[[-0.64]]\n@correlation_strength[moderate]",  # DABench/360
+     "@correlation_coefficient[-0.64]\n@correlation_strength[moderate]"),
+    ("@outliers[[]]", "@outliers[]"),  # DABench/473: none
+    ("@ids[[1, 5]]", "@ids[1, 5]"),
+    ("```python\nprint('@a[[1]]')\n```\n@a[[1]]", "```python\nprint('@a[[1]]')\n```\n@a[1]"),  # code as it ran
+    ("x[[0]] and @a[[[1]]]", "x[[0]] and @a[[[1]]]"),  # no template, or nested deeper: left as written
 ])
 def test_tidy(text, expected):
     assert tidy(text) == expected

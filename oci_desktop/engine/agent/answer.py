@@ -2,7 +2,10 @@
 
 Small models end answers with LaTeX boxes ("\\boxed{1276.28}", a habit of math training sets) and
 name a chart by the stand-in the loop gave them ("[842x580 image saved as outputs/cell1-….png]").
-Neither means anything to a person looking at the chart above the answer. A small model also
+Neither means anything to a person looking at the chart above the answer. Asked for the answer in
+"@name[value]" lines after printing a list, it wraps the value in the list's brackets:
+"@correlation_coefficient[[-0.64]]" (DABench/360), "@outliers[[]]" for none (DABench/473), which a
+program reading the format takes for the value "[-0.64". A small model also
 repeats the loop's own words to it as its answer ("The request asks for 10, but the output shows
 25 items.") above a result that has since been put right. Code blocks are left exactly as written:
 they are what ran.
@@ -16,6 +19,8 @@ _FENCE = re.compile(r"(^[ \t]*```.*?(?:^[ \t]*```[ \t]*$|\Z))", re.MULTILINE | r
 _BOXED = re.compile(r"\$*\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}\$*")
 _TEXT_COMMAND = re.compile(r"\\text\{([^{}]*)\}")
 _STAND_IN = re.compile(r"\[(?:\d+x\d+ )?image saved as [^\]\n]*\]")
+_DOUBLE_BRACKETS = re.compile(r"(@\w+)\[\[([^\[\]\n]*)\]\]")
+"""@name[[value]]: a value wrapped as a one-item list, the way the model printed it a round before."""
 _IMAGE_PATH = re.compile(r"`?(?:\./)?outputs/cell\d+-[0-9a-f]+\.(?:png|jpe?g|svg)`?")
 
 
@@ -72,4 +77,5 @@ def _unboxed(match: re.Match) -> str:
 def _tidy_prose(text: str) -> str:
     text = _BOXED.sub(_unboxed, text)
     text = _STAND_IN.sub("the chart above", text)
+    text = _DOUBLE_BRACKETS.sub(r"\1[\2]", text)
     return _IMAGE_PATH.sub("the chart above", text)
