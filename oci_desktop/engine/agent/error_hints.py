@@ -117,8 +117,8 @@ def _text_reduced(operation: str, traceback: str, folder: Path | None) -> str:
     """A mean (or median, sum...) of words: of one column the failing line names, which holds text,
     or of a whole table that has text columns. Told "select the numeric columns", the 1.5B did,
     and then asked that selection for the text column (DABench/28)."""
-    lines = _FAILED_LINE.findall(traceback)
-    named = list(dict.fromkeys(value for value in _literals(lines[-1]) if tables.is_column(folder, value))) if lines else []
+    lines = _FAILED_LINE.findall(traceback)  # the cell's own frame comes first, the library's after it
+    named = list(dict.fromkeys(value for value in _literals(lines[0]) if tables.is_column(folder, value))) if lines else []
     if len(named) == 1:
         return (f"The column {printable(repr(named[0]))} holds text, which has no {operation}: leave it out "
                 "if the request does not need it, or turn it into numbers first, "
