@@ -105,7 +105,7 @@ def test_a_mean_of_one_text_column_names_it(tmp_path):
     (tmp_path / "insurance.csv").write_text("age,region\n19,southwest\n")
     traceback = ("Cell In[1], line 24\n     23 mean_age = df['age'].mean()\n"
                  "---> 24 df['region'].fillna(df['region'].mean())\n\nFile .../pandas/core/series.py:6549, in Series.mean\n"
-                 "-> 6549 return NDFrame.mean(self, axis, skipna, numeric_only, 'region', **kwargs)\n\nTypeError: Cannot perform reduction 'mean' ...")
+                 "-> 6549 return NDFrame.mean(self, axis, skipna, numeric_only, 'age', **kwargs)\n\nTypeError: Cannot perform reduction 'mean' ...")
     hint = hint_for(ErrorInfo("TypeError", "Cannot perform reduction 'mean' with string dtype", traceback), "",
                     tmp_path)
     assert hint.startswith("The column 'region' holds text, which has no mean: leave it out")
