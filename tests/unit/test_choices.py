@@ -25,6 +25,10 @@ THREE = ('@correlation_type[correlation_type]\nwhere "correlation_type" is a str
     (THREE, {"correlation_type": ["Positive Correlation", "Negative Correlation", "No Correlation"]}),
     ('@mean[mean_value] where "mean_value" is a number, for example "3.2".', {}),  # an example is no choice
     ("What is 2 + 3?", {}),
+    ('@count[count], where "count" is the number of passengers whose "Sex" is "male" or whose "Embarked" is "S".',
+     {}),  # quoted column names and values, not a list of choices
+    ('@mean_fare[mean] where "mean" is the mean of the "Fare" column, or "Age" column.', {}),
+    ('@answer[yes_no] where "yes_no" is "Yes"/"No".', {"answer": ["Yes", "No"]}),
 ])
 def test_the_words_a_format_offers_are_read_per_field(request_text, allowed):
     assert allowed_words(request_text) == allowed

@@ -112,3 +112,29 @@ def test_a_mean_of_one_text_column_names_it(tmp_path):
     whole = traceback.replace("df['region'].fillna(df['region'].mean())", "df.mean()")
     hint = hint_for(ErrorInfo("TypeError", "Cannot perform reduction 'mean' with string dtype", whole), "", tmp_path)
     assert hint.startswith("df.mean() reached a text column")
+
+
+def test_a_filter_on_the_failing_line_is_not_named_as_the_text_column(tmp_path):
+    (tmp_path / "insurance.csv").write_text("age,smoker,region\n19,yes,southwest\n")
+    traceback = "---> 3 df[df['smoker'] == 'yes'].mean()\n"
+    hint = hint_for(ErrorInfo("TypeError", "Cannot perform reduction 'mean' with string dtype", traceback), "",
+                    tmp_path)
+    assert hint.startswith("df.mean() reached a text column")
+
+
+def test_names_are_mended_on_the_line_tokenize_reads_and_shared_columns_are_one_name(tmp_path):
+    (tmp_path / "train.csv").write_text("Age,Fare\n22,7.25\n")
+    (tmp_path / "test.csv").write_text("Age,Fare\n34,7.83\n")
+    assert meant_columns("KeyError: 'age'", tmp_path) == {"age": "Age"}
+    code = "import pandas as pd\x0c\ndf = pd.read_csv('train.csv')\r\ndf['age'].mean()\n"
+    assert mended_names(code, {"age": "Age"}) == "import pandas as pd\x0c\ndf = pd.read_csv('train.csv')\r\ndf['Age'].mean()"
+    assert mended_names("re.findall('\\d+', df['age'])", {"age": "Age"}) == "re.findall('\\d+', df['Age'])"
+
+
+@pytest.mark.parametrize("value, date", [
+    ("Sep 17, 2017", True), ("10/1/2016", True), ("2017-04-13 10:00:00", True), ("Apr 13  2017 10:00:00 AM", True),
+    ("555-12-3456", False), ("1.2.3", False), ("Switzerland", False),
+])
+def test_dates_read_as_text_are_told_as_dates(tables, value, date):
+    hint = hint_for(ErrorInfo("ValueError", f"could not convert string to float: '{value}'", ""), "", tables)
+    assert ("is a date read as text" in hint) == date

@@ -44,9 +44,21 @@ def test_code_that_only_prints_the_numbers_its_words_claimed_computes_nothing(co
     (COMPUTED, "[97, 53]\n", PRIMES, False),
     ("print(True)", "True\n", "Is 17 prime?", False),  # one number: too little to go by
     ("[False]*5", "", PRIMES, False),  # shows nothing
+    ("17 * 23", "391\n", "What is 17 times 23, and is it above 300?", False),  # arithmetic works it out
 ])
 def test_code_that_names_none_of_the_questions_numbers_computes_nothing(code, output, question, nothing):
     assert computes_nothing(code, output, "", given=question) is nothing
+
+
+def test_a_notebook_style_last_line_of_arithmetic_computes():
+    assert not computes_nothing("17 * 23", "391\n", "It is 391.")
+    assert not computes_nothing("-(2 + 3)", "-5\n", "It is -5.")
+
+
+def test_numbers_an_earlier_run_showed_may_be_restated_whatever_the_question_gives():
+    question = "What is the mean fare of passengers aged between 20 and 30?"
+    assert not computes_nothing('print("@mean_fare[32.20]")', "@mean_fare[32.20]\n", "@mean_fare[32.20]",
+                                earlier="32.2\n", given=question)
 
 
 def test_numbers_an_earlier_run_showed_may_be_restated():

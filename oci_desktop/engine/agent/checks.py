@@ -94,7 +94,7 @@ def unmet(error: tuple[str, str] | None, expected: Expected) -> str:
     if kind == "choice":
         return f" The answer format allows only {choices.listed(expected.allowed[detail])} for @{detail}[...]."
     if kind == "nan":
-        return f" The output shows nan (no number) for {detail}: the data has missing values."
+        return f" The output shows nan (no number) for {detail}: missing values, no rows or a constant column."
     if kind == "hard_coded":
         return " The code only printed values written into it; it computed nothing."
     return f" The last run failed: {detail.strip()}" if detail.strip() else f" The last run failed ({kind})."

@@ -14,7 +14,10 @@ from .testspec import TEMPLATE
 
 _SENTENCE = re.compile(r"[^\n]*?(?:\.(?=\s)|\n|$)")
 _QUOTED = re.compile(r"\"([^\"\n]{1,60})\"|'([^'\n]{1,60})'")
-_OFFERS = re.compile(r"\b(?:either|or|otherwise|one of)\b", re.IGNORECASE)
+_ONE = r"(?:\"[^\"\n]{1,60}\"|'[^'\n]{1,60}')"
+_LIST = re.compile(rf"{_ONE}(?:\s*(?:,\s*(?:or\s+)?|or\s+|/\s*){_ONE})+")
+"""Quoted words joined only by commas, "or" or "/": a list of choices, not "Sex" is "male" or "Embarked"."""
+_OFFERS = re.compile(r"\b(?:either|or|otherwise|one of)\b|[\"']\s*/\s*[\"']", re.IGNORECASE)
 TOLD = ("The answer format allows only {allowed} for @{name}[...], but the output gives {value!r}. "
         "Print one of those words, exactly as written, as the request says.")
 
@@ -49,7 +52,9 @@ def _offered(sentence: str, placeholder: str, placeholders: set[str]) -> list[st
             break
         stretch.append(word)
     said = sentence.split(placeholder, 1)[1]
-    return list(dict.fromkeys(stretch)) if _OFFERS.search(said) else []
+    listed_words = [a or b for found in _LIST.finditer(said) for a, b in _QUOTED.findall(found.group(0))]
+    offered = [word for word in stretch if word in listed_words]
+    return list(dict.fromkeys(offered)) if _OFFERS.search(said) else []
 
 
 def outside(shown: str, allowed: dict[str, list[str]]) -> tuple[str, str] | None:

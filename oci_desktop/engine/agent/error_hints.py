@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+import warnings
 from ast import literal_eval
 from pathlib import Path
 
@@ -26,11 +27,14 @@ from . import tables, tracebacks
 CODE_LIMIT = 4000
 """The longest code shown back mended: past that, the names alone are told."""
 _THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?: ?[AP]M)?|"
-                   r"[A-Z][a-z]{2} +\d{1,2} +\d{4}.*")
+_DATE = re.compile(r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
+                   r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?: ?[AP]M)?|[A-Z][a-z]{2} +\d{1,2},? +\d{4}.*")
 _NOT_FLOAT = re.compile(r"could not convert string to float: '(.{1,200})'")
 _UNPARSED = re.compile(r"Unable to parse string \"?'?(.{1,200}?)'?\"? at position")
 _REDUCTION = re.compile(r"Cannot perform reduction '(\w+)' with string dtype")
+_REDUCED = re.compile(r"\[\s*((?:'[^'\n]{1,200}'|\"[^\"\n]{1,200}\"))\s*\]\s*\.\s*"
+                      r"(?:mean|median|sum|std|var|min|max|skew|kurt|quantile|prod|cumsum)\(")
+"""A column's reduction on the failing line, df['region'].mean(): not a filter, df[df['smoker'] == 'yes']."""
 _FAILED_LINE = re.compile(r"^-+> *\d+ (.*)$", re.MULTILINE)
 _OPERAND = re.compile(r"unsupported operand type\(s\) for .{1,3}: '(?:str|Timestamp)' and")
 TO_NUMBERS = ("select the numeric columns first (df.select_dtypes('number')) or pass numeric_only=True to "
@@ -79,17 +83,14 @@ def mended_names(code: str, renames: dict[str, str]) -> str | None:
     None when there is nothing to mend (or the code is too long to show again or cannot be read)."""
     if not renames or len(code) > CODE_LIMIT:
         return None
-    lines = code.splitlines(keepends=True)
+    lines = io.StringIO(code).readlines()  # split as tokenize splits: on "\n" only
     edits = []  # (row, start column, end column, new text), on one line each
     try:
         for token in tokenize.generate_tokens(io.StringIO(code).readline):
             if token.type != tokenize.STRING or token.start[0] != token.end[0]:
                 continue
-            try:
-                value = literal_eval(token.string)
-            except (ValueError, SyntaxError):
-                continue
-            if isinstance(value, str) and value in renames:
+            value = _string_value(token.string)
+            if value in renames:
                 edits.append((token.start[0], token.start[1], token.end[1], repr(renames[value])))
     except (tokenize.TokenError, SyntaxError):
         return None
@@ -118,7 +119,8 @@ def _text_reduced(operation: str, traceback: str, folder: Path | None) -> str:
     or of a whole table that has text columns. Told "select the numeric columns", the 1.5B did,
     and then asked that selection for the text column (DABench/28)."""
     lines = _FAILED_LINE.findall(traceback)  # the cell's own frame comes first, the library's after it
-    named = list(dict.fromkeys(value for value in _literals(lines[0]) if tables.is_column(folder, value))) if lines else []
+    reduced = [_string_value(m.group(1)) for m in _REDUCED.finditer(lines[0])] if lines else []
+    named = list(dict.fromkeys(value for value in reduced if value and tables.is_column(folder, value)))
     if len(named) == 1:
         return (f"The column {printable(repr(named[0]))} holds text, which has no {operation}: leave it out "
                 "if the request does not need it, or turn it into numbers first, "
@@ -126,19 +128,13 @@ def _text_reduced(operation: str, traceback: str, folder: Path | None) -> str:
     return f"df.{operation}() reached a text column: {TO_NUMBERS}"
 
 
-def _literals(line: str) -> list[str]:
-    """The string literals of one line of code."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(line).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return []
-    found = []
-    for token in tokens:
-        if token.type == tokenize.STRING:
-            try:
-                value = literal_eval(token.string)
-            except (ValueError, SyntaxError):
-                continue
-            if isinstance(value, str):
-                found.append(value)
-    return found
+def _string_value(literal: str) -> str | None:
+    """The value of a string literal token; None for an f-string or anything else. A regex
+    literal ('\\d+') warns about its escape as it is read: not the model's concern here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            value = literal_eval(literal)
+        except (ValueError, SyntaxError):
+            return None
+    return value if isinstance(value, str) else None

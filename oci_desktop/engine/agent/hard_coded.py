@@ -33,8 +33,9 @@ def computes_nothing(code: str, output: str, claims: str, earlier: str = "", giv
     (what ran before) did not show, or given (the question) names two or more numbers and the code
     none of them."""
     claimed = (_numbers(output) & _numbers(claims)) - _numbers(earlier)
-    asked = _numbers(given)
-    if not claimed and not (len(asked) > 1 and output.strip() and not asked & _numbers(code)):
+    asked, shown = _numbers(given), _numbers(output)
+    restated = bool(shown) and shown <= _numbers(earlier)  # an answer an earlier run computed, in the format
+    if not claimed and (restated or not (len(asked) > 1 and output.strip() and not asked & _numbers(code))):
         return False
     try:
         statements = ast.parse(code).body
@@ -88,13 +89,12 @@ def _plain(node: ast.expr, written: set[str]) -> bool:
 
 
 def _constant(node: ast.expr, written: set[str]) -> bool:
-    """An expression of literals and names the code wrote, joined by operators: [False] * 5."""
+    """A literal, a name the code wrote, or a literal list or tuple repeated: [False] * 5. Arithmetic
+    is not: 17 * 23 as a cell's last line works its answer out."""
     if _plain(node, written):
         return True
-    if isinstance(node, ast.BinOp):
-        return _constant(node.left, written) and _constant(node.right, written)
-    if isinstance(node, ast.UnaryOp):
-        return _constant(node.operand, written)
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return all(_constant(element, written) for element in node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        sides = (node.left, node.right)
+        return (any(isinstance(side, (ast.List, ast.Tuple)) and _literal(side) for side in sides)
+                and any(isinstance(side, ast.Constant) and isinstance(side.value, int) for side in sides))
     return False

@@ -4,7 +4,8 @@ On DABench the 1.5B printed @mean_TMAX_F[nan] (DABench/755), a correlation of na
 (DABench/530, 575, 297, 300) and ended "done": pandas and scipy give nan when a value is missing,
 and the model read it as an answer. A person asking for an average wants a number, so a run whose
 answer is nan is sent back with what that means. A nan can be the result (DABench/554: no row
-passes the request's filter), so the words allow it, and the turn then ends with a caution.
+passes the request's filter); the check cannot tell, so a turn whose code keeps giving nan ends
+saying so, not "done".
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from .testspec import TEMPLATE
 _NAN = re.compile(r"[-+]?nan", re.IGNORECASE)
 # A line that is only a value, or "label: value" / "label = value": what a program prints as its answer.
 _LABELLED = re.compile(r"^(?:(.{1,80}?)\s*[:=]\s*)?([-+]?nan)\s*$", re.IGNORECASE | re.MULTILINE)
-TOLD = ("The output shows nan (not a number) for {names}: the calculation met missing values (pandas, numpy "
-        "and scipy give nan when a value is missing). Drop the missing values first, for example "
-        "df.dropna(subset=[...]) on the columns used, or fill them as the request says, then compute again. "
-        "If no rows are left to compute on at all, nan is the result: then say so.")
+TOLD = ("The output shows nan (not a number) for {names}: the calculation had no numbers to work on, "
+        "most often because of missing values (pandas, numpy and scipy give nan when a value is missing), "
+        "or no rows were left, or a column is constant. Drop the missing values first, for example "
+        "df.dropna(subset=[...]) on the columns used, or fill them as the request says, then compute again.")
 
 
 def nan_answers(shown: str) -> list[str]:
@@ -29,9 +30,9 @@ def nan_answers(shown: str) -> list[str]:
     encountered in log", the 1.5B gave up on a log of zeros it had been about to mend (DABench/39)."""
     if "RuntimeWarning" in shown:
         return []
-    names = [name for name, value in TEMPLATE.findall(shown) if _NAN.fullmatch(value.strip())]
-    if names:
-        return list(dict.fromkeys(names))
+    answers = TEMPLATE.findall(shown)
+    if answers:  # the answers in the format are the answer: a "before dropna: nan" line beside them is not
+        return list(dict.fromkeys(name for name, value in answers if _NAN.fullmatch(value.strip())))
     return list(dict.fromkeys((label or "the result").strip() for label, _value in _LABELLED.findall(shown)))
 
 

@@ -90,8 +90,8 @@ def meant_columns(exception: str, folder: Path | None) -> dict[str, str]:
     keys, tables = _keys(exception), _tables(folder) if folder is not None else {}
     if any(key in names for key in keys for names in tables.values()):
         return {}
-    meant = _meant(keys, tables)
-    found = {key: column for key, column, _table in meant}
+    meant = {(key, column) for key, column, _table in _meant(keys, tables)}  # train.csv and test.csv share Age
+    found = dict(meant)
     return found if len(found) == len(meant) else {}
 
 
