@@ -1,12 +1,11 @@
 """Beside an error the model cannot mend from its traceback, the loop tells it the fact it lacks."""
 
-import os
-
 import pytest
 
 from oci_desktop.engine.agent.error_hints import NO_SQUARED, TIMEDELTA, hint_for, mended_names
 from oci_desktop.engine.agent.tables import column_holding, meant_columns
 from oci_desktop.engine.sandbox.result import ErrorInfo
+from tests.unit.test_table_columns import linked_to_host
 
 CALLS = b"interval, num. calls abandoned ,avg. wait time \n00:00,0,0:00:00\n00:15,2,0:01:10\n"
 HAPPINESS = b"Country,Region,Happiness Score\nSwitzerland,Western Europe,7.587\nIceland,Western Europe,7.561\n"
@@ -88,15 +87,10 @@ def test_no_hint_where_the_traceback_says_it_all(tables, ename, evalue):
 
 
 def test_a_value_is_looked_for_only_in_the_folders_own_tables(tmp_path):
-    host = tmp_path / "host"
-    host.mkdir()
-    (host / "secrets.csv").write_text("user,password\nroot,hunter2\n")
-    work = tmp_path / "work"
-    work.mkdir()
-    os.symlink(host / "secrets.csv", work / "data.csv")  # the code swapped the table for a link
+    work = linked_to_host(tmp_path, "data.csv", "user,password\nroot,hunter2\n")
     assert column_holding(work, "hunter2") is None
     hint = hint_for(ErrorInfo("ValueError", "could not convert string to float: 'hunter2'", ""), "", work)
-    assert "secrets" not in hint and "password" not in hint and "(column" not in hint
+    assert "passwords" not in hint and "password" not in hint and "(column" not in hint
     assert column_holding(None, "x") is None
 
 

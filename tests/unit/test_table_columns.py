@@ -66,13 +66,19 @@ def test_no_hint_without_a_folder_or_a_table_in_it(tmp_path):
     assert missing_column_hint("KeyError: 'year'", tmp_path) == ""
 
 
-def test_a_table_swapped_for_a_link_to_a_host_file_is_not_read(tmp_path):
+def linked_to_host(tmp_path, table: str, host_text: str):
+    """A workspace whose table the running code swapped for a link to a host file."""
     host = tmp_path / "host"
     host.mkdir()
-    (host / "passwords.csv").write_text("root,hunter2\n")
+    (host / "passwords.csv").write_text(host_text)
     workspace = tmp_path / "work"
     workspace.mkdir()
-    os.symlink(host / "passwords.csv", workspace / "sales.csv")
+    os.symlink(host / "passwords.csv", workspace / table)
+    return workspace
+
+
+def test_a_table_swapped_for_a_link_to_a_host_file_is_not_read(tmp_path):
+    workspace = linked_to_host(tmp_path, "sales.csv", "root,hunter2\n")
     (workspace / "we\x1bird.csv").write_text("a,b\n1,2\n")
     hint = missing_column_hint("KeyError: 'hunter'", workspace)
     assert "hunter2" not in hint and "sales.csv" not in hint
