@@ -32,8 +32,13 @@ def test_the_official_rule_exact_strings_or_numbers_within_a_millionth():
 
 def test_answers_are_the_last_of_each_name_and_a_placeholder_is_no_answer():
     text = "@mean_fare[mean_fare_value]\nfirst @mean_fare[30.00] then @mean_fare[34.65] and @other[]"
-    assert answers_in(text, dabench.placeholders(MEAN_FARE)) == {"mean_fare": "34.65"}
+    assert answers_in(text, dabench.placeholders(MEAN_FARE)) == {"mean_fare": "34.65", "other": ""}
     assert score(MEAN_FARE, {"mean_fare": "34.65"}) == {"mean_fare": True}
+    # As the official script reads it: an empty value is an answer ("none"), right where the label is empty.
+    none = Question(473, "Which rows are outliers?", "IQR.", "@outliers[outlier_rows]", "x.csv", "easy", (),
+                    {"outliers": ""})
+    assert score(none, answers_in("@outliers[]", dabench.placeholders(none))) == {"outliers": True}
+    assert score(none, answers_in("@outliers[outlier_rows]", dabench.placeholders(none))) == {"outliers": False}
     assert score(MEAN_FARE, {}) == {"mean_fare": False}
 
 
