@@ -3,7 +3,7 @@
 import pytest
 
 from oci_desktop.engine.agent.error_hints import NO_SQUARED, TIMEDELTA, hint_for, mended_names
-from oci_desktop.engine.agent.tables import column_holding, meant_columns
+from oci_desktop.engine.agent.tables import column_holding, missing_column
 from oci_desktop.engine.sandbox.result import ErrorInfo
 from tests.unit.test_table_columns import linked_to_host
 
@@ -39,8 +39,8 @@ def test_a_wrong_column_name_comes_back_mended_everywhere_in_the_code(tables):
 
 def test_names_are_not_mended_where_the_name_is_a_column_or_could_be_two(tmp_path):
     (tmp_path / "a.csv").write_text("Sales,sales \n1,2\n")
-    assert meant_columns("KeyError: 'SALES'", tmp_path) == {}  # two columns read as "sales"
-    assert meant_columns("KeyError: 'Sales'", tmp_path) == {}  # a column: the key was missing elsewhere
+    assert missing_column("KeyError: 'SALES'", tmp_path)[1] == {}  # two columns read as "sales"
+    assert missing_column("KeyError: 'Sales'", tmp_path)[1] == {}  # a column: the key was missing elsewhere
     assert mended_names("x = 'a'\n", {}) is None
     assert mended_names("x = 'b'\n", {"a": "A"}) is None  # nothing to mend
     assert mended_names("x = 'a\n", {"a": "A"}) is None  # code that cannot be read
@@ -119,7 +119,7 @@ def test_a_filter_on_the_failing_line_is_not_named_as_the_text_column(tmp_path):
 def test_names_are_mended_on_the_line_tokenize_reads_and_shared_columns_are_one_name(tmp_path):
     (tmp_path / "train.csv").write_text("Age,Fare\n22,7.25\n")
     (tmp_path / "test.csv").write_text("Age,Fare\n34,7.83\n")
-    assert meant_columns("KeyError: 'age'", tmp_path) == {"age": "Age"}
+    assert missing_column("KeyError: 'age'", tmp_path)[1] == {"age": "Age"}
     code = "import pandas as pd\x0c\ndf = pd.read_csv('train.csv')\r\ndf['age'].mean()\n"
     assert mended_names(code, {"age": "Age"}) == "import pandas as pd\x0c\ndf = pd.read_csv('train.csv')\r\ndf['Age'].mean()"
     assert mended_names("re.findall('\\d+', df['age'])", {"age": "Age"}) == "re.findall('\\d+', df['Age'])"

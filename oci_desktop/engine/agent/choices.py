@@ -14,7 +14,7 @@ from .testspec import TEMPLATE
 
 _SENTENCE = re.compile(r"[^\n]*?(?:\.(?=\s)|\n|$)")
 _QUOTED = re.compile(r"\"([^\"\n]{1,60})\"|'([^'\n]{1,60})'")
-_ONE = r"(?:\"[^\"\n]{1,60}\"|'[^'\n]{1,60}')"
+_ONE = f"(?:{_QUOTED.pattern})"
 _LIST = re.compile(rf"{_ONE}(?:\s*(?:,\s*(?:or\s+)?|or\s+|/\s*){_ONE})+")
 """Quoted words joined only by commas, "or" or "/": a list of choices, not "Sex" is "male" or "Embarked"."""
 _OFFERS = re.compile(r"\b(?:either|or|otherwise|one of)\b|[\"']\s*/\s*[\"']", re.IGNORECASE)

@@ -54,9 +54,8 @@ def hint_for(error: ErrorInfo, code: str, folder: Path | None) -> str:
     libraries here, with the mended code where that is only a matter of names."""
     message = (error.evalue or "").strip()
     if error.ename == "KeyError":
-        exception = tracebacks.exception_text(error)
-        told = tables.missing_column_hint(exception, folder)
-        mended = mended_names(code, tables.meant_columns(exception, folder)) if told else None
+        told, renames = tables.missing_column(tracebacks.exception_text(error), folder)
+        mended = mended_names(code, renames)
         return f"{told}\nThe code with the file's names:\n```python\n{mended}\n```" if mended else told
     if match := _NOT_FLOAT.search(message):
         return _text_value(match.group(1), folder)

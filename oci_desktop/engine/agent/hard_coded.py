@@ -28,8 +28,8 @@ _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 
 
 def computes_nothing(code: str, output: str, claims: str, earlier: str = "", given: str = "") -> bool:
-    """Whether the code only assigns literals and prints or shows them (or literals, or sums of
-    them), and either its output shows a number that claims (the reply's words) stated and earlier
+    """Whether the code only assigns literals and prints or shows them (or literals, or a literal
+    list repeated), and either its output shows a number that claims (the reply's words) stated and earlier
     (what ran before) did not show, or given (the question) names two or more numbers and the code
     none of them."""
     claimed = (_numbers(output) & _numbers(claims)) - _numbers(earlier)

@@ -64,35 +64,34 @@ def described(names: list[str]) -> str:
 
 
 def missing_column_hint(exception: str, folder: Path | None) -> str:
+    """missing_column's words alone."""
+    return missing_column(exception, folder)[0]
+
+
+def missing_column(exception: str, folder: Path | None) -> tuple[str, dict[str, str]]:
     """For a KeyError that names no column of the folder's tables: which column was meant (the
-    same name but for spaces, case or underscores), or the names there are. "" when any name it
-    quotes is a column (the key was missing elsewhere) or no table can be read."""
+    same name but for spaces, case or underscores), or the names there are; and each name that is
+    one column but for those, with that column's exact name ({} where a name could be two). ("", {})
+    when any name it quotes is a column (the key was missing elsewhere) or no table can be read."""
     if folder is None:
-        return ""
+        return "", {}
     keys, tables = _keys(exception), _tables(folder)
     if not keys or not tables or any(key in names for key in keys for names in tables.values()):
-        return ""
-    meant = _meant(keys, tables)
+        return "", {}
+    meant = [(key, column, table) for key in keys for table, names in tables.items() for column in names
+             if _loose(column) == _loose(key)]
     if meant:
         said = "; ".join(f"{printable(repr(key))} is {printable(repr(column))} in {printable(table)}"
                          for key, column, table in meant)
         strip = any(key.strip() == column.strip() for key, column, _table in meant)
+        pairs = {(key, column) for key, column, _table in meant}  # train.csv and test.csv share Age
+        renames = dict(pairs)
         return (f"The column names differ from the code's: {said}. Use the names exactly as they are"
-                + (", or strip the names once after reading: df.columns = df.columns.str.strip()." if strip else "."))
+                + (", or strip the names once after reading: df.columns = df.columns.str.strip()." if strip else "."),
+                renames if len(renames) == len(pairs) else {})
     listing = "; ".join(f"{printable(table)}{described(names)}" for table, names in tables.items())
     quoted = ", ".join(printable(repr(key)) for key in keys)
-    return f"{quoted} is not a column of {_listed(list(tables))}. {listing}."
-
-
-def meant_columns(exception: str, folder: Path | None) -> dict[str, str]:
-    """The KeyError's names that are one column of the folder's tables but for spaces, case or
-    underscores, each with that column's exact name; {} where a name is a column or could be two."""
-    keys, tables = _keys(exception), _tables(folder) if folder is not None else {}
-    if any(key in names for key in keys for names in tables.values()):
-        return {}
-    meant = {(key, column) for key, column, _table in _meant(keys, tables)}  # train.csv and test.csv share Age
-    found = dict(meant)
-    return found if len(found) == len(meant) else {}
+    return f"{quoted} is not a column of {_listed(list(tables))}. {listing}.", {}
 
 
 def column_holding(folder: Path | None, value: str) -> tuple[str, str] | None:
@@ -122,11 +121,6 @@ def is_column(folder: Path | None, name: str) -> bool:
 
 def _tables(folder: Path) -> dict[str, list[str]]:
     return {name: found for name in _table_names(folder) if (found := columns(folder, name))}
-
-
-def _meant(keys: list[str], tables: dict[str, list[str]]) -> list[tuple[str, str, str]]:
-    return [(key, column, table) for key in keys for table, names in tables.items() for column in names
-            if _loose(column) == _loose(key)]
 
 
 def _listed(names: list[str]) -> str:
