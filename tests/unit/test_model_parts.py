@@ -145,6 +145,21 @@ def test_a_model_is_found_by_its_name_without_the_quantization_when_only_one_fil
         library.resolve_model("OpenCodeInterpreter-DS")
 
 
+def test_a_model_is_removed_by_any_name_it_is_found_by(tmp_path, monkeypatch):
+    # `models install Qwen2.5-Coder-1.5B-Instruct` puts a file in; `models remove` with the same
+    # words must take it out again, not answer that there is no such model.
+    monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path / "data"))
+    (tmp_path / "usb").mkdir()
+    first = library.import_model(write_gguf(tmp_path / "usb" / "OpenCodeInterpreter-DS-1.3B-Q4_K_M.gguf"))[0]
+    assert library.remove_model("opencodeinterpreter-ds-1.3b") == first.path and not first.path.exists()
+    second = library.import_model(write_gguf(tmp_path / "usb" / "OpenCodeInterpreter-DS-1.3B-Q4_K_M.gguf"))[0]
+    assert library.remove_model(second.path.name) == second.path and not second.path.exists()
+    outside = write_gguf(tmp_path / "usb" / "outside.gguf")
+    with pytest.raises(library.ModelNotFound, match="No model called"):
+        library.remove_model(str(outside))  # a path is not a library model: it stays where it is
+    assert outside.exists()
+
+
 def test_importing_a_damaged_file_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("OCI_DESKTOP_DATA", str(tmp_path / "data"))
     bad = tmp_path / "bad.gguf"

@@ -25,7 +25,8 @@ from .checks import Expected, after_clean_run, unmet
 from .context import fit_context
 from .fences import FenceExtractor, only_sets_up, without_blocks
 from .final_answer import Ending, FinalAnswer
-from .prompts import READ_THE_FILES, RUN_IT, SHARED_RUN, SYSTEM_PROMPT, about_files, asks_to_compute, initial_messages
+from .prompts import (FILES_MARKER, READ_THE_FILES, RUN_IT, SHARED_RUN, SYSTEM_PROMPT, about_files, asks_to_compute,
+                      initial_messages)
 from .repetition import RepetitionGuard
 from .restated import without_bounds
 from .review_turn import TurnReviewer
@@ -92,6 +93,8 @@ class RefineLoop:
         """What the model is told when its code printed nothing (feedback.EMPTY_DATA for a data question)."""
         self._loop_said: list[str] = []
         """The loop's own words to the model this turn: a final answer that repeats them is tidied."""
+        self._code_first = False
+        """Each attempt's first reply begins with a code fence: the request adds the person's files."""
 
     def add_user_message(self, text: str) -> None:
         """Human feedback while the loop runs ("use a bar chart instead"): sent before the next round."""
@@ -126,7 +129,8 @@ class RefineLoop:
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
         self._images_shown, self._loop_said, self._printed = 0, [], []
         began, round_no = time.monotonic(), 0
-        att = Attempt(1, s.sampling)
+        self._code_first = FILES_MARKER in user_text and getattr(self.backend, "honours_prefill", False)
+        att = Attempt(1, self._opening(s.sampling))
         failed_programs: set[str] = set()
         asked_for_code, told_since_run = False, False
         # Whether the request wants a result the loop can hold the code to (computed, tested, counted).
@@ -336,7 +340,15 @@ class RefineLoop:
         self.messages = initial_messages(s.system_prompt, self._history, request, s.tell_environment)
         number = attempt.number + 1
         yield FreshAttempt(round_no, number, s.fresh_attempts + 1, why)
-        return Attempt(number, self._fresh_sampling(number))
+        return Attempt(number, self._opening(self._fresh_sampling(number)))
+
+    def _opening(self, sampling: Sampling) -> Sampling:
+        """How an attempt's first reply is sampled. A question about files the request adds is
+        answered from code, and the reply begins with the fence where the backend allows it:
+        asked freely, the 1.5B opened 53 of 129 DABench questions with made-up values in the
+        answer's format, the person saw them before any code ran, and in 10 turns the model's last
+        words went back to them (DABench/300 answered a correlation of 0.99 after printing 0.53)."""
+        return replace(sampling, prefill=CODE_PREFILL) if self._code_first else sampling
 
     # -- steps ---------------------------------------------------------------------------------
 

@@ -81,21 +81,27 @@ def resolve_model(name_or_path: str | None) -> Path:
     path = Path(name_or_path).expanduser()
     if path.is_file():
         return path
-    wanted = name_or_path.lower().removesuffix(".gguf")
+    return find_model(name_or_path).path
+
+
+def find_model(name: str) -> ModelEntry:
+    """The library's model for a name as people write it: its display name, its file name with or
+    without .gguf, in any case, or the model's name without its quantization
+    ("Qwen2.5-Coder-1.5B-Instruct", which `models install` takes) when one file of it is installed."""
+    wanted = name.lower().removesuffix(".gguf")
     models = list_models()
     for entry in models:
         if entry.name.lower() in (wanted, f"{wanted} (bundled)") or entry.path.stem.lower() == wanted:
-            return entry.path
-    # The model's name without its quantization ("Qwen2.5-Coder-1.5B-Instruct") is enough when only
-    # one file of that model is installed; with several, the person must say which.
+            return entry
+    # With several files of one model installed, the person must say which.
     same_model = [m for m in models if m.name.lower().startswith(wanted + " ")]
     if len(same_model) == 1:
-        return same_model[0].path
+        return same_model[0]
     if same_model:
         which = ", ".join(m.name for m in same_model)
-        raise ModelNotFound(f"Several files of {name_or_path!r} are installed: {which}. Name one of them.")
+        raise ModelNotFound(f"Several files of {name!r} are installed: {which}. Name one of them.")
     names = ", ".join(m.name for m in models)
-    raise ModelNotFound(f"No model called {name_or_path!r}. Installed: {names}.")
+    raise ModelNotFound(f"No model called {name!r}. Installed: {names}.")
 
 
 def import_model(source: Path, progress: Callable[[int, int], None] | None = None,
@@ -132,11 +138,10 @@ def import_model(source: Path, progress: Callable[[int, int], None] | None = Non
 
 
 def remove_model(name: str) -> Path:
-    """Delete a library model, by name or file name; returns its path. The bundled one cannot be removed."""
-    for entry in list_models():
-        if entry.name == name or entry.path.name == name:
-            if entry.bundled:
-                raise PermissionError("The bundled model is part of the app and cannot be removed.")
-            entry.path.unlink()
-            return entry.path
-    raise ModelNotFound(f"No model called {name!r} in the library.")
+    """Delete a library model, named as find_model reads names; returns its path. The bundled one
+    cannot be removed, and a path outside the library is not a library model."""
+    entry = find_model(name)
+    if entry.bundled:
+        raise PermissionError("The bundled model is part of the app and cannot be removed.")
+    entry.path.unlink()
+    return entry.path
