@@ -72,6 +72,10 @@ def test_numbers_with_separators_and_dates_read_as_text_are_told_how_to_read(tab
     ("TypeError", "unsupported operand type(s) for -: 'str' and 'str'", "pd.to_datetime for dates"),
     ("AttributeError", "Can only use .dt accessor with datetimelike values", "pd.to_datetime(df[name])"),
     ("ValueError", "Input X contains NaN.", "df.dropna(subset=[...])"),
+    ("TypeError", "'>' not supported between instances of 'ShapiroResult' and 'float'",
+     "ShapiroResult is a test's whole result"),
+    ("TypeError", "float() argument must be a string or a real number, not 'ShapiroResult'", "result.pvalue"),
+    ("AttributeError", "'PearsonRResult' object has no attribute 'correlation'", "PearsonRResult is a test"),
 ])
 def test_library_changes_the_model_learned_before_are_told(tables, ename, evalue, said):
     assert said in hint_for(ErrorInfo(ename, evalue, ""), "", tables)

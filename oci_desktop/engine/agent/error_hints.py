@@ -45,6 +45,9 @@ NO_SQUARED = ("scikit-learn 1.6 removed the squared argument of mean_squared_err
 TIMEDELTA = ("A difference of dates is a Timedelta, not a number: take its .days (.dt.days for a column) "
              "or .total_seconds() before averaging or rounding.")
 NOT_DATES = "The column holds text, not dates: convert it first, df[name] = pd.to_datetime(df[name])."
+_TEST_RESULT = re.compile(r"(?:between instances of|not) '(\w+Result)'|'(\w+Result)' object (?:is not|has no)")
+"""A scipy.stats test's whole result used as a number: '>' not supported between instances of
+'ShapiroResult' and 'float' (the 0.5B on DABench/244, 602 and 647, each for two rounds or more)."""
 NAN_INPUT = ("The data has missing values (NaN): drop the rows that miss them, df = df.dropna(subset=[...]), "
              "or fill them as the request says, before fitting.")
 
@@ -74,6 +77,11 @@ def hint_for(error: ErrorInfo, code: str, folder: Path | None) -> str:
         return NOT_DATES
     if error.ename == "ValueError" and message.startswith("Input") and "contains NaN" in message:
         return NAN_INPUT
+    if match := _TEST_RESULT.search(message):
+        name = match.group(1) or match.group(2)
+        return (f"{name} is a test's whole result, not a number: take its p-value and statistic apart, "
+                "statistic, p_value = scipy.stats.shapiro(x) (the same for the other tests), or use "
+                "result.pvalue and result.statistic, and compare the p-value.")
     return ""
 
 
