@@ -81,6 +81,15 @@ def test_library_changes_the_model_learned_before_are_told(tables, ename, evalue
     assert said in hint_for(ErrorInfo(ename, evalue, ""), "", tables)
 
 
+def test_a_conventional_name_left_unimported_comes_back_with_its_import(tables):
+    code = "import matplotlib.pyplot as plt\ndata = pd.read_csv('t.csv')\nplt.bar(data.month, data.revenue)"
+    hint = hint_for(ErrorInfo("NameError", "name 'pd' is not defined", ""), code, tables)
+    assert hint.endswith(f"```python\nimport pandas as pd\n{code}\n```")
+    assert hint_for(ErrorInfo("NameError", "name 'np' is not defined", ""), "x" * 5000, tables) == (
+        "np is not imported: begin the code with import numpy as np.")
+    assert hint_for(ErrorInfo("NameError", "name 'total' is not defined", ""), code, tables) == ""
+
+
 @pytest.mark.parametrize("ename, evalue", [
     ("NameError", "name 'x' is not defined"),  # the traceback says it all
     ("ValueError", "math domain error"),

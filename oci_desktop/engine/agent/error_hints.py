@@ -48,6 +48,14 @@ NOT_DATES = "The column holds text, not dates: convert it first, df[name] = pd.t
 _TEST_RESULT = re.compile(r"(?:between instances of|not) '(\w+Result)'|'(\w+Result)' object (?:is not|has no)")
 """A scipy.stats test's whole result used as a number: '>' not supported between instances of
 'ShapiroResult' and 'float' (the 0.5B on DABench/244, 602 and 647, each for two rounds or more)."""
+IMPORTS = {"pd": "import pandas as pd", "np": "import numpy as np", "plt": "import matplotlib.pyplot as plt",
+           "sns": "import seaborn as sns", "stats": "from scipy import stats", "sm": "import statsmodels.api as sm",
+           "math": "import math", "random": "import random", "statistics": "import statistics", "re": "import re",
+           "json": "import json"}
+"""The import a name conventionally comes from. Begun at its code fence, a reply may leave out the
+import line: the bundled 0.5B then sent the same code back under "you need to import pd" ("Chart a
+spreadsheet" on the x86-64-v2 build), and the 1.5B did on DABench/310, 652 and 729."""
+_NOT_DEFINED = re.compile(r"name '(\w+)' is not defined")
 NAN_INPUT = ("The data has missing values (NaN): drop the rows that miss them, df = df.dropna(subset=[...]), "
              "or fill them as the request says, before fitting.")
 
@@ -56,6 +64,11 @@ def hint_for(error: ErrorInfo, code: str, folder: Path | None) -> str:
     """The loop's words for this error ("" for none): a fact about the person's tables or about the
     libraries here, with the mended code where that is only a matter of names."""
     message = (error.evalue or "").strip()
+    if error.ename == "NameError" and (match := _NOT_DEFINED.fullmatch(message)) and match.group(1) in IMPORTS:
+        line = IMPORTS[match.group(1)]
+        if len(code) > CODE_LIMIT:
+            return f"{match.group(1)} is not imported: begin the code with {line}."
+        return f"{match.group(1)} is not imported. The code with its import:\n```python\n{line}\n{code.strip()}\n```"
     if error.ename == "KeyError":
         told, renames = tables.missing_column(tracebacks.exception_text(error), folder)
         mended = mended_names(code, renames)
