@@ -68,7 +68,10 @@ def qpalette(p: Palette) -> QPalette:
 def apply_theme(app: QApplication, theme: str, font_size: int) -> Palette:
     """Apply a Settings theme (system, light, dark) and font size to the whole application."""
     global _current
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        # A new style object re-polishes every widget, those a closed window left to deleteLater
+        # too: set again at each window's start, it crashed Qt once in the suite.
+        app.setStyle("Fusion")
     font = QFont(app.font())
     font.setPointSize(font_size)
     app.setFont(font)
