@@ -5,7 +5,7 @@ import os
 import pytest
 
 from oci_desktop.engine.agent.loop import LoopSettings, RefineLoop
-from oci_desktop.engine.agent.tables import missing_column_hint
+from oci_desktop.engine.agent.tables import missing_column
 from oci_desktop.engine.events import ExecutionFinished, TurnFinished
 from oci_desktop.engine.llm.scripted import ScriptedBackend
 from tests.unit.test_refine_loop import ScriptedRunner, error, fence, ok
@@ -31,14 +31,14 @@ def tables(tmp_path):
      False),
 ])
 def test_a_name_that_differs_only_in_spaces_case_or_underscores_is_named_exactly(tables, exception, meant, strip):
-    hint = missing_column_hint(exception, tables)
+    hint = missing_column(exception, tables)[0]
     assert hint.startswith("The column names differ from the code's: ") and meant in hint
     assert ("df.columns = df.columns.str.strip()" in hint) == strip  # advice that mends this name only
     assert "'str'" not in hint
 
 
 def test_a_name_no_table_has_gets_the_names_there_are(tables):
-    hint = missing_column_hint("KeyError: 'year'", tables)  # DABench/255: its years are column names
+    hint = missing_column("KeyError: 'year'", tables)[0]  # DABench/255: its years are column names
     assert hint.startswith("'year' is not a column of baro_2015.csv or weather.tsv. ")
     assert "baro_2015.csv (columns, spaces included: ['DATE TIME', ' WINDSPEED', ' DIR', ' BARO'])" in hint
     assert "weather.tsv (columns: time, sun, wind speed, air pressure)" in hint and "notes.txt" not in hint
@@ -46,8 +46,8 @@ def test_a_name_no_table_has_gets_the_names_there_are(tables):
 
 def test_a_column_past_the_names_told_is_still_a_column(tmp_path):
     (tmp_path / "wide.csv").write_text(",".join(f"c{i}" for i in range(40)) + "\n")
-    assert missing_column_hint("KeyError: 'c35'", tmp_path) == ""
-    hint = missing_column_hint("KeyError: 'c99'", tmp_path)
+    assert missing_column("KeyError: 'c35'", tmp_path)[0] == ""
+    hint = missing_column("KeyError: 'c99'", tmp_path)[0]
     assert "c29)" in hint and "c30" not in hint  # the first 30 names are told
 
 
@@ -58,12 +58,12 @@ def test_a_column_past_the_names_told_is_still_a_column(tmp_path):
     "KeyError: '[\"Children\\'s age\"] not in index'",  # cut at an escaped quote: no name to go by
 ])
 def test_no_hint_where_the_key_is_a_column_or_no_name(tables, exception):
-    assert missing_column_hint(exception, tables) == ""
+    assert missing_column(exception, tables)[0] == ""
 
 
 def test_no_hint_without_a_folder_or_a_table_in_it(tmp_path):
-    assert missing_column_hint("KeyError: 'year'", None) == ""
-    assert missing_column_hint("KeyError: 'year'", tmp_path) == ""
+    assert missing_column("KeyError: 'year'", None)[0] == ""
+    assert missing_column("KeyError: 'year'", tmp_path)[0] == ""
 
 
 def linked_to_host(tmp_path, table: str, host_text: str):
@@ -80,7 +80,7 @@ def linked_to_host(tmp_path, table: str, host_text: str):
 def test_a_table_swapped_for_a_link_to_a_host_file_is_not_read(tmp_path):
     workspace = linked_to_host(tmp_path, "sales.csv", "root,hunter2\n")
     (workspace / "we\x1bird.csv").write_text("a,b\n1,2\n")
-    hint = missing_column_hint("KeyError: 'hunter'", workspace)
+    hint = missing_column("KeyError: 'hunter'", workspace)[0]
     assert "hunter2" not in hint and "sales.csv" not in hint
     assert "we\\x1bird.csv (columns: a, b)" in hint  # a hostile name is shown escaped
 

@@ -93,8 +93,6 @@ class RefineLoop:
         """What the model is told when its code printed nothing (feedback.EMPTY_DATA for a data question)."""
         self._loop_said: list[str] = []
         """The loop's own words to the model this turn: a final answer that repeats them is tidied."""
-        self._code_first = False
-        """Each attempt's first reply begins with a code fence: the request adds the person's files."""
 
     def add_user_message(self, text: str) -> None:
         """Human feedback while the loop runs ("use a bar chart instead"): sent before the next round."""
@@ -129,7 +127,6 @@ class RefineLoop:
         self._empty = feedback.EMPTY_DATA if ask_for_code is READ_THE_FILES else feedback.EMPTY
         self._images_shown, self._loop_said, self._printed = 0, [], []
         began, round_no = time.monotonic(), 0
-        self._code_first = FILES_MARKER in user_text and getattr(self.backend, "honours_prefill", False)
         att = Attempt(1, self._opening(s.sampling))
         failed_programs: set[str] = set()
         asked_for_code, told_since_run = False, False
@@ -207,8 +204,7 @@ class RefineLoop:
                     yield AskedForCode(round_no, said)
                     # A small model asked again may repeat its prose word for word: where the
                     # backend lets the answer begin with a fence, the next reply is code.
-                    if getattr(self.backend, "honours_prefill", False):
-                        att.sampling = replace(att.sampling, prefill=CODE_PREFILL)
+                    att.sampling = self._begun(att.sampling, CODE_PREFILL)
                     # Words before any code used no round of the attempt's work: it keeps its rounds
                     # for code. The 1.5B opened 53 of 129 DABench questions with a guessed answer,
                     # and 18 of its turns then ended at the round limit.
@@ -314,8 +310,7 @@ class RefineLoop:
         self._loop_said.append(decision.said)
         yield decision.event(round_no, decision.told)
         att.answer_rounds = max(att.answer_rounds, att.rounds + 1 - s.max_rounds)  # asked in the last round
-        if decision.prefill and getattr(self.backend, "honours_prefill", False):
-            att.sampling = replace(att.sampling, prefill=decision.prefill)
+        att.sampling = self._begun(att.sampling, decision.prefill)
         return False
 
     # -- fresh attempts ------------------------------------------------------------------------
@@ -348,7 +343,12 @@ class RefineLoop:
         asked freely, the 1.5B opened 53 of 129 DABench questions with made-up values in the
         answer's format, the person saw them before any code ran, and in 10 turns the model's last
         words went back to them (DABench/300 answered a correlation of 0.99 after printing 0.53)."""
-        return replace(sampling, prefill=CODE_PREFILL) if self._code_first else sampling
+        return self._begun(sampling, CODE_PREFILL if FILES_MARKER in self._request else "")
+
+    def _begun(self, sampling: Sampling, text: str) -> Sampling:
+        """The sampling of a reply that begins with text, where the backend lets a reply begin
+        with given text (honours_prefill); as it was otherwise, or for no text."""
+        return replace(sampling, prefill=text) if text and getattr(self.backend, "honours_prefill", False) else sampling
 
     # -- steps ---------------------------------------------------------------------------------
 

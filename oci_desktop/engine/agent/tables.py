@@ -63,11 +63,6 @@ def described(names: list[str]) -> str:
     return f" (columns: {', '.join(printable(name) for name in names)})"
 
 
-def missing_column_hint(exception: str, folder: Path | None) -> str:
-    """missing_column's words alone."""
-    return missing_column(exception, folder)[0]
-
-
 def missing_column(exception: str, folder: Path | None) -> tuple[str, dict[str, str]]:
     """For a KeyError that names no column of the folder's tables: which column was meant (the
     same name but for spaces, case or underscores), or the names there are; and each name that is
